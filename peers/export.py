@@ -1,0 +1,25 @@
+"""Download my data: everything the account wrote, as JSON. Each app adds its part."""
+
+from django.apps import apps
+
+from peers.models import Peer
+
+
+def profile_export(peer: Peer) -> dict:
+    return {
+        "pseudonym": peer.username,
+        "email": peer.email or None,
+        "bio": peer.bio,
+        "date_joined": peer.date_joined.isoformat(),
+        "roles": sorted(peer.groups.values_list("name", flat=True)),
+    }
+
+
+def peer_data_export(*, peer: Peer) -> dict:
+    """Collect each installed app's `export_peer_data(peer)` into one document."""
+    document: dict = {"format": "harm-reduction-commons/export/1"}
+    for config in apps.get_app_configs():
+        exporter = getattr(config, "export_peer_data", None)
+        if exporter is not None:
+            document.update(exporter(peer))
+    return document

@@ -1,0 +1,55 @@
+from django.contrib.auth.models import AbstractBaseUser, PermissionsMixin, UserManager
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+from peers.pseudonyms import PSEUDONYM_MAX_LENGTH, PSEUDONYM_VALIDATORS
+
+BIO_MAX_LENGTH = 2000
+
+
+class PeerManager(UserManager):
+    def get_by_natural_key(self, username):
+        return self.get(username__iexact=username)
+
+
+class Peer(AbstractBaseUser, PermissionsMixin):
+    """A member, known only by a pseudonym. No real name, no IP address, email optional."""
+
+    username = models.CharField("pseudonym", max_length=PSEUDONYM_MAX_LENGTH, unique=True, validators=PSEUDONYM_VALIDATORS)
+    email = models.EmailField("email (optional)", blank=True, default="")
+    bio = models.TextField(blank=True, default="", max_length=BIO_MAX_LENGTH)
+    bio_html = models.TextField(blank=True, default="")
+    recovery_code_hash = models.CharField(max_length=256, blank=True, default="")
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(default=False)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = PeerManager()
+
+    USERNAME_FIELD = "username"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        constraints = [models.UniqueConstraint(Lower("username"), name="peer_pseudonym_unique_ci")]
+        permissions = [
+            ("host_rooms", "Can host live support rooms"),
+            ("moderate", "Can moderate the community"),
+            ("support", "Can take one-to-one support requests"),
+        ]
+
+    def __str__(self) -> str:
+        return self.username
+
+    @property
+    def pseudonym(self) -> str:
+        return self.username
+
+    @property
+    def is_moderator(self) -> bool:
+        return self.has_perm("peers.moderate")
+
+    @property
+    def is_organiser(self) -> bool:
+        return self.has_perm("peers.host_rooms")

@@ -1,0 +1,95 @@
+"""Writes for accounts: onboarding, recovery, profile, roles, deletion."""
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import Group
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from commons.markup import render_markdown
+from peers import recovery, roles
+from peers.models import BIO_MAX_LENGTH, Peer
+
+RECOVERY_CODE_SESSION_KEY = "peers_recovery_code_once"
+
+MSG_RECOVERY_FAILED = "That pseudonym and recovery code don't match. Check the code and try again."
+MSG_BIO_TOO_LONG = f"Your bio can have at most {BIO_MAX_LENGTH:,} characters."
+
+
+class RecoveryFailed(Exception):
+    pass
+
+
+@transaction.atomic
+def recovery_code_issue(*, peer: Peer) -> str:
+    """Replace the peer's recovery code with a new one; returns the plain code, shown once."""
+    code = recovery.code_generate()
+    peer.recovery_code_hash = recovery.code_hash(code)
+    peer.save(update_fields=["recovery_code_hash"])
+    return code
+
+
+@transaction.atomic
+def peer_onboard(*, peer: Peer) -> str:
+    """A new account joins the member role and gets its first recovery code."""
+    role_grant(peer=peer, role=roles.MEMBER)
+    return recovery_code_issue(peer=peer)
+
+
+@dataclass(frozen=True)
+class Recovered:
+    peer: Peer
+    new_code: str
+
+
+@transaction.atomic
+def account_recover(*, pseudonym: str, code: str, new_password: str) -> Recovered:
+    """Set a new password with a recovery code; the code is used up and a new one issued.
+
+    Raises RecoveryFailed (no hint whether the pseudonym exists) or ValidationError for the password.
+    """
+    peer = Peer.objects.select_for_update().filter(username__iexact=pseudonym.strip()).first()
+    if peer is None or not recovery.code_matches(code, peer.recovery_code_hash):
+        raise RecoveryFailed(MSG_RECOVERY_FAILED)
+    validate_password(new_password, user=peer)
+    peer.set_password(new_password)
+    peer.save(update_fields=["password"])
+    return Recovered(peer=peer, new_code=recovery_code_issue(peer=peer))
+
+
+@transaction.atomic
+def profile_update(*, peer: Peer, bio: str) -> bool:
+    """Store the bio and its sanitised HTML; returns whether anything changed."""
+    bio = bio.strip()
+    if len(bio) > BIO_MAX_LENGTH:
+        raise ValidationError(MSG_BIO_TOO_LONG)
+    if bio == peer.bio:
+        return False
+    peer.bio = bio
+    peer.bio_html = render_markdown(bio) if bio else ""
+    peer.save(update_fields=["bio", "bio_html"])
+    return True
+
+
+def role_grant(*, peer: Peer, role: str) -> bool:
+    group = Group.objects.get(name=role)
+    if peer.groups.filter(pk=group.pk).exists():
+        return False
+    peer.groups.add(group)
+    return True
+
+
+def role_revoke(*, peer: Peer, role: str) -> bool:
+    group = Group.objects.get(name=role)
+    if not peer.groups.filter(pk=group.pk).exists():
+        return False
+    peer.groups.remove(group)
+    return True
+
+
+@transaction.atomic
+def account_delete(*, peer: Peer) -> None:
+    """Delete the account row. What it wrote stays, its author set to none ("former member");
+    every model that points at a peer chooses SET_NULL for content, CASCADE for private state."""
+    peer.delete()

@@ -1,0 +1,116 @@
+import json
+
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from commons.ratelimit import allow
+from peers import services
+from peers.export import peer_data_export
+from peers.forms import BioForm, DeleteAccountForm, PasswordConfirmForm, RecoverForm
+from peers.models import Peer
+
+MSG_CODE_ALREADY_SHOWN = "Your recovery code has already been shown. You can make a new one in Settings."
+MSG_RECOVERED = "Your password is changed. Here is your new recovery code: the old one no longer works."
+MSG_ACCOUNT_DELETED = "Your account is deleted. What you wrote stays, shown as written by a former member."
+MSG_TOO_MANY_ATTEMPTS = "Too many attempts. Please wait an hour before trying again."
+
+BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+@login_required
+def recovery_code(request):
+    """Show a freshly issued recovery code exactly once."""
+    if request.method == "POST":
+        return redirect(request.POST.get("next") or "/")
+    code = request.session.pop(services.RECOVERY_CODE_SESSION_KEY, None)
+    response = render(request, "peers/recovery_code.html", {"code": code, "already_shown": MSG_CODE_ALREADY_SHOWN})
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def recover(request):
+    form = RecoverForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        pseudonym = request.POST.get("pseudonym", "")[:30].lower()
+        if not allow(request, action="recover", key=pseudonym):
+            form.add_error(None, MSG_TOO_MANY_ATTEMPTS)
+            return render(request, "peers/recover.html", {"form": form}, status=429)
+        if form.is_valid():
+            try:
+                recovered = services.account_recover(
+                    pseudonym=form.cleaned_data["pseudonym"],
+                    code=form.cleaned_data["code"],
+                    new_password=form.cleaned_data["new_password1"],
+                )
+            except services.RecoveryFailed as failure:
+                form.add_error(None, str(failure))
+            except ValidationError as invalid:
+                form.add_error("new_password1", invalid)
+            else:
+                login(request, recovered.peer, backend=BACKEND)
+                request.session[services.RECOVERY_CODE_SESSION_KEY] = recovered.new_code
+                messages.success(request, MSG_RECOVERED)
+                return redirect("peers:recovery_code")
+        status = 400
+    return render(request, "peers/recover.html", {"form": form}, status=status)
+
+
+def profile(request, pseudonym: str):
+    peer = get_object_or_404(Peer, username__iexact=pseudonym, is_active=True)
+    return render(request, "peers/profile.html", {"peer": peer})
+
+
+@login_required
+def settings_page(request):
+    form = BioForm(request.POST or None, initial={"bio": request.user.bio})
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.profile_update(peer=request.user, bio=form.cleaned_data["bio"])
+            except ValidationError as invalid:
+                form.add_error("bio", invalid)
+            else:
+                messages.success(request, "Your profile is saved.")
+                return redirect("peers:settings")
+        status = 400
+    return render(request, "peers/settings.html", {"bio_form": form}, status=status)
+
+
+@login_required
+def new_recovery_code(request):
+    form = PasswordConfirmForm(request.POST or None, peer=request.user)
+    if request.method == "POST":
+        if form.is_valid():
+            request.session[services.RECOVERY_CODE_SESSION_KEY] = services.recovery_code_issue(peer=request.user)
+            return redirect("peers:recovery_code")
+        return render(request, "peers/new_recovery_code.html", {"form": form}, status=400)
+    return render(request, "peers/new_recovery_code.html", {"form": form})
+
+
+@login_required
+def export_data(request):
+    document = peer_data_export(peer=request.user)
+    response = HttpResponse(json.dumps(document, indent=2, default=str), content_type="application/json")
+    response.headers["Content-Disposition"] = 'attachment; filename="my-data.json"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def delete_account(request):
+    form = DeleteAccountForm(request.POST or None, peer=request.user)
+    if request.method == "POST":
+        if form.is_valid():
+            peer = request.user
+            logout(request)
+            services.account_delete(peer=peer)
+            messages.success(request, MSG_ACCOUNT_DELETED)
+            return redirect("/")
+        return render(request, "peers/delete_account.html", {"form": form}, status=400)
+    return render(request, "peers/delete_account.html", {"form": form})

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+
+class RoomsConfig(AppConfig):
+    name = "rooms"
+
+    def export_peer_data(self, peer) -> dict:
+        from rooms.selectors import messages_written_by
+
+        return {
+            "room_messages": [
+                {"id": m.id, "room": m.room.slug, "created": m.created.isoformat(), "body": m.body}
+                for m in messages_written_by(peer=peer)
+            ]
+        }

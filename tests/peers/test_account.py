@@ -1,0 +1,83 @@
+import json
+
+import pytest
+
+from forum.models import Post
+from peers.models import Peer
+from rooms import services as room_services
+from rooms.models import Room
+
+
+@pytest.mark.django_db
+def test_profile_shows_the_bio_sanitised_at_write(auth_client, peer):
+    auth_client.post("/settings/", {"bio": "Hi, I'm **River**.<script>alert(1)</script>"})
+    peer.refresh_from_db()
+    assert "<strong>River</strong>" in peer.bio_html
+    assert "<script" not in peer.bio_html
+    page = auth_client.get(f"/u/{peer.username}/").content.decode()
+    assert "<strong>River</strong>" in page
+
+
+@pytest.mark.django_db
+def test_bio_too_long_is_refused_and_not_stored(auth_client, peer):
+    response = auth_client.post("/settings/", {"bio": "x" * 2001})
+    assert response.status_code == 400
+    peer.refresh_from_db()
+    assert peer.bio == ""
+
+
+@pytest.mark.django_db
+def test_unknown_profile_is_404(client):
+    assert client.get("/u/nobody-at-all/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_settings_need_a_login(client):
+    response = client.get("/settings/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+@pytest.mark.django_db
+def test_export_holds_profile_posts_and_messages(auth_client, peer, thread_factory, organiser):
+    auth_client.post("/settings/", {"bio": "my bio"})
+    thread_factory(author=peer, title="My thread", body="my first post")
+    room = room_services.room_create(slug="support", title="Support", host=organiser, status=Room.Status.LIVE)
+    room_services.message_store(room=room, author=peer, body="hello room")
+    response = auth_client.get("/settings/export/")
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="my-data.json"'
+    data = json.loads(response.content)
+    assert data["profile"]["pseudonym"] == peer.username
+    assert data["profile"]["bio"] == "my bio"
+    assert [p["body"] for p in data["posts"]] == ["my first post"]
+    assert [m["body"] for m in data["room_messages"]] == ["hello room"]
+    assert "recovery_code_hash" not in response.content.decode()
+    assert "password" not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_export_holds_nothing_of_other_people(auth_client, other_peer, thread_factory):
+    thread_factory(author=other_peer, body="someone else's words")
+    assert "someone else" not in auth_client.get("/settings/export/").content.decode()
+
+
+@pytest.mark.django_db
+def test_deleting_the_account_keeps_posts_as_former_member(auth_client, peer, thread_factory):
+    thread = thread_factory(author=peer, title="Still useful", body="advice that stays")
+    response = auth_client.post("/settings/delete/", {"password": "a-long-test-password-42", "confirm": peer.username})
+    assert response.status_code == 302
+    assert not Peer.objects.filter(username=peer.username).exists()
+    post = Post.objects.get(thread=thread)
+    assert post.author is None and post.body == "advice that stays"
+    page = auth_client.get(thread.get_absolute_url()).content.decode()
+    assert "advice that stays" in page and "former member" in page
+    assert peer.username not in page
+
+
+@pytest.mark.django_db
+def test_deleting_needs_the_password_and_the_pseudonym(auth_client, peer):
+    wrong_password = auth_client.post("/settings/delete/", {"password": "nope", "confirm": peer.username})
+    wrong_name = auth_client.post("/settings/delete/", {"password": "a-long-test-password-42", "confirm": "someone"})
+    assert wrong_password.status_code == 400 and wrong_name.status_code == 400
+    assert Peer.objects.filter(pk=peer.pk).exists()
