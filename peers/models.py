@@ -53,3 +53,18 @@ class Peer(AbstractBaseUser, PermissionsMixin):
     @property
     def is_organiser(self) -> bool:
         return self.has_perm("peers.host_rooms")
+
+
+class Notification(models.Model):
+    """An in-app notice to one person: a reply, a mention, a moderation decision."""
+
+    recipient = models.ForeignKey(Peer, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=30)
+    text = models.CharField(max_length=300)
+    url = models.CharField(max_length=300, blank=True, default="")
+    created = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread")]

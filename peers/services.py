@@ -93,3 +93,19 @@ def account_delete(*, peer: Peer) -> None:
     """Delete the account row. What it wrote stays, its author set to none ("former member");
     every model that points at a peer chooses SET_NULL for content, CASCADE for private state."""
     peer.delete()
+
+
+def notification_send(*, recipient: Peer | None, kind: str, text: str, url: str = "") -> bool:
+    """Leave an in-app notice for `recipient`; False when there is nobody to tell (former member)."""
+    from peers.models import Notification
+
+    if recipient is None:
+        return False
+    Notification.objects.create(recipient=recipient, kind=kind, text=text[:300], url=url[:300])
+    return True
+
+
+def notifications_mark_read(*, peer: Peer) -> int:
+    from django.utils import timezone
+
+    return peer.notifications.filter(read_at__isnull=True).update(read_at=timezone.now())

@@ -114,3 +114,10 @@ def delete_account(request):
             return redirect("/")
         return render(request, "peers/delete_account.html", {"form": form}, status=400)
     return render(request, "peers/delete_account.html", {"form": form})
+
+
+@login_required
+def notifications(request):
+    items = list(request.user.notifications.all()[:100])
+    services.notifications_mark_read(peer=request.user)
+    return render(request, "peers/notifications.html", {"items": items})
