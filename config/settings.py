@@ -217,3 +217,13 @@ SITE_NAME = os.environ.get("SITE_NAME", "Harm Reduction Commons")
 EMERGENCY_NUMBER = os.environ.get("EMERGENCY_NUMBER", "911")
 QUICK_EXIT_URL = os.environ.get("QUICK_EXIT_URL", "https://www.bbc.co.uk/weather")
 SIGNUP_OPEN = os.environ.get("SIGNUP_OPEN", "1") != "0"
+
+# --- rooms ---
+# Flood limit: at most ROOMS_FLOOD_MESSAGES chat messages per person per ROOMS_FLOOD_SECONDS (all rooms).
+ROOMS_FLOOD_MESSAGES = int(os.environ.get("ROOMS_FLOOD_MESSAGES", "8"))
+ROOMS_FLOOD_SECONDS = int(os.environ.get("ROOMS_FLOOD_SECONDS", "10"))
+# One typing notice per person per room every ROOMS_TYPING_SECONDS.
+ROOMS_TYPING_SECONDS = int(os.environ.get("ROOMS_TYPING_SECONDS", "3"))
+# Presence rows are refreshed every HEARTBEAT seconds and stop counting after TTL (a crashed process).
+ROOMS_PRESENCE_HEARTBEAT = int(os.environ.get("ROOMS_PRESENCE_HEARTBEAT", "30"))
+ROOMS_PRESENCE_TTL = int(os.environ.get("ROOMS_PRESENCE_TTL", "90"))

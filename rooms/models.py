@@ -31,6 +31,11 @@ class Room(models.Model):
     slow_mode_seconds = models.PositiveIntegerField(default=0)
     retention_hours = models.PositiveIntegerField(default=72)
     rules = models.TextField(blank=True, default="")
+    show_names = models.BooleanField(
+        default=False, help_text="Show the pseudonyms of the people online, not only how many there are."
+    )
+    cohosts = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="cohosted_rooms")
+    invited = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="room_invitations")
 
     class Meta:
         ordering = ["starts_at"]
@@ -40,6 +45,24 @@ class Room(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("rooms:room", args=[self.slug])
+
+    @property
+    def group_name(self) -> str:
+        """Channel-layer group of every socket open on this room."""
+        return f"room.{self.pk}"
+
+    def peer_group_name(self, peer_id: int) -> str:
+        """Channel-layer group of one person's sockets in this room (their own echoes, removal)."""
+        return f"room.{self.pk}.peer.{peer_id}"
+
+    @property
+    def moderators_group_name(self) -> str:
+        """Sockets of hosts and moderators: they also see messages held for review."""
+        return f"room.{self.pk}.mods"
+
+    @property
+    def is_live(self) -> bool:
+        return self.status == self.Status.LIVE
 
     @property
     def retention_cutoff(self):
@@ -56,3 +79,46 @@ class Message(Moderated):
 
     class Meta:
         indexes = [models.Index(fields=["room", "id"], name="message_room_order")]
+
+
+class RoomMute(models.Model):
+    """A person may read but not write in one room until `until`."""
+
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="mutes")
+    peer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="room_mutes")
+    until = models.DateTimeField()
+    reason = models.CharField(max_length=300, blank=True, default="")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["room", "peer", "until"], name="roommute_active")]
+
+
+class RoomRemoval(models.Model):
+    """A person removed from one room: their sockets close and they cannot come back."""
+
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="removals")
+    peer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="room_removals")
+    reason = models.CharField(max_length=300, blank=True, default="")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["room", "peer"], name="roomremoval_once")]
+
+
+class Presence(models.Model):
+    """One open socket, shared by every server process so "N online" is the same everywhere.
+
+    A process that dies leaves rows behind; they stop counting once `seen_at` is older
+    than ROOMS_PRESENCE_TTL seconds, because live sockets refresh it on a heartbeat.
+    """
+
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="presences")
+    peer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    channel_name = models.CharField(max_length=200, unique=True)
+    seen_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["room", "seen_at"], name="presence_room_seen")]

@@ -1,10 +1,64 @@
-from django.db.models import QuerySet
+from datetime import timedelta
 
-from rooms.models import Message, Room
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from moderation.models import ModerationStatus
+from rooms.models import Message, Presence, Room
+
+BACKLOG_SIZE = 50  # messages sent on connect without ?after=
+REPLAY_MAX = 200  # at most this many after ?after=<id>
 
 
-def rooms_live_and_upcoming() -> QuerySet[Room]:
-    return Room.objects.exclude(status=Room.Status.CLOSED).select_related("host").order_by("-status", "starts_at")
+def rooms_live_and_upcoming(peer=None) -> QuerySet[Room]:
+    """Live rooms first, then scheduled ones by start time; invited-only rooms only for their people."""
+    rooms = Room.objects.exclude(status=Room.Status.CLOSED).select_related("host").order_by("-status", "starts_at")
+    if peer is None or not peer.is_authenticated:
+        return rooms.filter(visibility=Room.Visibility.MEMBERS)
+    if peer.is_moderator:
+        return rooms
+    return rooms.filter(
+        Q(visibility=Room.Visibility.MEMBERS) | Q(host=peer) | Q(cohosts=peer) | Q(invited=peer)
+    ).distinct()
+
+
+def room_get(*, slug: str) -> Room:
+    return Room.objects.select_related("host").get(slug=slug)
+
+
+def room_hosts(*, room: Room) -> list:
+    return [room.host, *room.cohosts.all()] if room.host else list(room.cohosts.all())
+
+
+def room_backlog(*, room: Room, peer, after: int | None = None) -> list[Message]:
+    """What `peer` sees on connect, oldest first: the last BACKLOG_SIZE, or up to REPLAY_MAX after `after`.
+
+    Removed messages and messages past the room's retention are never served;
+    held messages only to their author and moderators.
+    """
+    messages = (
+        Message.objects.visible_to(peer)
+        .filter(room=room, created__gte=room.retention_cutoff)
+        .exclude(moderation_status=ModerationStatus.REJECTED)
+        .select_related("author")
+    )
+    if after is not None:
+        return list(messages.filter(id__gt=after).order_by("id")[:REPLAY_MAX])
+    return list(reversed(messages.order_by("-id")[:BACKLOG_SIZE]))
+
+
+def presence_online(*, room: Room) -> tuple[int, list[str]]:
+    """How many different people have a live socket on `room`, and their pseudonyms, across all processes."""
+    fresh = timezone.now() - timedelta(seconds=settings.ROOMS_PRESENCE_TTL)
+    rows = (
+        Presence.objects.filter(room=room, seen_at__gte=fresh)
+        .values("peer__username")
+        .annotate(sockets=Count("id"))
+        .order_by("peer__username")
+    )
+    names = [row["peer__username"] for row in rows]
+    return len(names), names
 
 
 def messages_written_by(*, peer) -> QuerySet[Message]:

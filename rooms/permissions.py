@@ -1,0 +1,48 @@
+"""Who may do what in a live room. Views and the consumer both call these."""
+
+from django.core.exceptions import PermissionDenied
+
+from rooms.models import Room, RoomRemoval
+
+NOT_SIGNED_IN = "Please log in to join live rooms."
+INVITED_ONLY = "This room is for invited people only. Ask the host if you would like to join."
+REMOVED_FROM_ROOM = "A host removed you from this room. You can still take part in the rest of the community."
+NOT_A_HOST = "Only the room's hosts and the moderators can do that."
+NOT_AN_ORGANISER = "Only organisers can create and schedule rooms."
+
+
+def is_host(peer, room: Room) -> bool:
+    """The host, a co-host, or a moderator."""
+    if peer is None or not peer.is_authenticated:
+        return False
+    if room.host_id == peer.pk or peer.is_moderator:
+        return True
+    return room.cohosts.filter(pk=peer.pk).exists()
+
+
+def can_see(peer, room: Room) -> bool:
+    if room.visibility == Room.Visibility.MEMBERS:
+        return True
+    if peer is None or not peer.is_authenticated:
+        return False
+    return is_host(peer, room) or room.invited.filter(pk=peer.pk).exists()
+
+
+def check_can_join(peer, room: Room) -> None:
+    """Raise PermissionDenied with a readable reason if `peer` may not open this room."""
+    if peer is None or not peer.is_authenticated:
+        raise PermissionDenied(NOT_SIGNED_IN)
+    if not can_see(peer, room):
+        raise PermissionDenied(INVITED_ONLY)
+    if RoomRemoval.objects.filter(room=room, peer=peer).exists():
+        raise PermissionDenied(REMOVED_FROM_ROOM)
+
+
+def check_can_host(peer, room: Room) -> None:
+    if not is_host(peer, room):
+        raise PermissionDenied(NOT_A_HOST)
+
+
+def check_can_create_rooms(peer) -> None:
+    if peer is None or not peer.is_authenticated or not (peer.is_organiser or peer.is_moderator):
+        raise PermissionDenied(NOT_AN_ORGANISER)
