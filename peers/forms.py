@@ -49,3 +49,27 @@ class DeleteAccountForm(PasswordConfirmForm):
         if value.lower() != self.peer.username.lower():
             raise forms.ValidationError("That isn't your pseudonym.")
         return value
+
+
+# allauth's own forms, relabelled in the community's words (configured by ACCOUNT_FORMS).
+from allauth.account.forms import LoginForm, SignupForm  # noqa: E402
+
+PSEUDONYM_HELP = "3 to 30 letters, numbers, dots, dashes or underscores. Not your name, email or phone number."
+
+
+class PseudonymSignupForm(SignupForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = "Pseudonym"
+        self.fields["username"].help_text = PSEUDONYM_HELP
+        self.fields["username"].widget.attrs.pop("placeholder", None)
+        for name in ("password1", "password2"):
+            self.fields[name].widget.attrs.pop("placeholder", None)
+
+
+class PseudonymLoginForm(LoginForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["login"].label = "Pseudonym"
+        for field in self.fields.values():
+            field.widget.attrs.pop("placeholder", None)

@@ -36,7 +36,7 @@ def test_pages_carry_a_policy_that_blocks_other_hosts(client):
     response = client.get("/")
     policy = response["Content-Security-Policy"]
     assert "default-src 'self'" in policy and "script-src 'self'" in policy
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
 
 
 def test_access_logs_are_off():
