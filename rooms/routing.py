@@ -1,3 +1,9 @@
-"""WebSocket routes; the room and alert consumers arrive with issues 4 and 6."""
+"""WebSocket routes of live rooms."""
 
-websocket_urlpatterns: list = []
+from django.urls import path
+
+from rooms.consumers import RoomConsumer
+
+websocket_urlpatterns: list = [
+    path("ws/rooms/<slug:slug>/", RoomConsumer.as_asgi()),
+]

@@ -1,0 +1,172 @@
+"""The live room socket, /ws/rooms/<slug>/ (protocol in CONTRACTS.md). Thin: rooms.services decides."""
+
+import asyncio
+import contextlib
+import json
+from urllib.parse import parse_qs
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+
+from commons.channels import ALERTS_GROUP
+from moderation import sanctions
+from rooms import selectors, services
+from rooms.models import Room
+from rooms.permissions import check_can_join, is_host
+
+CLOSE_ANONYMOUS = 4401
+CLOSE_FORBIDDEN = 4403
+CLOSE_NOT_FOUND = 4404
+
+NOT_JSON = "Frames must be JSON text, like {\"type\": \"message\", \"body\": \"hi\"}."
+UNKNOWN_TYPE = "Unknown frame type. Send \"message\" or \"typing\"."
+REMOVED_NOW = "A host removed you from this room."
+
+
+def _after(query_string: bytes) -> int | None:
+    values = parse_qs(query_string.decode("latin-1")).get("after", [])
+    if values and values[0].isdigit():
+        return int(values[0])
+    return None
+
+
+class RoomConsumer(AsyncJsonWebsocketConsumer):
+    room: Room | None = None
+
+    async def connect(self):
+        self.room = None
+        self.groups_joined: list[str] = []
+        self.sent_on_connect: set[int] = set()
+        self.heartbeat: asyncio.Task | None = None
+        # Accept first: a custom close code can only be sent on an accepted socket.
+        await self.accept()
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated:
+            await self.close(code=CLOSE_ANONYMOUS)
+            return
+        try:
+            room, hosting = await database_sync_to_async(self._admit)(user, self.scope["url_route"]["kwargs"]["slug"])
+        except Room.DoesNotExist:
+            await self.close(code=CLOSE_NOT_FOUND)
+            return
+        except PermissionDenied:
+            await self.close(code=CLOSE_FORBIDDEN)
+            return
+        self.user = user
+        # Join the groups before reading the backlog, so nothing falls between the two.
+        groups = [room.group_name, room.peer_group_name(user.pk), ALERTS_GROUP]
+        if hosting:
+            groups.append(room.moderators_group_name)
+        for group in groups:
+            await self.channel_layer.group_add(group, self.channel_name)
+        self.groups_joined = groups
+        self.room = room
+        online, names, backlog = await database_sync_to_async(self._enter)(_after(self.scope.get("query_string", b"")))
+        hello = {"type": "hello", "room": room.slug, "me": user.username, "online": online}
+        if room.show_names:
+            hello["names"] = names
+        await self.send_json(hello)
+        for frame in backlog:
+            self.sent_on_connect.add(frame["id"])
+            await self.send_json(frame)
+        self.heartbeat = asyncio.create_task(self._beat())
+
+    def _admit(self, user, slug: str) -> tuple[Room, bool]:
+        room = selectors.room_get(slug=slug)
+        sanctions.check_can_connect(user)
+        check_can_join(user, room)
+        return room, is_host(user, room)
+
+    def _enter(self, after: int | None):
+        services.presence_join(room=self.room, peer=self.user, channel_name=self.channel_name)
+        online, names = selectors.presence_online(room=self.room)
+        backlog = [services.message_frame(m) for m in selectors.room_backlog(room=self.room, peer=self.user, after=after)]
+        return online, names, backlog
+
+    async def _beat(self):
+        while True:
+            await asyncio.sleep(settings.ROOMS_PRESENCE_HEARTBEAT)
+            await database_sync_to_async(services.presence_touch)(channel_name=self.channel_name)
+
+    async def disconnect(self, code):
+        if self.heartbeat is not None:
+            self.heartbeat.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self.heartbeat
+        for group in self.groups_joined:
+            await self.channel_layer.group_discard(group, self.channel_name)
+        if self.room is not None:
+            await database_sync_to_async(services.presence_leave)(room=self.room, channel_name=self.channel_name)
+            self.room = None
+
+    # --- client -> server -------------------------------------------------------------
+
+    async def receive(self, text_data=None, bytes_data=None, **kwargs):
+        if self.room is None:
+            return
+        try:
+            content = json.loads(text_data) if text_data is not None else None
+        except ValueError:
+            content = None
+        if not isinstance(content, dict):
+            await self.send_error(services.INVALID, NOT_JSON)
+            return
+        await self.receive_json(content)
+
+    async def receive_json(self, content, **kwargs):
+        kind = content.get("type")
+        if kind == "message":
+            try:
+                await database_sync_to_async(services.message_send)(
+                    room=self.room, author=self.user, body=content.get("body"), client_id=content.get("client_id")
+                )
+            except services.RoomRefusal as refusal:
+                await self.send_error(refusal.code, refusal.detail)
+        elif kind == "typing":
+            if await database_sync_to_async(services.typing_allowed)(room=self.room, peer=self.user):
+                await self.channel_layer.group_send(
+                    self.room.group_name, {"type": "room.typing", "author": self.user.username, "channel": self.channel_name}
+                )
+        else:
+            await self.send_error(services.INVALID, UNKNOWN_TYPE)
+
+    async def send_error(self, code: str, detail: str):
+        await self.send_json({"type": "error", "code": code, "detail": detail})
+
+    # --- channel layer -> this socket ---------------------------------------------------
+
+    async def room_message(self, event):
+        frame = event["frame"]
+        if frame["id"] in self.sent_on_connect:  # already in the backlog this socket received
+            return
+        await self.send_json(frame)
+
+    async def room_removed(self, event):
+        await self.send_json({"type": "message_removed", "id": event["id"]})
+
+    async def room_presence(self, event):
+        frame = {"type": "presence", "online": event["online"]}
+        if self.room is not None and self.room.show_names:
+            frame["names"] = event["names"]
+        await self.send_json(frame)
+
+    async def room_typing(self, event):
+        if event["channel"] != self.channel_name:
+            await self.send_json({"type": "typing", "author": event["author"]})
+
+    async def room_status(self, event):
+        if self.room is not None:
+            self.room.status = event["status"]
+        await self.send_json({"type": "room_status", "status": event["status"]})
+
+    async def room_muted(self, event):
+        await self.send_error(services.MUTED, event["detail"])
+
+    async def room_kick(self, event):
+        await self.send_error(services.FORBIDDEN, REMOVED_NOW)
+        await self.close(code=CLOSE_FORBIDDEN)
+
+    async def alert_published(self, event):
+        await self.send_json(event["frame"])
