@@ -228,3 +228,12 @@ ROOMS_TYPING_SECONDS = int(os.environ.get("ROOMS_TYPING_SECONDS", "3"))
 # Presence rows are refreshed every HEARTBEAT seconds and stop counting after TTL (a crashed process).
 ROOMS_PRESENCE_HEARTBEAT = int(os.environ.get("ROOMS_PRESENCE_HEARTBEAT", "30"))
 ROOMS_PRESENCE_TTL = int(os.environ.get("ROOMS_PRESENCE_TTL", "90"))
+
+# --- forum ---
+# Posting limit per account and window; accounts younger than FORUM_NEW_ACCOUNT_DAYS get the stricter one.
+FORUM_POST_WINDOW_SECONDS = int(os.environ.get("FORUM_POST_WINDOW_SECONDS", "600"))
+FORUM_POSTS = int(os.environ.get("FORUM_POSTS", "20"))
+FORUM_NEW_ACCOUNT_POSTS = int(os.environ.get("FORUM_NEW_ACCOUNT_POSTS", "5"))
+FORUM_NEW_ACCOUNT_DAYS = int(os.environ.get("FORUM_NEW_ACCOUNT_DAYS", "7"))
+# PostgreSQL text-search configuration for forum search (stemming language).
+FORUM_SEARCH_CONFIG = os.environ.get("FORUM_SEARCH_CONFIG", "english")

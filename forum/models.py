@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -8,6 +9,7 @@ from moderation.models import Moderated
 
 TITLE_MIN_LENGTH, TITLE_MAX_LENGTH = 3, 140
 BODY_MAX_LENGTH = 20_000
+CONTENT_WARNING_MAX_LENGTH = 100
 
 
 class Board(models.Model):
@@ -60,10 +62,74 @@ class Post(Moderated):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="posts")
     body = models.TextField(max_length=BODY_MAX_LENGTH)
     body_html = models.TextField()
+    content_warning = models.CharField(max_length=CONTENT_WARNING_MAX_LENGTH, blank=True, default="")
     created = models.DateTimeField(default=timezone.now)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    # Kept up to date by forum.services on PostgreSQL only (GIN-indexed there); stays NULL on SQLite.
+    search_vector = SearchVectorField(null=True, blank=True, editable=False)
 
     class Meta:
         indexes = [models.Index(fields=["thread", "id"], name="post_thread_order")]
 
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
     def get_absolute_url(self) -> str:
-        return f"{self.thread.get_absolute_url()}#p{self.pk}"
+        return reverse("forum:post", args=[self.pk])
+
+
+class PostRevision(models.Model):
+    """The text of a post before an edit; shown to its author and to moderators."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="revisions")
+    body = models.TextField()
+    content_warning = models.CharField(max_length=CONTENT_WARNING_MAX_LENGTH, blank=True, default="")
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+
+
+class Reaction(models.Model):
+    class Kind(models.TextChoices):
+        HELPFUL = "helpful", "helpful"
+        SUPPORT = "support", "support"
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="reactions")
+    peer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="forum_reactions")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["post", "peer", "kind"], name="reaction_once_per_kind")]
+
+
+class Subscription(models.Model):
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="subscriptions")
+    peer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="forum_subscriptions")
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["thread", "peer"], name="subscription_once")]
+
+
+class Bookmark(models.Model):
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="bookmarks")
+    peer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="forum_bookmarks")
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["post", "peer"], name="bookmark_once")]
+
+
+class ThreadRead(models.Model):
+    """How far a peer has read a thread, for "jump to first unread"."""
+
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="+")
+    peer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="forum_reads")
+    last_read_post_id = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["thread", "peer"], name="thread_read_once")]

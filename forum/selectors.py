@@ -1,13 +1,30 @@
 """Reads for the forum, already joined so a template never queries per row."""
 
-from django.db.models import QuerySet
+import re
+from collections import defaultdict
 
-from forum.models import Board, Post, Thread
+from django.conf import settings
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.db import connection
+from django.db.models import F, Prefetch, Q, QuerySet
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from forum.models import Board, Bookmark, Post, PostRevision, Reaction, Subscription, Thread, ThreadRead
+
+SEARCH_QUERY_MAX_LENGTH = 200
+SNIPPET_RADIUS = 110
+# Private-use characters mark the hits in PostgreSQL's headline; the text is escaped, then they become <mark>.
+_MARK_START, _MARK_STOP = "\ue000", "\ue001"
+
+
+def _signed_in(peer) -> bool:
+    return bool(peer and peer.is_authenticated)
 
 
 def boards_visible_to(*, peer) -> QuerySet[Board]:
     boards = Board.objects.all()
-    if peer is None or not peer.is_authenticated:
+    if not _signed_in(peer):
         boards = boards.filter(visibility=Board.Visibility.PUBLIC)
     return boards
 
@@ -16,9 +33,140 @@ def board_threads(*, board: Board) -> QuerySet[Thread]:
     return board.threads.select_related("author").order_by("-pinned", "-last_activity", "-id")
 
 
+def thread_get(*, thread_id: int) -> Thread:
+    return Thread.objects.select_related("board").get(pk=thread_id)
+
+
+def post_get(*, post_id: int) -> Post:
+    return Post.objects.select_related("thread__board", "author").get(pk=post_id)
+
+
 def thread_posts(*, thread: Thread, peer) -> QuerySet[Post]:
-    return Post.objects.visible_to(peer).filter(thread=thread).select_related("author").order_by("id")
+    """Every post the reader may see, oldest first; deleted ones stay as placeholders."""
+    return (
+        Post.objects.visible_to(peer)
+        .filter(thread=thread)
+        .select_related("author")
+        .prefetch_related(Prefetch("reactions", queryset=Reaction.objects.select_related("peer").order_by("id")))
+        .order_by("id")
+    )
+
+
+def posts_decorate(posts: list[Post], *, peer) -> list[Post]:
+    """Attach reaction counts, givers and the reader's own reactions and bookmarks (one query for bookmarks)."""
+    mine_bookmarked: set[int] = set()
+    if _signed_in(peer) and posts:
+        mine_bookmarked = set(
+            Bookmark.objects.filter(peer=peer, post_id__in=[p.id for p in posts]).values_list("post_id", flat=True)
+        )
+    for post in posts:
+        givers = defaultdict(list)
+        mine = set()
+        for reaction in post.reactions.all():
+            givers[reaction.kind].append(reaction.peer.username)
+            if _signed_in(peer) and reaction.peer_id == peer.pk:
+                mine.add(reaction.kind)
+        post.reaction_summary = [
+            {"kind": kind, "label": label, "count": len(givers[kind]), "givers": givers[kind], "mine": kind in mine}
+            for kind, label in Reaction.Kind.choices
+        ]
+        post.bookmarked = post.id in mine_bookmarked
+    return posts
+
+
+def post_page_number(*, post: Post, peer, per_page: int) -> int:
+    before = Post.objects.visible_to(peer).filter(thread_id=post.thread_id, id__lt=post.id).count()
+    return before // per_page + 1
+
+
+def thread_read_position(*, thread: Thread, peer) -> int:
+    if not _signed_in(peer):
+        return 0
+    return ThreadRead.objects.filter(thread=thread, peer=peer).values_list("last_read_post_id", flat=True).first() or 0
+
+
+def first_unread_post(*, thread: Thread, peer) -> Post | None:
+    """The first post after the reader's position, or the last post when everything is read."""
+    posts = Post.objects.visible_to(peer).filter(thread=thread)
+    position = thread_read_position(thread=thread, peer=peer)
+    return posts.filter(id__gt=position).order_by("id").first() or posts.order_by("-id").first()
+
+
+def is_subscribed(*, thread: Thread, peer) -> bool:
+    return _signed_in(peer) and Subscription.objects.filter(thread=thread, peer=peer).exists()
+
+
+def post_revisions(*, post: Post) -> QuerySet[PostRevision]:
+    return post.revisions.all()
+
+
+def bookmarks_of(*, peer) -> QuerySet[Bookmark]:
+    return (
+        Bookmark.objects.filter(peer=peer, post__in=Post.objects.visible_to(peer))
+        .select_related("post__thread__board", "post__author")
+        .order_by("-created", "-id")
+    )
 
 
 def posts_written_by(*, peer) -> QuerySet[Post]:
     return Post.objects.filter(author=peer).select_related("thread").order_by("id")
+
+
+# --- search ----------------------------------------------------------------------------------
+
+
+def search_terms(query: str) -> list[str]:
+    return [term for term in " ".join((query or "").split())[:SEARCH_QUERY_MAX_LENGTH].split(" ") if term]
+
+
+def posts_search(*, query: str, peer) -> QuerySet[Post]:
+    """Published posts matching `query` in boards the reader may see, best match first.
+
+    PostgreSQL: full-text search on the GIN-indexed `search_vector`, ranked, with a headline.
+    Elsewhere (SQLite): every word must appear in the post or its thread's title, newest first.
+    """
+    terms = search_terms(query)
+    posts = Post.objects.approved().filter(deleted_at__isnull=True).select_related("thread__board", "author")
+    if not _signed_in(peer):
+        posts = posts.filter(thread__board__visibility=Board.Visibility.PUBLIC)
+    if not terms:
+        return posts.none()
+    if connection.vendor == "postgresql":
+        config = settings.FORUM_SEARCH_CONFIG
+        search_query = SearchQuery(" ".join(terms), search_type="websearch", config=config)
+        return (
+            posts.filter(search_vector=search_query)
+            .annotate(
+                rank=SearchRank(F("search_vector"), search_query),
+                headline=SearchHeadline(
+                    "body", search_query, config=config, start_sel=_MARK_START, stop_sel=_MARK_STOP,
+                    max_words=30, min_words=12, max_fragments=2, fragment_delimiter=" … ",
+                ),
+            )
+            .order_by("-rank", "-id")
+        )
+    for term in terms:
+        posts = posts.filter(Q(body__icontains=term) | Q(thread__title__icontains=term))
+    return posts.order_by("-id")
+
+
+def _snippet_from_text(body: str, terms: list[str]) -> str:
+    lowered = body.lower()
+    hits = [lowered.find(term.lower()) for term in terms]
+    hits = [hit for hit in hits if hit >= 0]
+    start = max(min(hits) - SNIPPET_RADIUS, 0) if hits else 0
+    end = min(start + 2 * SNIPPET_RADIUS + 40, len(body))
+    text = ("… " if start else "") + body[start:end] + (" …" if end < len(body) else "")
+    if not terms:
+        return text
+    pattern = re.compile("|".join(re.escape(term) for term in sorted(terms, key=len, reverse=True)), re.IGNORECASE)
+    return pattern.sub(lambda match: f"{_MARK_START}{match.group(0)}{_MARK_STOP}", text)
+
+
+def search_snippet_html(post: Post, query: str) -> SafeString:
+    """An escaped excerpt of the post's source with the matches in <mark>."""
+    raw = getattr(post, "headline", None)
+    if raw is None:
+        raw = _snippet_from_text(post.body, search_terms(query))
+    html = escape(raw).replace(_MARK_START, "<mark>").replace(_MARK_STOP, "</mark>")
+    return mark_safe(html)  # noqa: S308 - escaped above; only our own <mark> tags are added

@@ -1,18 +1,53 @@
-"""Writes for the forum: every new thread and post goes through here."""
+"""Writes for the forum: every thread, post, edit, reaction, bookmark and subscription goes through here."""
 
+import re
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
+from django.db.models import F, Max, Q, TextField, Value
 from django.utils import timezone
 
 from commons.markup import render_markdown
-from forum.models import BODY_MAX_LENGTH, TITLE_MAX_LENGTH, TITLE_MIN_LENGTH, Board, Post, Thread
-from forum.permissions import check_can_post_in_board, check_can_reply
+from forum.models import (
+    BODY_MAX_LENGTH,
+    CONTENT_WARNING_MAX_LENGTH,
+    TITLE_MAX_LENGTH,
+    TITLE_MIN_LENGTH,
+    Board,
+    Bookmark,
+    Post,
+    PostRevision,
+    Reaction,
+    Subscription,
+    Thread,
+    ThreadRead,
+)
+from forum.permissions import (
+    check_can_change_post,
+    check_can_keep,
+    check_can_moderate_thread,
+    check_can_post_in_board,
+    check_can_react,
+    check_can_reply,
+)
+from moderation.models import ModerationStatus
 from moderation.screening import screen
+from peers.services import notification_send
 
 MSG_TITLE_LENGTH = f"A title needs {TITLE_MIN_LENGTH} to {TITLE_MAX_LENGTH} characters."
 MSG_BODY_EMPTY = "Please write something before posting."
 MSG_BODY_TOO_LONG = f"A post can have at most {BODY_MAX_LENGTH:,} characters."
+MSG_CONTENT_WARNING_TOO_LONG = f"A content warning can have at most {CONTENT_WARNING_MAX_LENGTH} characters."
+MSG_UNKNOWN_REACTION = "That isn't a reaction we know."
+MSG_UNKNOWN_STATUS = "That isn't a moderation status."
+
+MENTION_PATTERN = re.compile(r"(?<![\w@/.])@([A-Za-z0-9_.-]{3,30})")
+MENTIONS_NOTIFIED_PER_POST = 10
+
+
+# --- validation ------------------------------------------------------------------------------
 
 
 def _clean_body(body: str) -> str:
@@ -31,34 +66,240 @@ def _clean_title(title: str) -> str:
     return title
 
 
-def _post_build(*, thread: Thread, author, body: str) -> Post:
+def _clean_content_warning(content_warning: str) -> str:
+    content_warning = " ".join((content_warning or "").split())
+    if len(content_warning) > CONTENT_WARNING_MAX_LENGTH:
+        raise ValidationError(MSG_CONTENT_WARNING_TOO_LONG, code="cw_too_long")
+    return content_warning
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def _search_vector_refresh(post: Post, *, title: str = "") -> None:
+    """PostgreSQL only: store the post's tsvector (title weighs more, first post only)."""
+    if connection.vendor != "postgresql":
+        return
+    config = settings.FORUM_SEARCH_CONFIG
+    if post.is_deleted:
+        vector = None
+    else:
+        vector = SearchVector(Value(post.body, output_field=TextField()), weight="B", config=config)
+        if title:
+            vector = SearchVector(Value(title, output_field=TextField()), weight="A", config=config) + vector
+    Post.objects.filter(pk=post.pk).update(search_vector=vector)
+
+
+def _is_first_post(post: Post) -> bool:
+    return not Post.objects.filter(thread_id=post.thread_id, id__lt=post.id).exists()
+
+
+def _thread_counters_refresh(thread_id: int) -> None:
+    """Recount from the published posts: replies (first post excluded) and the latest activity."""
+    published = Post.objects.approved().filter(thread_id=thread_id, deleted_at__isnull=True)
+    summary = published.aggregate(latest=Max("created"))
+    count = published.count()
+    thread = Thread.objects.only("created").get(pk=thread_id)
+    Thread.objects.filter(pk=thread_id).update(
+        reply_count=max(count - 1, 0), last_activity=summary["latest"] or thread.created
+    )
+
+
+def _mentioned_peers(body: str, *, author):
+    from peers.models import Peer
+
+    names = {name.lower().rstrip(".") for name in MENTION_PATTERN.findall(body)}
+    names.discard((author.username if author else "").lower())
+    if not names:
+        return []
+    wanted = Q()
+    for name in sorted(names)[:MENTIONS_NOTIFIED_PER_POST]:
+        wanted |= Q(username__iexact=name)
+    return list(Peer.objects.filter(wanted, is_active=True))
+
+
+def _notify_published(post: Post) -> None:
+    """Tell the people mentioned, then the thread's subscribers, once a post is public."""
+    author = post.author
+    name = author.username if author else "A former member"
+    thread = post.thread
+    url = post.get_absolute_url()
+    told = {author.pk} if author else set()
+    for peer in _mentioned_peers(post.body, author=author):
+        notification_send(recipient=peer, kind="forum_mention", text=f"{name} mentioned you in “{thread.title}”", url=url)
+        told.add(peer.pk)
+    subscribers = Subscription.objects.filter(thread=thread).exclude(peer_id__in=told).select_related("peer")
+    for subscription in subscribers:
+        notification_send(recipient=subscription.peer, kind="forum_reply", text=f"{name} replied in “{thread.title}”", url=url)
+
+
+def _post_build(*, thread: Thread, author, body: str, content_warning: str) -> Post:
     screening = screen(author=author, text=body, kind="post")
     return Post(
         thread=thread,
         author=author,
         body=body,
         body_html=render_markdown(body),
+        content_warning=content_warning,
         moderation_status=screening.status,
         moderation_reason="; ".join(screening.reasons),
     )
 
 
+# --- threads and posts -----------------------------------------------------------------------
+
+
 @transaction.atomic
-def thread_create(*, board: Board, author, title: str, body: str) -> Thread:
+def thread_create(*, board: Board, author, title: str, body: str, content_warning: str = "") -> Thread:
     """Start a thread with its first post; validates everything before writing."""
     check_can_post_in_board(author, board)
-    title, body = _clean_title(title), _clean_body(body)
+    title, body, content_warning = _clean_title(title), _clean_body(body), _clean_content_warning(content_warning)
     thread = Thread.objects.create(board=board, author=author, title=title)
-    _post_build(thread=thread, author=author, body=body).save()
+    post = _post_build(thread=thread, author=author, body=body, content_warning=content_warning)
+    post.save()
+    _search_vector_refresh(post, title=title)
+    Subscription.objects.get_or_create(thread=thread, peer=author)
+    if not post.is_pending:
+        _notify_published(post)
     return thread
 
 
 @transaction.atomic
-def post_create(*, thread: Thread, author, body: str) -> Post:
+def post_create(*, thread: Thread, author, body: str, content_warning: str = "") -> Post:
     """Reply to a thread; the thread's activity and reply count move only for a published post."""
     check_can_reply(author, thread)
-    post = _post_build(thread=thread, author=author, body=_clean_body(body))
+    body, content_warning = _clean_body(body), _clean_content_warning(content_warning)
+    post = _post_build(thread=thread, author=author, body=body, content_warning=content_warning)
     post.save()
+    _search_vector_refresh(post)
     if not post.is_pending:
-        Thread.objects.filter(pk=thread.pk).update(reply_count=F("reply_count") + 1, last_activity=timezone.now())
+        Thread.objects.filter(pk=thread.pk).update(reply_count=F("reply_count") + 1, last_activity=post.created)
+        _notify_published(post)
+    Subscription.objects.get_or_create(thread=thread, peer=author)
     return post
+
+
+@transaction.atomic
+def post_edit(*, post: Post, by, body: str, content_warning: str = "") -> bool:
+    """The author changes a post; the previous text is kept as a revision. False if nothing changed."""
+    check_can_change_post(by, post)
+    body, content_warning = _clean_body(body), _clean_content_warning(content_warning)
+    if body == post.body and content_warning == post.content_warning:
+        return False
+    PostRevision.objects.create(post=post, body=post.body, content_warning=post.content_warning)
+    screening = screen(author=by, text=body, kind="post")
+    was_published = post.moderation_status == ModerationStatus.APPROVED
+    post.body, post.body_html, post.content_warning = body, render_markdown(body), content_warning
+    post.edited_at = timezone.now()
+    if screening.held:
+        post.moderation_status = ModerationStatus.PENDING
+        post.moderation_reason = "; ".join(screening.reasons)
+    post.save(update_fields=["body", "body_html", "content_warning", "edited_at", "moderation_status", "moderation_reason"])
+    _search_vector_refresh(post, title=post.thread.title if _is_first_post(post) else "")
+    if was_published and screening.held:
+        _thread_counters_refresh(post.thread_id)
+    return True
+
+
+@transaction.atomic
+def post_delete(*, post: Post, by) -> bool:
+    """The author deletes a post: its text and history go, a placeholder stays in the thread."""
+    if post.is_deleted:
+        return False
+    check_can_change_post(by, post)
+    post.revisions.all().delete()
+    post.bookmarks.all().delete()
+    post.reactions.all().delete()
+    post.body, post.body_html, post.content_warning = "", "", ""
+    post.deleted_at = timezone.now()
+    post.save(update_fields=["body", "body_html", "content_warning", "deleted_at"])
+    _search_vector_refresh(post)
+    _thread_counters_refresh(post.thread_id)
+    return True
+
+
+@transaction.atomic
+def post_moderate(*, post: Post, status: str, by, reason: str = "") -> bool:
+    """Moderation sets a post's status (approve a held post, remove one); False when it already had it."""
+    if status not in ModerationStatus.values:
+        raise ValidationError(MSG_UNKNOWN_STATUS)
+    post = Post.objects.select_for_update().select_related("thread", "author").get(pk=post.pk)
+    if post.moderation_status == status:
+        return False
+    first_publication = post.moderation_status == ModerationStatus.PENDING and status == ModerationStatus.APPROVED
+    post.moderation_status = status
+    post.moderation_reason = reason[:500]
+    post.moderated_by = by
+    post.moderated_at = timezone.now()
+    post.save(update_fields=["moderation_status", "moderation_reason", "moderated_by", "moderated_at"])
+    _thread_counters_refresh(post.thread_id)
+    if first_publication and not post.is_deleted:
+        _notify_published(post)
+    return True
+
+
+@transaction.atomic
+def thread_lock(*, thread: Thread, by, locked: bool = True) -> bool:
+    """Moderators lock (or unlock) a thread; False when it already was."""
+    check_can_moderate_thread(by)
+    return bool(Thread.objects.filter(pk=thread.pk).exclude(locked=locked).update(locked=locked))
+
+
+@transaction.atomic
+def thread_pin(*, thread: Thread, by, pinned: bool = True) -> bool:
+    """Moderators pin (or unpin) a thread to the top of its board; False when it already was."""
+    check_can_moderate_thread(by)
+    return bool(Thread.objects.filter(pk=thread.pk).exclude(pinned=pinned).update(pinned=pinned))
+
+
+# --- reactions, bookmarks, subscriptions, reading position -----------------------------------
+
+
+@transaction.atomic
+def reaction_add(*, post: Post, peer, kind: str) -> bool:
+    """Give a reaction once; False if this peer already gave it."""
+    if kind not in Reaction.Kind.values:
+        raise ValidationError(MSG_UNKNOWN_REACTION)
+    check_can_react(peer, post)
+    _, created = Reaction.objects.get_or_create(post=post, peer=peer, kind=kind)
+    return created
+
+
+@transaction.atomic
+def reaction_remove(*, post: Post, peer, kind: str) -> bool:
+    if kind not in Reaction.Kind.values:
+        raise ValidationError(MSG_UNKNOWN_REACTION)
+    check_can_react(peer, post)
+    deleted, _ = Reaction.objects.filter(post=post, peer=peer, kind=kind).delete()
+    return bool(deleted)
+
+
+@transaction.atomic
+def bookmark_set(*, post: Post, peer, on: bool) -> bool:
+    check_can_keep(peer, post)
+    if on:
+        return Bookmark.objects.get_or_create(post=post, peer=peer)[1]
+    return bool(Bookmark.objects.filter(post=post, peer=peer).delete()[0])
+
+
+@transaction.atomic
+def subscription_set(*, thread: Thread, peer, on: bool) -> bool:
+    first_post = Post.objects.select_related("thread__board").filter(thread=thread).order_by("id").first()
+    if first_post is not None:
+        check_can_keep(peer, first_post)
+    if on:
+        return Subscription.objects.get_or_create(thread=thread, peer=peer)[1]
+    return bool(Subscription.objects.filter(thread=thread, peer=peer).delete()[0])
+
+
+def thread_mark_read(*, thread: Thread, peer, up_to_post_id: int) -> bool:
+    """Move the peer's reading position forward (never back); False if it didn't move."""
+    if not (peer and peer.is_authenticated) or not up_to_post_id:
+        return False
+    moved = ThreadRead.objects.filter(thread=thread, peer=peer, last_read_post_id__lt=up_to_post_id).update(
+        last_read_post_id=up_to_post_id
+    )
+    if moved:
+        return True
+    _, created = ThreadRead.objects.get_or_create(thread=thread, peer=peer, defaults={"last_read_post_id": up_to_post_id})
+    return created

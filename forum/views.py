@@ -1,16 +1,83 @@
-from django.contrib.auth.decorators import login_required
+"""Forum pages: parse input, check, call one service or selector, respond."""
+
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
 
 from forum import selectors, services
-from forum.forms import ReplyForm, ThreadForm
-from forum.models import Board, Thread
-from forum.permissions import check_can_read_board
+from forum.forms import EditForm, ReplyForm, ThreadForm
+from forum.models import Board, Post, Thread
+from forum.permissions import (
+    MSG_SIGN_IN_TO_POST,
+    check_can_moderate_thread,
+    check_can_read_board,
+    check_can_read_post,
+    check_can_change_post,
+    check_can_see_history,
+)
+from forum.ratelimit import RateLimited, post_rate_check, post_rate_record
 from rooms.selectors import rooms_live_and_upcoming
 from safety.selectors import alerts_active
 
-THREADS_PER_PAGE, POSTS_PER_PAGE = 25, 30
+THREADS_PER_PAGE, POSTS_PER_PAGE, RESULTS_PER_PAGE = 25, 30, 20
+MSG_BAD_ACTION = "That action isn't possible here."
+
+
+def _board_or_404(slug: str) -> Board:
+    try:
+        return Board.objects.get(slug=slug)
+    except Board.DoesNotExist:
+        raise Http404("No such board.") from None
+
+
+def _thread_or_404(thread_id: int) -> Thread:
+    try:
+        return selectors.thread_get(thread_id=thread_id)
+    except Thread.DoesNotExist:
+        raise Http404("No such thread.") from None
+
+
+def _post_or_404(post_id: int) -> Post:
+    try:
+        return selectors.post_get(post_id=post_id)
+    except Post.DoesNotExist:
+        raise Http404("No such post.") from None
+
+
+def _must_sign_in(request):
+    """Visitors get the log-in page for a GET; a POST is refused with a readable 403."""
+    if request.user.is_authenticated:
+        return None
+    if request.method == "POST":
+        raise PermissionDenied(MSG_SIGN_IN_TO_POST)
+    return redirect_to_login(request.get_full_path())
+
+
+def _rate_limited(request, refused: RateLimited):
+    response = render(request, "forum/429.html", {"message": refused.message}, status=429)
+    response["Retry-After"] = str(refused.retry_after)
+    return response
+
+
+def _bad_request(request, message: str):
+    return render(request, "forum/error.html", {"message": message}, status=400)
+
+
+def _post_url(post: Post, peer) -> str:
+    """The thread page that holds the post, with its anchor."""
+    page = selectors.post_page_number(post=post, peer=peer, per_page=POSTS_PER_PAGE)
+    query = f"?page={page}" if page > 1 else ""
+    return f"{post.thread.get_absolute_url()}{query}#p{post.pk}"
+
+
+def _quote(post: Post) -> str:
+    name = post.author.username if post.author else "former member"
+    quoted = "\n".join(f"> {line}" if line else ">" for line in post.body.splitlines())
+    return f"> **@{name}** wrote:\n>\n{quoted}\n\n"
 
 
 def home(request):
@@ -26,49 +93,199 @@ def home(request):
 
 
 def board(request, slug: str):
-    board = get_object_or_404(Board, slug=slug)
+    board = _board_or_404(slug)
     check_can_read_board(request.user, board)
     page = Paginator(selectors.board_threads(board=board), THREADS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "forum/board.html", {"board": board, "page": page})
 
 
 def thread(request, thread_id: int, slug: str | None = None):
-    thread = get_object_or_404(Thread.objects.select_related("board"), pk=thread_id)
+    thread = _thread_or_404(thread_id)
     check_can_read_board(request.user, thread.board)
     if slug != thread.slug:
-        return redirect(thread.get_absolute_url())
+        query = request.META.get("QUERY_STRING", "")
+        return redirect(thread.get_absolute_url() + (f"?{query}" if query else ""))
     page = Paginator(selectors.thread_posts(thread=thread, peer=request.user), POSTS_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "forum/thread.html", {"thread": thread, "page": page, "form": ReplyForm()})
+    posts = selectors.posts_decorate(list(page.object_list), peer=request.user)
+    if posts:
+        services.thread_mark_read(thread=thread, peer=request.user, up_to_post_id=posts[-1].id)
+    context = {
+        "thread": thread,
+        "page": page,
+        "posts": posts,
+        "form": ReplyForm(),
+        "subscribed": selectors.is_subscribed(thread=thread, peer=request.user),
+    }
+    return render(request, "forum/thread.html", context)
 
 
-@login_required
 def thread_new(request, slug: str):
-    board = get_object_or_404(Board, slug=slug)
+    board = _board_or_404(slug)
+    if (response := _must_sign_in(request)) is not None:
+        return response
     form = ThreadForm(request.POST or None)
     status = 200
     if request.method == "POST":
+        try:
+            post_rate_check(request.user)
+        except RateLimited as refused:
+            return _rate_limited(request, refused)
         if form.is_valid():
             try:
                 thread = services.thread_create(board=board, author=request.user, **form.cleaned_data)
             except ValidationError as invalid:
                 form.add_error(None, invalid)
             else:
+                post_rate_record(request.user)
                 return redirect(thread.get_absolute_url())
         status = 400
     return render(request, "forum/thread_new.html", {"board": board, "form": form}, status=status)
 
 
-@login_required
 def reply(request, thread_id: int):
-    thread = get_object_or_404(Thread.objects.select_related("board"), pk=thread_id)
-    form = ReplyForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    thread = _thread_or_404(thread_id)
+    if (response := _must_sign_in(request)) is not None:
+        return response
+    if request.method != "POST":
+        quote_id = request.GET.get("quote", "")
+        if not quote_id.isdigit():
+            return redirect(thread.get_absolute_url())
+        quoted = _post_or_404(int(quote_id))
+        check_can_read_post(request.user, quoted)
+        if quoted.thread_id != thread.pk or quoted.is_deleted:
+            raise Http404("No such post in this thread.")
+        form = ReplyForm(initial={"body": _quote(quoted)})
+        return render(request, "forum/reply.html", {"thread": thread, "form": form})
+    try:
+        post_rate_check(request.user)
+    except RateLimited as refused:
+        return _rate_limited(request, refused)
+    form = ReplyForm(request.POST)
+    if form.is_valid():
         try:
-            post = services.post_create(thread=thread, author=request.user, body=form.cleaned_data["body"])
+            post = services.post_create(thread=thread, author=request.user, **form.cleaned_data)
         except ValidationError as invalid:
             form.add_error("body", invalid)
         else:
-            return redirect(post.get_absolute_url())
-    if request.method != "POST":
-        return redirect(thread.get_absolute_url())
+            post_rate_record(request.user)
+            return redirect(_post_url(post, request.user))
     return render(request, "forum/reply.html", {"thread": thread, "form": form}, status=400)
+
+
+def thread_unread(request, thread_id: int):
+    thread = _thread_or_404(thread_id)
+    check_can_read_board(request.user, thread.board)
+    post = selectors.first_unread_post(thread=thread, peer=request.user)
+    if post is None:
+        return redirect(thread.get_absolute_url())
+    post.thread = thread
+    return HttpResponseRedirect(_post_url(post, request.user))
+
+
+@require_POST
+def thread_subscribe(request, thread_id: int):
+    thread = _thread_or_404(thread_id)
+    _must_sign_in(request)
+    services.subscription_set(thread=thread, peer=request.user, on=request.POST.get("on") == "1")
+    return redirect(thread.get_absolute_url())
+
+
+@require_POST
+def thread_moderate(request, thread_id: int):
+    thread = _thread_or_404(thread_id)
+    check_can_moderate_thread(request.user)
+    actions = {
+        "lock": lambda: services.thread_lock(thread=thread, by=request.user, locked=True),
+        "unlock": lambda: services.thread_lock(thread=thread, by=request.user, locked=False),
+        "pin": lambda: services.thread_pin(thread=thread, by=request.user, pinned=True),
+        "unpin": lambda: services.thread_pin(thread=thread, by=request.user, pinned=False),
+    }
+    action = actions.get(request.POST.get("action", ""))
+    if action is None:
+        return _bad_request(request, MSG_BAD_ACTION)
+    action()
+    return redirect(thread.get_absolute_url())
+
+
+def post_permalink(request, post_id: int):
+    post = _post_or_404(post_id)
+    check_can_read_post(request.user, post)
+    return HttpResponseRedirect(_post_url(post, request.user))
+
+
+def post_edit(request, post_id: int):
+    post = _post_or_404(post_id)
+    if (response := _must_sign_in(request)) is not None:
+        return response
+    check_can_change_post(request.user, post)
+    form = EditForm(request.POST or None, initial={"body": post.body, "content_warning": post.content_warning})
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.post_edit(post=post, by=request.user, **form.cleaned_data)
+            except ValidationError as invalid:
+                form.add_error("body", invalid)
+            else:
+                return HttpResponseRedirect(_post_url(post, request.user))
+        return render(request, "forum/post_edit.html", {"post": post, "form": form}, status=400)
+    return render(request, "forum/post_edit.html", {"post": post, "form": form})
+
+
+def post_delete(request, post_id: int):
+    post = _post_or_404(post_id)
+    if (response := _must_sign_in(request)) is not None:
+        return response
+    check_can_change_post(request.user, post)
+    if request.method == "POST":
+        services.post_delete(post=post, by=request.user)
+        return HttpResponseRedirect(_post_url(post, request.user))
+    return render(request, "forum/post_delete.html", {"post": post})
+
+
+def post_history(request, post_id: int):
+    post = _post_or_404(post_id)
+    if (response := _must_sign_in(request)) is not None:
+        return response
+    check_can_see_history(request.user, post)
+    return render(request, "forum/post_history.html", {"post": post, "revisions": selectors.post_revisions(post=post)})
+
+
+@require_POST
+def post_react(request, post_id: int):
+    post = _post_or_404(post_id)
+    _must_sign_in(request)
+    kind, action = request.POST.get("kind", ""), request.POST.get("action", "add")
+    try:
+        if action == "remove":
+            services.reaction_remove(post=post, peer=request.user, kind=kind)
+        else:
+            services.reaction_add(post=post, peer=request.user, kind=kind)
+    except ValidationError as invalid:
+        return _bad_request(request, invalid.messages[0])
+    return HttpResponseRedirect(_post_url(post, request.user))
+
+
+@require_POST
+def post_bookmark(request, post_id: int):
+    post = _post_or_404(post_id)
+    _must_sign_in(request)
+    services.bookmark_set(post=post, peer=request.user, on=request.POST.get("on") == "1")
+    if request.POST.get("next") == "bookmarks":
+        return redirect(reverse("forum:bookmarks"))
+    return HttpResponseRedirect(_post_url(post, request.user))
+
+
+def bookmarks(request):
+    if (response := _must_sign_in(request)) is not None:
+        return response
+    page = Paginator(selectors.bookmarks_of(peer=request.user), RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "forum/bookmarks.html", {"page": page})
+
+
+def search(request):
+    query = request.GET.get("q", "").strip()
+    page = Paginator(selectors.posts_search(query=query, peer=request.user), RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+    results = list(page.object_list)
+    for post in results:
+        post.snippet_html = selectors.search_snippet_html(post, query)
+    return render(request, "forum/search.html", {"query": query, "page": page, "results": results})
