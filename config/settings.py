@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "rooms",
     "moderation",
     "safety",
+    "helpnow",
 ]
 
 MIDDLEWARE = [
@@ -90,6 +91,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "config.context_processors.site",
                 "peers.context_processors.notifications",
+                "safety.context_processors.alert_banner",
             ],
         },
     },
@@ -237,3 +239,18 @@ FORUM_NEW_ACCOUNT_POSTS = int(os.environ.get("FORUM_NEW_ACCOUNT_POSTS", "5"))
 FORUM_NEW_ACCOUNT_DAYS = int(os.environ.get("FORUM_NEW_ACCOUNT_DAYS", "7"))
 # PostgreSQL text-search configuration for forum search (stemming language).
 FORUM_SEARCH_CONFIG = os.environ.get("FORUM_SEARCH_CONFIG", "english")
+
+# --- safety ---
+# "Established" members may post drug alerts (held for a moderator); moderators and organisers publish at once.
+SAFETY_ESTABLISHED_DAYS = int(os.environ.get("SAFETY_ESTABLISHED_DAYS", "30"))
+SAFETY_ESTABLISHED_POSTS = int(os.environ.get("SAFETY_ESTABLISHED_POSTS", "5"))
+# The Good Samaritan / legal-protection note (Markdown), linked from /help/overdose/; set it for your area.
+SAFETY_GOOD_SAMARITAN_NOTE = os.environ.get(
+    "SAFETY_GOOD_SAMARITAN_NOTE",
+    "Many places have **Good Samaritan laws**: if you call for help at an overdose, you and the person "
+    "overdosing may be protected from some drug-possession charges. What they cover, and what they don't "
+    "(for example warrants, parole or probation conditions, or selling), differs from place to place.\n\n"
+    "This community has not checked the law where you are. A local harm-reduction service or legal aid "
+    "clinic can tell you what applies. Whatever the law says, calling for help saves lives.",
+)
+ACCOUNT_RATE_LIMITS.update({"alert_post": "10/h/user", "alert_seen": "60/h/user", "service_suggest": "20/h/user"})

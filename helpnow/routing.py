@@ -1,0 +1,3 @@
+"""WebSocket routes for Get help now (the supporters' board)."""
+
+websocket_urlpatterns: list = []
