@@ -3,3 +3,19 @@ from django.apps import AppConfig
 
 class SafetyConfig(AppConfig):
     name = "safety"
+
+    def export_peer_data(self, peer) -> dict:
+        """Download my data: the alerts this person posted, their "seen it too"s and directory suggestions."""
+        alerts = [
+            {"substance": a.substance, "summary": a.summary, "region": a.region, "severity": a.severity,
+             "source": a.source, "created": a.created.isoformat(), "expires": a.expires_at.isoformat(),
+             "status": a.moderation_status}
+            for a in peer.alerts.all()
+        ]
+        seen = [{"alert_id": s.alert_id, "created": s.created.isoformat()} for s in peer.alert_sightings.all()]
+        suggestions = [
+            {"kind": s.kind, "name": s.name, "region": s.region, "contact": s.contact, "hours": s.hours, "notes": s.notes,
+             "comment": s.comment, "correction_of": s.entry_id, "status": s.status, "created": s.created.isoformat()}
+            for s in peer.service_suggestions.all()
+        ]
+        return {"drug_alerts": alerts, "alerts_seen": seen, "service_suggestions": suggestions}

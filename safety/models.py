@@ -7,6 +7,7 @@ from django.utils import timezone
 from moderation.models import Moderated
 
 ALERT_DEFAULT_DAYS, ALERT_MAX_DAYS = 7, 30
+SERVICE_STALE_DAYS = 180
 
 
 def default_alert_expiry():
@@ -32,9 +33,99 @@ class DrugAlert(Moderated):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="alerts")
     created = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField(default=default_alert_expiry, db_index=True)
+    seen_count = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["-created"]
 
     def __str__(self) -> str:
         return f"{self.substance}: {self.summary}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.moderation_status == "approved" and self.expires_at > timezone.now()
+
+    def get_absolute_url(self) -> str:
+        return f"/alerts/#alert-{self.pk}"
+
+
+class AlertSighting(models.Model):
+    """One person saying "seen it too" about one alert; at most once each."""
+
+    alert = models.ForeignKey(DrugAlert, on_delete=models.CASCADE, related_name="sightings")
+    peer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alert_sightings")
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["alert", "peer"], name="alert_sighting_once")]
+
+
+class ServiceKind(models.TextChoices):
+    NALOXONE = "naloxone", "naloxone"
+    SYRINGE = "syringe", "syringe services"
+    SUPERVISED = "supervised", "supervised consumption site"
+    DRUG_CHECKING = "drug_checking", "drug checking"
+    METHADONE = "methadone", "methadone treatment"
+    BUPRENORPHINE = "buprenorphine", "buprenorphine treatment"
+    NALTREXONE = "naltrexone", "naltrexone treatment"
+    DRUG_COURT = "drug_court", "drug court"
+    MUTUAL_AID = "mutual_aid", "recovery and mutual-aid groups"
+    SHELTER = "shelter", "shelter"
+
+
+class ServiceEntry(models.Model):
+    """A verified directory entry. Only moderators create or change one (by accepting a suggestion)."""
+
+    kind = models.CharField(max_length=20, choices=ServiceKind.choices, db_index=True)
+    name = models.CharField(max_length=120)
+    region = models.CharField(max_length=100, db_index=True)
+    contact = models.CharField(max_length=200)
+    hours = models.CharField(max_length=200, blank=True, default="")
+    notes = models.TextField(max_length=1000, blank=True, default="")
+    verified_at = models.DateTimeField(default=timezone.now)
+    verified_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["region", "kind", "name"]
+        verbose_name_plural = "service entries"
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_stale(self) -> bool:
+        return self.verified_at < timezone.now() - timedelta(days=SERVICE_STALE_DAYS)
+
+    def get_absolute_url(self) -> str:
+        return f"/services/#service-{self.pk}"
+
+
+class ServiceSuggestion(models.Model):
+    """A member's proposed new entry (entry is null) or correction (entry set), held until a moderator decides."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "waiting for a moderator"
+        ACCEPTED = "accepted", "accepted"
+        DECLINED = "declined", "declined"
+
+    entry = models.ForeignKey(ServiceEntry, null=True, blank=True, on_delete=models.CASCADE, related_name="suggestions")
+    kind = models.CharField(max_length=20, choices=ServiceKind.choices)
+    name = models.CharField(max_length=120)
+    region = models.CharField(max_length=100)
+    contact = models.CharField(max_length=200)
+    hours = models.CharField(max_length=200, blank=True, default="")
+    notes = models.TextField(max_length=1000, blank=True, default="")
+    comment = models.CharField(max_length=500, blank=True, default="")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="service_suggestions")
+    created = models.DateTimeField(default=timezone.now)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created", "id"]
+
+    @property
+    def is_correction(self) -> bool:
+        return self.entry_id is not None

@@ -1,3 +1,9 @@
-"""WebSocket routes for safety: the read-only alerts socket arrives with issue 6."""
+"""WebSocket routes for safety: the read-only alerts socket."""
 
-websocket_urlpatterns: list = []
+from django.urls import path
+
+from safety.consumers import AlertsConsumer
+
+websocket_urlpatterns = [
+    path("ws/alerts/", AlertsConsumer.as_asgi()),
+]

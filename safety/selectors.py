@@ -1,8 +1,77 @@
-from django.db.models import QuerySet
+"""Reads for safety, already joined so a page costs a fixed number of queries."""
+
+from django.core.cache import cache
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
-from safety.models import DrugAlert
+from moderation.models import ModerationStatus
+from safety.models import AlertSighting, DrugAlert, ServiceEntry, ServiceSuggestion
+
+BANNER_CACHE_KEY_NAME = "safety:banner:v1"
+BANNER_MAX_ALERTS = 3
+BANNER_CACHE_SECONDS = 60
+_SEVERITY_RANK = {DrugAlert.Severity.DANGER: 0, DrugAlert.Severity.WARNING: 1, DrugAlert.Severity.INFO: 2}
 
 
 def alerts_active() -> QuerySet[DrugAlert]:
     return DrugAlert.objects.approved().filter(expires_at__gt=timezone.now()).order_by("-created")
+
+
+def alerts_active_for(peer) -> QuerySet[DrugAlert]:
+    """Active alerts with `seen_by_me` for the reader (False for visitors)."""
+    alerts = alerts_active().select_related("author")
+    if peer is not None and peer.is_authenticated:
+        return alerts.annotate(seen_by_me=Exists(AlertSighting.objects.filter(alert=OuterRef("pk"), peer=peer)))
+    return alerts
+
+
+def alerts_archived() -> QuerySet[DrugAlert]:
+    """Expired alerts stay readable: the archive, newest first."""
+    return DrugAlert.objects.approved().filter(expires_at__lte=timezone.now()).select_related("author").order_by("-expires_at")
+
+
+def alerts_pending() -> QuerySet[DrugAlert]:
+    return DrugAlert.objects.filter(moderation_status=ModerationStatus.PENDING).select_related("author").order_by("created")
+
+
+def alerts_pending_of(peer) -> QuerySet[DrugAlert]:
+    """An author's own alerts still waiting for a moderator (shown only to them)."""
+    if peer is None or not peer.is_authenticated:
+        return DrugAlert.objects.none()
+    return alerts_pending().filter(author=peer)
+
+
+def banner_alerts() -> list[dict]:
+    """The few most urgent active alerts for the banner on every page; cached, at most one small query.
+
+    The cached list keeps each alert's expiry, so an alert leaves the banner on time even
+    while the cache entry is still warm; services delete the entry when alerts change.
+    """
+    cached = cache.get(BANNER_CACHE_KEY_NAME)
+    if cached is None:
+        rows = list(
+            alerts_active().values("id", "substance", "summary", "region", "severity", "expires_at")[:20]
+        )
+        rows.sort(key=lambda row: (_SEVERITY_RANK.get(row["severity"], 3), -row["id"]))
+        cached = rows[: BANNER_MAX_ALERTS * 2]
+        cache.set(BANNER_CACHE_KEY_NAME, cached, BANNER_CACHE_SECONDS)
+    now = timezone.now()
+    return [row for row in cached if row["expires_at"] > now][:BANNER_MAX_ALERTS]
+
+
+
+def services_listing(*, kind: str = "", region: str = "") -> QuerySet[ServiceEntry]:
+    entries = ServiceEntry.objects.all()
+    if kind:
+        entries = entries.filter(kind=kind)
+    if region:
+        entries = entries.filter(region__iexact=region)
+    return entries.order_by("region", "kind", "name")
+
+
+def service_regions() -> list[str]:
+    return sorted(set(ServiceEntry.objects.values_list("region", flat=True)), key=str.lower)
+
+
+def suggestions_pending() -> QuerySet[ServiceSuggestion]:
+    return ServiceSuggestion.objects.filter(status=ServiceSuggestion.Status.PENDING).select_related("author", "entry")

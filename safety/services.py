@@ -1,17 +1,227 @@
-"""Writes for drug alerts and the other safety features."""
+"""Writes for drug alerts and the services directory."""
 
 from datetime import timedelta
 
-from django.db import transaction
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
-from safety.models import ALERT_DEFAULT_DAYS, DrugAlert
+from commons.channels import ALERTS_GROUP
+from commons.realtime import group_send_on_commit
+from moderation.models import ModerationStatus
+from moderation.screening import screen
+from safety.models import ALERT_DEFAULT_DAYS, ALERT_MAX_DAYS, AlertSighting, DrugAlert, ServiceEntry, ServiceKind, ServiceSuggestion
+from safety.permissions import check_can_moderate, check_can_post_alert, check_can_take_part, publishes_alerts_directly
+from safety.selectors import BANNER_CACHE_KEY_NAME as BANNER_CACHE_KEY
+
+MSG_SUBSTANCE_REQUIRED = "Please name the substance (for example \"fentanyl\" or \"pressed pills\")."
+MSG_SUMMARY_REQUIRED = "Please say what was found, in a sentence or two."
+MSG_REGION_REQUIRED = "Please say where: a city, area or neighbourhood is enough."
+MSG_TOO_LONG = "{field} can have at most {limit} characters."
+MSG_BAD_CHOICE = "Please pick one of the listed options for {field}."
+MSG_DAYS_RANGE = f"An alert lasts from 1 to {ALERT_MAX_DAYS} days."
+MSG_ALERT_HELD = "Thanks. Your alert is waiting for a moderator, who will check it soon; then everyone online sees it."
+MSG_ALERT_NOT_ACTIVE = "This alert has ended or is not published, so it can't take a \"seen it too\"."
+MSG_ALREADY_SEEN = "You've already said you've seen this one. Thank you."
+MSG_SERVICE_FIELD_REQUIRED = "Please fill in the {field}."
+MSG_SUGGESTION_DONE = "This suggestion has already been handled."
+
+PRE_MODERATION_REASON = "pre-moderation: alerts from members are checked by a moderator before they go out"
+
+
+def _clean_text(value: str, *, field: str, limit: int, required_message: str | None) -> str:
+    value = " ".join((value or "").split())
+    if not value and required_message:
+        raise ValidationError(required_message, code="required")
+    if len(value) > limit:
+        raise ValidationError(MSG_TOO_LONG.format(field=field, limit=limit), code="too_long")
+    return value
+
+
+def _clean_choice(value: str, *, choices, field: str) -> str:
+    if value not in choices.values:
+        raise ValidationError(MSG_BAD_CHOICE.format(field=field), code="invalid_choice")
+    return value
+
+
+def alert_frame(alert: DrugAlert) -> dict:
+    """The `alert` frame of CONTRACTS.md, sent to every room socket and every /ws/alerts/ socket."""
+    return {
+        "type": "alert",
+        "id": alert.pk,
+        "substance": alert.substance,
+        "summary": alert.summary,
+        "region": alert.region,
+        "severity": alert.severity,
+        "expires": alert.expires_at.isoformat(),
+    }
+
+
+def _banner_changed() -> None:
+    transaction.on_commit(lambda: cache.delete(BANNER_CACHE_KEY))
+
+
+def _publish(alert: DrugAlert) -> None:
+    _banner_changed()
+    group_send_on_commit(ALERTS_GROUP, {"type": "alert.published", "frame": alert_frame(alert)})
 
 
 @transaction.atomic
-def alert_create(*, author, substance: str, summary: str, region: str, severity: str, source: str, days: int = ALERT_DEFAULT_DAYS) -> DrugAlert:
-    """Publish a drug alert. Who may post and the live push are issue 6's work."""
-    return DrugAlert.objects.create(
+def alert_create(
+    *, author, substance: str, summary: str, region: str, severity: str, source: str, days: int = ALERT_DEFAULT_DAYS
+) -> DrugAlert:
+    """Post a drug alert. Moderators' and organisers' alerts go out at once; other established members' wait."""
+    check_can_post_alert(author)
+    substance = _clean_text(substance, field="Substance", limit=100, required_message=MSG_SUBSTANCE_REQUIRED)
+    summary = _clean_text(summary, field="What was found", limit=300, required_message=MSG_SUMMARY_REQUIRED)
+    region = _clean_text(region, field="Where", limit=100, required_message=MSG_REGION_REQUIRED)
+    severity = _clean_choice(severity, choices=DrugAlert.Severity, field="severity")
+    source = _clean_choice(source, choices=DrugAlert.Source, field="source")
+    if not isinstance(days, int) or not 1 <= days <= ALERT_MAX_DAYS:
+        raise ValidationError(MSG_DAYS_RANGE, code="days")
+    screening = screen(author=author, text=f"{substance}\n{summary}\n{region}", kind="alert")
+    reasons = list(screening.reasons)
+    status = screening.status
+    if not publishes_alerts_directly(author) and status == ModerationStatus.APPROVED:
+        status = ModerationStatus.PENDING
+        reasons.append(PRE_MODERATION_REASON)
+    alert = DrugAlert.objects.create(
         author=author, substance=substance, summary=summary, region=region, severity=severity, source=source,
         expires_at=timezone.now() + timedelta(days=days),
+        moderation_status=status, moderation_reason="; ".join(reasons)[:500],
     )
+    if status == ModerationStatus.APPROVED:
+        _publish(alert)
+    return alert
+
+
+@transaction.atomic
+def alert_moderate(*, alert: DrugAlert, status: str, by, reason: str = "") -> bool:
+    """Approve or reject an alert (moderation's queue calls this); approving publishes it live. False if unchanged."""
+    check_can_moderate(by)
+    alert = DrugAlert.objects.select_for_update().get(pk=alert.pk)
+    if alert.moderation_status == status:
+        return False
+    alert.moderation_status = status
+    alert.moderation_reason = reason[:500]
+    alert.moderated_by = by
+    alert.moderated_at = timezone.now()
+    alert.save(update_fields=["moderation_status", "moderation_reason", "moderated_by", "moderated_at"])
+    if status == ModerationStatus.APPROVED and alert.expires_at > timezone.now():
+        _publish(alert)
+    else:
+        _banner_changed()
+    return True
+
+
+def alert_approve(*, alert: DrugAlert, by) -> bool:
+    return alert_moderate(alert=alert, status=ModerationStatus.APPROVED, by=by)
+
+
+@transaction.atomic
+def alert_end(*, alert: DrugAlert, by) -> bool:
+    """End an alert early (a moderator); it moves to the archive. False if it had already ended."""
+    check_can_moderate(by)
+    now = timezone.now()
+    changed = DrugAlert.objects.filter(pk=alert.pk, expires_at__gt=now).update(expires_at=now)
+    if changed:
+        _banner_changed()
+    return bool(changed)
+
+
+@transaction.atomic
+def alert_mark_seen(*, alert: DrugAlert, peer) -> bool:
+    """Record "seen it too" once per person per active alert; False if this person already said so."""
+    check_can_take_part(peer)
+    if not DrugAlert.objects.filter(pk=alert.pk).approved().filter(expires_at__gt=timezone.now()).exists():
+        raise ValidationError(MSG_ALERT_NOT_ACTIVE, code="not_active")
+    if AlertSighting.objects.filter(alert=alert, peer=peer).exists():
+        return False
+    try:
+        with transaction.atomic():
+            AlertSighting.objects.create(alert=alert, peer=peer)
+    except IntegrityError:  # a double click racing itself
+        return False
+    DrugAlert.objects.filter(pk=alert.pk).update(seen_count=F("seen_count") + 1)
+    _banner_changed()
+    return True
+
+
+# --- services directory ---
+
+SERVICE_FIELDS = {
+    "name": ("Name", 120, True),
+    "region": ("Region", 100, True),
+    "contact": ("Contact", 200, True),
+    "hours": ("Hours", 200, False),
+    "notes": ("Notes", 1000, False),
+}
+
+
+def _clean_service(data: dict) -> dict:
+    cleaned = {"kind": _clean_choice(data.get("kind", ""), choices=ServiceKind, field="kind of service")}
+    for field, (label, limit, required) in SERVICE_FIELDS.items():
+        value = data.get(field, "")
+        if field == "notes":
+            value = (value or "").strip()
+            if len(value) > limit:
+                raise ValidationError(MSG_TOO_LONG.format(field=label, limit=limit), code="too_long")
+        else:
+            value = _clean_text(value, field=label, limit=limit,
+                                required_message=MSG_SERVICE_FIELD_REQUIRED.format(field=label.lower()) if required else None)
+        cleaned[field] = value
+    return cleaned
+
+
+@transaction.atomic
+def service_suggest(*, author, entry: ServiceEntry | None = None, comment: str = "", **fields) -> ServiceSuggestion:
+    """A member suggests a new entry (entry None) or a correction; nothing public changes until a moderator accepts."""
+    check_can_take_part(author)
+    cleaned = _clean_service(fields)
+    comment = _clean_text(comment, field="Comment", limit=500, required_message=None)
+    return ServiceSuggestion.objects.create(author=author, entry=entry, comment=comment, **cleaned)
+
+
+@transaction.atomic
+def suggestion_accept(*, suggestion: ServiceSuggestion, by) -> ServiceEntry | None:
+    """A moderator accepts: the entry is created or corrected and marked verified today. None if already handled."""
+    check_can_moderate(by)
+    suggestion = ServiceSuggestion.objects.select_for_update().get(pk=suggestion.pk)
+    if suggestion.status != ServiceSuggestion.Status.PENDING:
+        return None
+    now = timezone.now()
+    values = {field: getattr(suggestion, field) for field in ("kind", *SERVICE_FIELDS)}
+    if suggestion.entry_id is None:
+        entry = ServiceEntry.objects.create(verified_at=now, verified_by=by, **values)
+        suggestion.entry = entry
+    else:
+        entry = ServiceEntry.objects.select_for_update().get(pk=suggestion.entry_id)
+        for field, value in values.items():
+            setattr(entry, field, value)
+        entry.verified_at, entry.verified_by = now, by
+        entry.save()
+    suggestion.status, suggestion.reviewed_by, suggestion.reviewed_at = ServiceSuggestion.Status.ACCEPTED, by, now
+    suggestion.save(update_fields=["entry", "status", "reviewed_by", "reviewed_at"])
+    return entry
+
+
+@transaction.atomic
+def suggestion_decline(*, suggestion: ServiceSuggestion, by) -> bool:
+    check_can_moderate(by)
+    changed = ServiceSuggestion.objects.filter(pk=suggestion.pk, status=ServiceSuggestion.Status.PENDING).update(
+        status=ServiceSuggestion.Status.DECLINED, reviewed_by=by, reviewed_at=timezone.now()
+    )
+    return bool(changed)
+
+
+@transaction.atomic
+def service_verify(*, entry: ServiceEntry, by) -> bool:
+    """A moderator confirms an entry is still right today. False if it was already verified today."""
+    check_can_moderate(by)
+    now = timezone.now()
+    if entry.verified_at.date() == now.date() and entry.verified_by_id == by.pk:
+        return False
+    ServiceEntry.objects.filter(pk=entry.pk).update(verified_at=now, verified_by=by)
+    return True

@@ -1,7 +1,211 @@
-from django.shortcuts import render
+from functools import lru_cache
 
-from safety.selectors import alerts_active
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from commons.markup import render_markdown
+from commons.ratelimit import allow
+from moderation.models import ModerationStatus
+from safety import selectors, services
+from safety.forms import AlertForm, ServiceForm
+from safety.models import DrugAlert, ServiceEntry, ServiceKind, ServiceSuggestion
+from safety.permissions import check_can_moderate, check_can_post_alert, check_can_take_part, is_established, publishes_alerts_directly
+
+MSG_ALERT_PUBLISHED = "Your alert is out: everyone online sees it now."
+MSG_SEEN_THANKS = "Thanks for saying so. It helps others judge how widespread this is."
+MSG_TOO_MANY = "That's a lot in a short time. Please wait a little, then try again."
+MSG_SUGGESTION_THANKS = "Thank you. A moderator will check your suggestion before it shows in the directory."
+MSG_UNKNOWN_ACTION = "Unknown action."
+MSG_UNKNOWN_KIND = "That kind of service isn't in the list. Showing every kind instead."
+MSG_ALERT_DECIDED = {"approve": "Alert approved and sent to everyone online.", "reject": "Alert rejected.", "end": "Alert ended and moved to the archive."}
+MSG_NOTHING_CHANGED = "Nothing to change: someone already did this."
+ARCHIVE_PER_PAGE, SERVICES_PER_PAGE = 30, 40
+
+
+def _refused(request, message: str, status: int):
+    return render(request, "safety/refused.html", {"message": message}, status=status)
 
 
 def alert_list(request):
-    return render(request, "safety/alerts.html", {"alerts": alerts_active()})
+    peer = request.user
+    context = {
+        "alerts": selectors.alerts_active_for(peer),
+        "my_pending": selectors.alerts_pending_of(peer),
+        "can_post": publishes_alerts_directly(peer) or is_established(peer),
+        "pending": selectors.alerts_pending() if peer.is_authenticated and peer.is_moderator else None,
+    }
+    return render(request, "safety/alerts.html", context)
+
+
+def alert_archive(request):
+    page = Paginator(selectors.alerts_archived(), ARCHIVE_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "safety/archive.html", {"page": page})
+
+
+@login_required
+def alert_new(request):
+    check_can_post_alert(request.user)
+    form = AlertForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if not allow(request, action="alert_post"):
+            return _refused(request, MSG_TOO_MANY, 429)
+        if form.is_valid():
+            try:
+                alert = services.alert_create(author=request.user, **form.cleaned_data)
+            except ValidationError as invalid:
+                form.add_error(None, invalid)
+            else:
+                messages.success(request, services.MSG_ALERT_HELD if alert.is_pending else MSG_ALERT_PUBLISHED)
+                return redirect("safety:alerts")
+        status = 400
+    return render(request, "safety/alert_new.html", {"form": form, "direct": publishes_alerts_directly(request.user)}, status=status)
+
+
+@login_required
+@require_POST
+def alert_seen(request, alert_id: int):
+    alert = get_object_or_404(DrugAlert, pk=alert_id)
+    if not allow(request, action="alert_seen"):
+        return _refused(request, MSG_TOO_MANY, 429)
+    try:
+        recorded = services.alert_mark_seen(alert=alert, peer=request.user)
+    except ValidationError as invalid:
+        return _refused(request, invalid.messages[0], 400)
+    if not recorded:
+        return _refused(request, services.MSG_ALREADY_SEEN, 409)
+    messages.success(request, MSG_SEEN_THANKS)
+    return redirect(alert.get_absolute_url())
+
+
+@login_required
+@require_POST
+def alert_review(request, alert_id: int):
+    check_can_moderate(request.user)
+    alert = get_object_or_404(DrugAlert, pk=alert_id)
+    action = request.POST.get("action", "")
+    if action == "approve":
+        changed = services.alert_moderate(alert=alert, status=ModerationStatus.APPROVED, by=request.user)
+    elif action == "reject":
+        reason = " ".join(request.POST.get("reason", "").split())[:500]
+        changed = services.alert_moderate(alert=alert, status=ModerationStatus.REJECTED, by=request.user, reason=reason)
+    elif action == "end":
+        changed = services.alert_end(alert=alert, by=request.user)
+    else:
+        return _refused(request, MSG_UNKNOWN_ACTION, 400)
+    if not changed:
+        return _refused(request, MSG_NOTHING_CHANGED, 409)
+    messages.success(request, MSG_ALERT_DECIDED[action])
+    return redirect("safety:alerts")
+
+
+# --- help pages ---
+
+
+def overdose_help(request):
+    return render(request, "safety/overdose.html")
+
+
+@lru_cache(maxsize=4)
+def _note_html(source: str) -> str:
+    # The note comes from a setting, so it is rendered once per process, not per request.
+    return render_markdown(source)
+
+
+def good_samaritan(request):
+    return render(request, "safety/good_samaritan.html", {"note_html": _note_html(settings.SAFETY_GOOD_SAMARITAN_NOTE)})
+
+
+def about(request):
+    return render(request, "safety/about.html")
+
+
+# --- services directory ---
+
+
+def service_list(request):
+    kind = request.GET.get("kind", "")
+    region = " ".join(request.GET.get("region", "").split())[:100]
+    status = 200
+    if kind and kind not in ServiceKind.values:
+        messages.warning(request, MSG_UNKNOWN_KIND)
+        kind, status = "", 400
+    entries = selectors.services_listing(kind=kind, region=region)
+    page = Paginator(entries.select_related(None), SERVICES_PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "page": page, "kinds": ServiceKind.choices, "regions": selectors.service_regions(),
+        "kind": kind, "region": region, "filtered": bool(kind or region),
+        "pending_count": selectors.suggestions_pending().count() if request.user.is_authenticated and request.user.is_moderator else 0,
+    }
+    return render(request, "safety/services.html", context, status=status)
+
+
+def _suggestion_form(request, *, entry: ServiceEntry | None):
+    check_can_take_part(request.user)
+    initial = {}
+    if entry is not None:
+        initial = {field: getattr(entry, field) for field in ("kind", "name", "region", "contact", "hours", "notes")}
+    form = ServiceForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if not allow(request, action="service_suggest"):
+            return _refused(request, MSG_TOO_MANY, 429)
+        if form.is_valid():
+            try:
+                services.service_suggest(author=request.user, entry=entry, **form.cleaned_data)
+            except ValidationError as invalid:
+                form.add_error(None, invalid)
+            else:
+                messages.success(request, MSG_SUGGESTION_THANKS)
+                return redirect("safety:services")
+        status = 400
+    return render(request, "safety/service_suggest.html", {"form": form, "entry": entry}, status=status)
+
+
+@login_required
+def service_suggest(request):
+    return _suggestion_form(request, entry=None)
+
+
+@login_required
+def service_correct(request, entry_id: int):
+    return _suggestion_form(request, entry=get_object_or_404(ServiceEntry, pk=entry_id))
+
+
+@login_required
+def service_review(request):
+    check_can_moderate(request.user)
+    return render(request, "safety/service_review.html", {"suggestions": selectors.suggestions_pending()})
+
+
+@login_required
+@require_POST
+def suggestion_decide(request, suggestion_id: int):
+    check_can_moderate(request.user)
+    suggestion = get_object_or_404(ServiceSuggestion, pk=suggestion_id)
+    action = request.POST.get("action", "")
+    if action == "accept":
+        changed = services.suggestion_accept(suggestion=suggestion, by=request.user) is not None
+    elif action == "decline":
+        changed = services.suggestion_decline(suggestion=suggestion, by=request.user)
+    else:
+        return _refused(request, MSG_UNKNOWN_ACTION, 400)
+    if not changed:
+        return _refused(request, services.MSG_SUGGESTION_DONE, 409)
+    messages.success(request, "Suggestion accepted and marked verified today." if action == "accept" else "Suggestion declined.")
+    return redirect("safety:service_review")
+
+
+@login_required
+@require_POST
+def service_verify(request, entry_id: int):
+    check_can_moderate(request.user)
+    entry = get_object_or_404(ServiceEntry, pk=entry_id)
+    if services.service_verify(entry=entry, by=request.user):
+        messages.success(request, f"{entry.name} is marked verified today.")
+    return redirect(entry.get_absolute_url())
