@@ -254,3 +254,13 @@ SAFETY_GOOD_SAMARITAN_NOTE = os.environ.get(
     "clinic can tell you what applies. Whatever the law says, calling for help saves lives.",
 )
 ACCOUNT_RATE_LIMITS.update({"alert_post": "10/h/user", "alert_seen": "60/h/user", "service_suggest": "20/h/user"})
+
+# --- moderation ---
+# Reports from this many distinct established members hide a post or message until a moderator looks.
+MODERATION_REPORT_THRESHOLD = int(os.environ.get("MODERATION_REPORT_THRESHOLD", "3"))
+# New accounts (fewer approved posts than this, or younger than this many hours) are pre-moderated.
+MODERATION_TRUST_MIN_POSTS = int(os.environ.get("MODERATION_TRUST_MIN_POSTS", "3"))
+MODERATION_TRUST_MIN_AGE_HOURS = float(os.environ.get("MODERATION_TRUST_MIN_AGE_HOURS", "24"))
+# A muted or suspended person may still report (e.g. harassment of them), but not in bulk.
+MODERATION_RESTRICTED_REPORTS_PER_DAY = int(os.environ.get("MODERATION_RESTRICTED_REPORTS_PER_DAY", "3"))
+ACCOUNT_RATE_LIMITS = {**ACCOUNT_RATE_LIMITS, "report": os.environ.get("MODERATION_REPORT_RATE", "20/h/key")}

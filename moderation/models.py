@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 
 class ModerationStatus(models.TextChoices):
@@ -43,3 +44,225 @@ class Moderated(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.moderation_status == ModerationStatus.PENDING
+
+
+# --- What moderators act on and what they did --------------------------------------------------
+
+TARGET_KINDS = ("post", "message", "user")
+
+
+class Target(models.TextChoices):
+    POST = "post", "post"
+    MESSAGE = "message", "room message"
+    USER = "user", "member"
+
+
+class ReportReason(models.TextChoices):
+    SOURCING = "sourcing", "sourcing or selling"
+    PERSONAL_INFO = "personal_info", "personal information"
+    HARASSMENT = "harassment", "harassment"
+    SPAM = "spam", "spam"
+    DANGEROUS_ADVICE = "dangerous_advice", "dangerous advice"
+    OTHER = "other", "something else"
+
+
+class QueueItem(models.Model):
+    """One thing waiting for a moderator: held content, or a target gathering reports."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "open"
+        RESOLVED = "resolved", "resolved"
+
+    target_kind = models.CharField(max_length=10, choices=Target.choices)
+    target_id = models.PositiveBigIntegerField()
+    subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text="The author of the content, or the member reported.",
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True)
+    held = models.BooleanField(default=False, help_text="Held by screening or pre-moderation.")
+    hold_reason = models.CharField(max_length=500, blank=True, default="")
+    report_count = models.PositiveIntegerField(default=0)
+    auto_hidden = models.BooleanField(default=False)
+    created = models.DateTimeField(default=timezone.now, db_index=True)
+    first_reviewed_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    resolution = models.CharField(max_length=20, blank=True, default="")
+
+    class Meta:
+        ordering = ["created", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["target_kind", "target_id"], condition=Q(status="open"), name="queueitem_one_open_per_target"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.target_kind}:{self.target_id}"
+
+    @property
+    def target_ref(self) -> str:
+        return f"{self.target_kind}:{self.target_id}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+
+class Report(models.Model):
+    """One member's report of a post, a room message or a member. One open report per reporter and target."""
+
+    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="moderation_reports")
+    item = models.ForeignKey(QueueItem, on_delete=models.CASCADE, related_name="reports")
+    target_kind = models.CharField(max_length=10, choices=Target.choices)
+    target_id = models.PositiveBigIntegerField()
+    reason = models.CharField(max_length=20, choices=ReportReason.choices)
+    text = models.CharField(max_length=1000, blank=True, default="")
+    reporter_established = models.BooleanField(default=False)
+    created = models.DateTimeField(default=timezone.now, db_index=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reporter", "target_kind", "target_id"], condition=Q(closed_at__isnull=True),
+                name="report_one_open_per_reporter_target",
+            )
+        ]
+
+
+class SourcingPattern(models.Model):
+    """A word, phrase or regular expression that holds content for review. Moderators edit these in the app."""
+
+    class Kind(models.TextChoices):
+        PHRASE = "phrase", "word or phrase"
+        REGEX = "regex", "regular expression"
+
+    pattern = models.CharField(max_length=200)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.PHRASE)
+    note = models.CharField(max_length=200, blank=True, default="")
+    is_active = models.BooleanField(default=True)
+    created = models.DateTimeField(default=timezone.now)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["pattern"]
+        constraints = [models.UniqueConstraint(fields=["pattern", "kind"], name="sourcingpattern_unique")]
+
+    def __str__(self) -> str:
+        return self.pattern
+
+
+class Action(models.TextChoices):
+    APPROVE = "approve", "approved"
+    HIDE = "hide", "hid"
+    DELETE = "delete", "deleted"
+    REDACT = "redact", "redacted"
+    WARN = "warn", "warned"
+    MUTE = "mute", "muted"
+    SUSPEND = "suspend", "suspended"
+    BAN = "ban", "banned"
+    AUTO_HIDE = "auto_hide", "hid after reports"
+    DISMISS = "dismiss", "dismissed reports on"
+    APPEAL_UPHELD = "appeal_upheld", "upheld an appeal on"
+    APPEAL_OVERTURNED = "appeal_overturned", "overturned"
+    PATTERN_CHANGE = "pattern_change", "changed hold patterns"
+
+
+SANCTION_ACTIONS = (Action.WARN, Action.MUTE, Action.SUSPEND, Action.BAN)
+CONTENT_ACTIONS = (Action.APPROVE, Action.HIDE, Action.DELETE, Action.REDACT)
+
+
+class LogEntry(models.Model):
+    """The audit log: one row per moderator action. Written once; the app offers no edit or delete."""
+
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    action = models.CharField(max_length=20, choices=Action.choices, db_index=True)
+    target_kind = models.CharField(max_length=10, choices=Target.choices, blank=True, default="")
+    target_id = models.PositiveBigIntegerField(null=True, blank=True)
+    subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text="Whose content or account the action was about.",
+    )
+    item = models.ForeignKey(QueueItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="log_entries")
+    reason = models.CharField(max_length=500, blank=True, default="")
+    until = models.DateTimeField(null=True, blank=True)
+    created = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        verbose_name_plural = "log entries"
+
+    def save(self, *args, **kwargs):
+        # The audit trail is append-only: a row, once written, is never rewritten.
+        if self.pk is not None and not self._state.adding:
+            raise PermissionError("The moderation log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("The moderation log is append-only.")
+
+    @property
+    def actor_label(self) -> str:
+        if self.actor_id is None:
+            return "automatic" if self.action == Action.AUTO_HIDE else "a former moderator"
+        return self.actor.username
+
+    @property
+    def target_label(self) -> str:
+        """The target named without its content (the public log shows this)."""
+        if self.target_kind == Target.USER:
+            return f"member {self.subject.username}" if self.subject_id else "a former member"
+        if self.target_kind:
+            return f"{Target(self.target_kind).label} #{self.target_id}"
+        return ""
+
+    @property
+    def is_appealable(self) -> bool:
+        return self.action in (*SANCTION_ACTIONS, Action.HIDE, Action.DELETE, Action.REDACT, Action.AUTO_HIDE)
+
+
+class Sanction(models.Model):
+    """A warning, mute, suspension or ban on one person, from `starts` until `ends` (None: no end)."""
+
+    class Kind(models.TextChoices):
+        WARN = "warn", "warning"
+        MUTE = "mute", "mute"
+        SUSPEND = "suspend", "suspension"
+        BAN = "ban", "ban"
+
+    peer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sanctions")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    reason = models.CharField(max_length=500)
+    starts = models.DateTimeField(default=timezone.now)
+    ends = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    log_entry = models.OneToOneField(LogEntry, null=True, blank=True, on_delete=models.SET_NULL, related_name="sanction")
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        indexes = [models.Index(fields=["peer", "revoked_at"], name="sanction_peer_active")]
+
+
+class Appeal(models.Model):
+    """A sanctioned person's appeal against one action; decided by a moderator who didn't take it."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "waiting for a moderator"
+        UPHELD = "upheld", "decision kept"
+        OVERTURNED = "overturned", "decision reversed"
+
+    log_entry = models.OneToOneField(LogEntry, on_delete=models.CASCADE, related_name="appeal")
+    appellant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="moderation_appeals")
+    text = models.TextField(max_length=2000)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN, db_index=True)
+    created = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.CharField(max_length=500, blank=True, default="")
+
+    class Meta:
+        ordering = ["created", "id"]

@@ -2,13 +2,18 @@
 
 A mute stops writing (posting, replying, reacting, chatting, reporting in bulk);
 a suspension or ban also stops opening a room socket (close code 4403).
-Sanctions themselves are issue 5's work; until a Sanction model exists nobody is restricted.
+Sanctions are rows of moderation.models.Sanction, applied through moderation.services.
 """
 
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.utils import timezone
+
+
+STRENGTH = {"mute": 1, "suspend": 2, "ban": 3}
 
 
 @dataclass(frozen=True)
@@ -30,7 +35,21 @@ class Restriction:
 
 def active_restriction(peer) -> Restriction | None:
     """The restriction in force for `peer` now, the strongest first; None if free to take part."""
-    return None
+    from moderation.models import Sanction
+
+    if peer is None or not getattr(peer, "is_authenticated", False) or peer.pk is None:
+        return None
+    now = timezone.now()
+    in_force = list(
+        Sanction.objects.filter(peer_id=peer.pk, kind__in=STRENGTH, revoked_at__isnull=True, starts__lte=now)
+        .filter(Q(ends__isnull=True) | Q(ends__gt=now))
+        .values_list("kind", "ends", "reason")
+    )
+    if not in_force:
+        return None
+    # Strongest kind first; within a kind, the one that lasts longest (None: no end).
+    kind, ends, reason = max(in_force, key=lambda row: (STRENGTH[row[0]], row[1] is None, row[1] or now))
+    return Restriction(kind=kind, until=ends, reason=reason)
 
 
 def check_can_write(peer) -> None:

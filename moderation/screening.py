@@ -1,25 +1,131 @@
 """Screening of new content as it lands (forum posts, room messages, alerts).
 
 Forum, rooms and safety call `screen()` before storing; it decides whether
-the content is published at once or held for a moderator, and why.
-The automatic holds (contact details, sourcing language) are issue 5's work.
+the content is published at once or held for a moderator, and why:
+
+- automatic holds: contact details (phone, email, street address), payment handles,
+  sourcing language (patterns moderators edit at /mod/patterns/), links from new accounts;
+- pre-moderation by trust: forum posts and alerts by new accounts (see moderation.trust).
+
+Moderators are never held. The author is told, in plain words, why their words wait.
 """
 
+import re
 from dataclasses import dataclass, field
 
-from moderation.models import ModerationStatus
+from django.core.cache import cache
+
+from moderation.models import ModerationStatus, SourcingPattern
+from moderation.trust import is_new_account
+
+# Why something is held, in words shown to its author (the reason codes are for the queue).
+HOLD_REASONS = {
+    "contact": "it may contain contact details",
+    "payment": "it may contain a payment handle",
+    "sourcing": "it may be about buying or selling",
+    "link": "links from new accounts are checked first",
+    "new_account": "posts from new accounts are checked first",
+}
+MSG_HELD = "Held because {reasons}; a moderator will look soon."
+
+PATTERNS_CACHE_KEY = "moderation:patterns:v1"
+PATTERNS_CACHE_SECONDS = 60
+
+_PHONE = re.compile(
+    r"(?<![\w/.-])(?:"
+    r"\+?\d{1,3}[\s.-]?\(?\d{2,5}\)?[\s.-]?\d{3,4}[\s.-]?\d{3,4}"  # +1 415 555 0134, 07700 900123
+    r"|\(?\d{3}\)?[\s.-]?\d{3}[\s.-]\d{4}"  # (415) 555-0134
+    r"|\d{3}[\s.-]\d{4}"  # 555-0134
+    r"|\d{10,13}"  # 4155550134
+    r")(?![\w/-])"
+)
+_EMAIL = re.compile(
+    r"[\w.+-]+\s?(?:@|\(at\)|\[at\]|\s+at\s+)\s?[\w-]+(?:\.|\(dot\)|\[dot\]|\s+dot\s+)(?:com|net|org|io|me|co|uk|de|fr|ca|au|info|xyz|[a-z]{2,3}\b)",
+    re.IGNORECASE,
+)
+_STREET = re.compile(
+    r"\b\d{1,5}[a-z]?\s+(?:[A-Za-z][\w'-]*\s+){1,3}"
+    r"(?:street|st|avenue|ave|road|rd|lane|ln|drive|dr|boulevard|blvd|way|court|ct|place|pl|terrace|close|crescent|square|sq)\b\.?",
+    re.IGNORECASE,
+)
+_PAYMENT = re.compile(
+    r"(?:(?<![\w$])\$[A-Za-z][A-Za-z0-9_]{2,19}\b"  # a $cashtag (a price like $20 starts with a digit)
+    r"|\b(?:venmo|cash\s?app|zelle|paypal|revolut|monzo)\b\s*(?:me\s*)?[:\-]?\s*@[\w.-]{3,}"
+    r"|\bpaypal\.me/\w+"
+    r"|\b(?:bc1|[13])[a-km-zA-HJ-NP-Z1-9]{25,39}\b)",  # a bitcoin address
+    re.IGNORECASE,
+)
+_LINK = re.compile(r"(?:https?://|www\.)\S+|\b[\w-]+\.(?:com|net|org|io|me|co|onion|ly|gg|xyz|shop|store)\b(?:/\S*)?", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
 class Screening:
     status: str = ModerationStatus.APPROVED
     reasons: list[str] = field(default_factory=list)
+    codes: tuple[str, ...] = ()
 
     @property
     def held(self) -> bool:
         return self.status == ModerationStatus.PENDING
 
 
+def _compiled_patterns() -> list[re.Pattern]:
+    cached = cache.get(PATTERNS_CACHE_KEY)
+    if cached is None:
+        cached = list(SourcingPattern.objects.filter(is_active=True).values_list("pattern", "kind"))
+        cache.set(PATTERNS_CACHE_KEY, cached, PATTERNS_CACHE_SECONDS)
+    compiled = []
+    for pattern, kind in cached:
+        source = pattern if kind == SourcingPattern.Kind.REGEX else r"(?<!\w)" + r"\s+".join(map(re.escape, pattern.split())) + r"(?!\w)"
+        try:
+            compiled.append(re.compile(source, re.IGNORECASE))
+        except re.error:
+            continue  # validated on save; an old bad row must not stop posting
+    return compiled
+
+
+def patterns_changed() -> None:
+    cache.delete(PATTERNS_CACHE_KEY)
+
+
+def hold_codes(text: str, *, new_account: bool) -> list[str]:
+    """The automatic-hold reason codes that `text` triggers, in a stable order."""
+    codes = []
+    if _PHONE.search(text) or _EMAIL.search(text) or _STREET.search(text):
+        codes.append("contact")
+    if _PAYMENT.search(text):
+        codes.append("payment")
+    if any(pattern.search(text) for pattern in _compiled_patterns()):
+        codes.append("sourcing")
+    if new_account and _LINK.search(text):
+        codes.append("link")
+    return codes
+
+
+def held_message(codes) -> str:
+    words = [HOLD_REASONS[code] for code in codes]
+    joined = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+    return MSG_HELD.format(reasons=joined)
+
+
 def screen(*, author, text: str, kind: str) -> Screening:
     """Decide whether `text` by `author` is published now or held; `kind` is "post", "message" or "alert"."""
-    return Screening()
+    if author is not None and getattr(author, "is_authenticated", False):
+        if author.has_perm("peers.moderate"):
+            return Screening()
+        if kind == "alert" and author.has_perm("peers.host_rooms"):
+            return Screening()  # organisers' alerts often carry a service's phone number on purpose
+    new_account = is_new_account(author)
+    codes = hold_codes(text or "", new_account=new_account)
+    if kind in ("post", "alert") and new_account:
+        codes.append("new_account")
+    if not codes:
+        return Screening()
+    message = held_message(codes)
+    if author is not None and getattr(author, "is_authenticated", False):
+        # Same transaction as the caller's write: if the content isn't stored, neither is the notice.
+        from peers.services import notification_send
+
+        noun = {"post": "post", "message": "room message", "alert": "alert"}.get(kind, "post")
+        notification_send(recipient=author, kind="moderation", text=f"Your {noun} is waiting for a moderator. {message}")
+    return Screening(status=ModerationStatus.PENDING, reasons=[message], codes=tuple(codes))

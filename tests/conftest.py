@@ -20,6 +20,10 @@ def _test_settings(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+    # Every test account is brand new; pre-moderation by trust is off unless a test turns it on
+    # (tests/moderation does, with the moderation_trust fixture).
+    settings.MODERATION_TRUST_MIN_POSTS = 0
+    settings.MODERATION_TRUST_MIN_AGE_HOURS = 0
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,428 @@
+"""Writes for moderation: reports, queue decisions, sanctions, appeals, hold patterns.
+
+Forum posts and room messages change only through forum.services / rooms.services.
+Every moderator action writes one LogEntry (the public audit log).
+"""
+
+import re
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from moderation import targets
+from moderation.models import (
+    Action, Appeal, LogEntry, ModerationStatus, QueueItem, Report, ReportReason, Sanction, SourcingPattern, Target,
+)
+from moderation.sanctions import active_restriction
+from moderation.screening import patterns_changed
+from moderation.trust import is_established
+from peers.services import notification_send
+
+MSG_SIGN_IN_TO_REPORT = "Please log in to report something."
+MSG_REPORT_REASON = "Please choose a reason for the report."
+MSG_REPORT_OTHER_NEEDS_TEXT = "Please say a few words about what is wrong."
+MSG_REPORT_SELF = "You can't report yourself or your own words. You can edit or ask a moderator for help instead."
+MSG_ALREADY_REPORTED = "You've already reported this. A moderator will look at it soon."
+MSG_REPORT_LIMIT_RESTRICTED = "While your account is restricted you can send at most {limit} reports a day."
+MSG_REPORT_THANKS = "Thank you. A moderator will look at your report soon."
+MSG_MODERATORS_ONLY = "Only moderators can do this."
+MSG_ALREADY_RESOLVED = "Another moderator already resolved this item, so nothing was changed."
+MSG_REASON_REQUIRED = "Please give a reason: the person affected and the public log will see it."
+MSG_DURATION_REQUIRED = "Please choose how long this should last."
+MSG_UNKNOWN_ACTION = "Please choose an action."
+MSG_ACTION_NOT_FOR_TARGET = "That action doesn't apply to this item."
+MSG_REDACT_NEEDS_TEXT = "Please give the text with the personal information taken out."
+MSG_REDACT_UNAVAILABLE = "Redacting isn't available for this kind of content yet; hide it instead."
+MSG_NO_AUTHOR = "This was written by a former member, so there is nobody to sanction."
+MSG_SELF_SANCTION = "You can't act on your own account or content; please ask another moderator."
+MSG_APPEAL_NOT_YOURS = "You can only appeal a decision about you."
+MSG_APPEAL_NOT_APPEALABLE = "This decision can't be appealed."
+MSG_ALREADY_APPEALED = "You've already appealed this decision. Each decision can be appealed once."
+MSG_APPEAL_TEXT = "Please say why you think the decision should change (up to 2,000 characters)."
+MSG_APPEAL_SAME_MODERATOR = "A moderator other than the one who acted must decide this appeal."
+MSG_APPEAL_DECIDED = "This appeal has already been decided, so nothing was changed."
+MSG_PATTERN_EMPTY = "Please give a word, phrase or pattern."
+MSG_PATTERN_BAD_REGEX = "That regular expression doesn't work: {error}"
+MSG_PATTERN_EXISTS = "That pattern is already on the list."
+
+REDACTED = "[removed by a moderator]"
+SANCTION_KINDS = {Action.WARN: Sanction.Kind.WARN, Action.MUTE: Sanction.Kind.MUTE,
+                  Action.SUSPEND: Sanction.Kind.SUSPEND, Action.BAN: Sanction.Kind.BAN}
+TIMED_SANCTIONS = (Action.MUTE, Action.SUSPEND)
+NOUNS = {Target.POST: "post", Target.MESSAGE: "room message", Target.USER: "account"}
+
+
+class AlreadyResolved(Exception):
+    """Someone else got there first; nothing was written."""
+
+
+def _require_moderator(peer) -> None:
+    if peer is None or not getattr(peer, "is_authenticated", False) or not peer.has_perm("peers.moderate"):
+        raise PermissionDenied(MSG_MODERATORS_ONLY)
+
+
+def _log(*, actor, action: str, kind: str = "", target_id=None, subject=None, item=None, reason: str = "", until=None) -> LogEntry:
+    return LogEntry.objects.create(
+        actor=actor, action=action, target_kind=kind, target_id=target_id, subject=subject, item=item,
+        reason=reason[:500], until=until,
+    )
+
+
+def _threshold() -> int:
+    return int(getattr(settings, "MODERATION_REPORT_THRESHOLD", 3))
+
+
+# --- reports -----------------------------------------------------------------------------------
+
+
+def _open_item_for(*, kind: str, target_id: int, subject, created=None, held: bool = False, hold_reason: str = "") -> QueueItem:
+    """The open queue item for a target, created if there is none; the caller holds a transaction."""
+    item = QueueItem.objects.select_for_update().filter(target_kind=kind, target_id=target_id, status=QueueItem.Status.OPEN).first()
+    if item is not None:
+        return item
+    try:
+        with transaction.atomic():
+            return QueueItem.objects.create(
+                target_kind=kind, target_id=target_id, subject=subject, held=held, hold_reason=hold_reason[:500],
+                created=created or timezone.now(),
+            )
+    except IntegrityError:  # created by a concurrent report a moment ago
+        return QueueItem.objects.select_for_update().get(target_kind=kind, target_id=target_id, status=QueueItem.Status.OPEN)
+
+
+def _restricted_report_limit() -> int:
+    return int(getattr(settings, "MODERATION_RESTRICTED_REPORTS_PER_DAY", 3))
+
+
+@transaction.atomic
+def report_create(*, reporter, target_ref: str, reason: str, text: str = "") -> Report:
+    """File one report; reports on one target gather into one open queue item. Hides the content for
+    review once MODERATION_REPORT_THRESHOLD distinct established members have reported it."""
+    if reporter is None or not reporter.is_authenticated:
+        raise PermissionDenied(MSG_SIGN_IN_TO_REPORT)
+    text = (text or "").strip()[:1000]
+    if reason not in ReportReason.values:
+        raise ValidationError(MSG_REPORT_REASON, code="reason")
+    if reason == ReportReason.OTHER and not text:
+        raise ValidationError(MSG_REPORT_OTHER_NEEDS_TEXT, code="text")
+    target = targets.parse(target_ref)
+    if target.kind != Target.USER and target.status != ModerationStatus.APPROVED and not reporter.is_moderator:
+        raise ValidationError(targets.MSG_BAD_TARGET, code="bad_target")
+    if target.author is not None and target.author.pk == reporter.pk:
+        raise ValidationError(MSG_REPORT_SELF, code="self")
+    restriction = active_restriction(reporter)
+    if restriction is not None:
+        since = timezone.now() - timedelta(days=1)
+        if Report.objects.filter(reporter=reporter, created__gte=since).count() >= _restricted_report_limit():
+            raise PermissionDenied(MSG_REPORT_LIMIT_RESTRICTED.format(limit=_restricted_report_limit()) + " " + restriction.message)
+    item = _open_item_for(kind=target.kind, target_id=target.id, subject=target.author)
+    if Report.objects.filter(reporter=reporter, target_kind=target.kind, target_id=target.id, closed_at__isnull=True).exists():
+        raise ValidationError(MSG_ALREADY_REPORTED, code="duplicate")
+    report = Report.objects.create(
+        reporter=reporter, item=item, target_kind=target.kind, target_id=target.id, reason=reason, text=text,
+        reporter_established=is_established(reporter),
+    )
+    QueueItem.objects.filter(pk=item.pk).update(report_count=F("report_count") + 1)
+    item.refresh_from_db()
+    if target.kind != Target.USER and not item.auto_hidden:
+        established = item.reports.filter(closed_at__isnull=True, reporter_established=True).values("reporter").distinct().count()
+        if established >= _threshold() and target.status == ModerationStatus.APPROVED:
+            _auto_hide(item=item, target=target)
+    return report
+
+
+MSG_AUTO_HIDDEN = "hidden after several reports from members; a moderator will look soon"
+
+
+def _auto_hide(*, item: QueueItem, target) -> None:
+    from forum import services as forum_services
+    from rooms import services as rooms_services
+
+    if target.kind == Target.POST:
+        changed = forum_services.post_moderate(post=target.obj, status=ModerationStatus.PENDING, by=None, reason=MSG_AUTO_HIDDEN)
+    else:
+        changed = rooms_services.message_remove(message=target.obj, by=None, reason=MSG_AUTO_HIDDEN)
+    QueueItem.objects.filter(pk=item.pk).update(auto_hidden=True)
+    if changed:
+        _log(actor=None, action=Action.AUTO_HIDE, kind=target.kind, target_id=target.id, subject=target.author, item=item,
+             reason=MSG_AUTO_HIDDEN)
+        notification_send(recipient=target.author, kind="moderation",
+                          text=f"Your {NOUNS[target.kind]} was {MSG_AUTO_HIDDEN}.", url=_appeal_url())
+
+
+def _appeal_url() -> str:
+    return "/appeal/"
+
+
+def held_items_sync() -> int:
+    """Open a queue item for every held post or room message that has none yet; returns how many."""
+    from forum.models import Post
+    from rooms.models import Message
+
+    created = 0
+    for kind, model in ((Target.POST, Post), (Target.MESSAGE, Message)):
+        pending = list(model.objects.filter(moderation_status=ModerationStatus.PENDING).values_list("pk", "author_id", "created", "moderation_reason"))
+        if not pending:
+            continue
+        open_ids = set(
+            QueueItem.objects.filter(target_kind=kind, status=QueueItem.Status.OPEN, target_id__in=[row[0] for row in pending])
+            .values_list("target_id", flat=True)
+        )
+        for pk, author_id, created_at, reason in pending:
+            if pk in open_ids:
+                continue
+            try:
+                with transaction.atomic():
+                    QueueItem.objects.create(target_kind=kind, target_id=pk, subject_id=author_id, held=True,
+                                             hold_reason=reason, created=created_at)
+                    created += 1
+            except IntegrityError:
+                pass
+    return created
+
+
+# --- decisions on queue items ------------------------------------------------------------------
+
+
+def redact_suggestion(text: str) -> str:
+    """The text with anything that looks like contact details or a payment handle replaced."""
+    from moderation import screening
+
+    for pattern in (screening._EMAIL, screening._PHONE, screening._STREET, screening._PAYMENT):
+        text = pattern.sub(REDACTED, text)
+    return text
+
+
+def _content_action(*, action: str, target, moderator, reason: str, item: QueueItem, redacted_body: str) -> LogEntry | None:
+    from forum import services as forum_services
+    from rooms import services as rooms_services
+
+    noun = NOUNS[target.kind]
+    if action == Action.APPROVE:
+        if target.kind == Target.POST:
+            changed = forum_services.post_moderate(post=target.obj, status=ModerationStatus.APPROVED, by=moderator, reason=reason)
+        else:
+            changed = rooms_services.message_approve(message=target.obj, by=moderator)
+        if not changed:  # it was public all along: the reports are dismissed
+            return _log(actor=moderator, action=Action.DISMISS, kind=target.kind, target_id=target.id, subject=target.author,
+                        item=item, reason=reason or "no rule broken")
+        notification_send(recipient=target.author, kind="moderation", text=f"Your {noun} was approved and is now public.", url=target.url)
+        return _log(actor=moderator, action=Action.APPROVE, kind=target.kind, target_id=target.id, subject=target.author,
+                    item=item, reason=reason)
+    if action in (Action.HIDE, Action.DELETE):
+        if target.kind == Target.POST:
+            deleter = getattr(forum_services, "post_delete", None) if action == Action.DELETE else None
+            if deleter is not None:
+                deleter(post=target.obj, by=moderator, reason=reason)
+            else:
+                forum_services.post_moderate(post=target.obj, status=ModerationStatus.REJECTED, by=moderator, reason=reason)
+        else:
+            rooms_services.message_remove(message=target.obj, by=moderator, reason=reason)
+        verb = "hidden" if action == Action.HIDE else "removed"
+        notification_send(recipient=target.author, kind="moderation",
+                          text=f"Your {noun} was {verb} by a moderator. Reason: {reason}", url=_appeal_url())
+        return _log(actor=moderator, action=action, kind=target.kind, target_id=target.id, subject=target.author, item=item, reason=reason)
+    if action == Action.REDACT:
+        if target.kind == Target.POST:
+            redactor = getattr(forum_services, "post_redact", None)
+            if redactor is None:
+                raise ValidationError(MSG_REDACT_UNAVAILABLE)
+            redactor(post=target.obj, body=redacted_body, by=moderator, reason=reason)
+            if target.status != ModerationStatus.APPROVED:
+                forum_services.post_moderate(post=target.obj, status=ModerationStatus.APPROVED, by=moderator, reason=reason)
+        else:
+            redactor = getattr(rooms_services, "message_redact", None)
+            if redactor is None:
+                raise ValidationError(MSG_REDACT_UNAVAILABLE)
+            redactor(message=target.obj, body=redacted_body, by=moderator, reason=reason)
+        notification_send(recipient=target.author, kind="moderation",
+                          text=f"A moderator edited personal information out of your {noun}; the rest is public. Reason: {reason}",
+                          url=target.url)
+        return _log(actor=moderator, action=Action.REDACT, kind=target.kind, target_id=target.id, subject=target.author, item=item, reason=reason)
+    if action == Action.DISMISS:
+        return _log(actor=moderator, action=Action.DISMISS, kind=target.kind, target_id=target.id, subject=target.author,
+                    item=item, reason=reason or "no rule broken")
+    raise ValidationError(MSG_UNKNOWN_ACTION)
+
+
+def sanction_apply(*, peer, action: str, moderator, reason: str, hours: float | None = None, item: QueueItem | None = None,
+                   kind: str = "", target_id=None) -> Sanction:
+    """Warn, mute, suspend or ban `peer`; writes the Sanction, its log entry and tells the person.
+    The caller validates and holds a transaction."""
+    now = timezone.now()
+    ends = now + timedelta(hours=hours) if action in TIMED_SANCTIONS else None
+    if action == Action.WARN:
+        ends = now
+    entry = _log(actor=moderator, action=action, kind=kind or Target.USER, target_id=target_id if target_id is not None else peer.pk,
+                 subject=peer, item=item, reason=reason, until=ends if action in TIMED_SANCTIONS else None)
+    sanction = Sanction.objects.create(peer=peer, kind=SANCTION_KINDS[action], reason=reason[:500], starts=now, ends=ends, log_entry=entry)
+    if action == Action.WARN:
+        text = f"A moderator sent you a warning. Reason: {reason}"
+    elif action == Action.BAN:
+        text = f"Your account is banned. Reason: {reason}. You can appeal."
+    else:
+        label = "muted" if action == Action.MUTE else "suspended"
+        text = f"Your account is {label} until {ends:%d %b %Y, %H:%M} UTC. Reason: {reason}. You can appeal."
+    notification_send(recipient=peer, kind="moderation", text=text, url=_appeal_url())
+    return sanction
+
+
+def _validate_decision(*, item: QueueItem, target, moderator, content_action: str, sanction: str, reason: str, hours, redacted_body: str):
+    is_user = item.target_kind == Target.USER
+    if not content_action and not sanction:
+        raise ValidationError(MSG_UNKNOWN_ACTION)
+    if content_action and content_action not in (Action.APPROVE, Action.HIDE, Action.DELETE, Action.REDACT, Action.DISMISS):
+        raise ValidationError(MSG_UNKNOWN_ACTION)
+    if is_user and content_action not in ("", Action.DISMISS):
+        raise ValidationError(MSG_ACTION_NOT_FOR_TARGET)
+    if not is_user and not content_action:
+        raise ValidationError(MSG_ACTION_NOT_FOR_TARGET)
+    if sanction and sanction not in SANCTION_KINDS:
+        raise ValidationError(MSG_UNKNOWN_ACTION)
+    if content_action not in ("", Action.APPROVE, Action.DISMISS) or sanction:
+        if not reason:
+            raise ValidationError(MSG_REASON_REQUIRED)
+    if sanction in TIMED_SANCTIONS and not (hours and hours > 0):
+        raise ValidationError(MSG_DURATION_REQUIRED)
+    if content_action == Action.REDACT and not redacted_body.strip():
+        raise ValidationError(MSG_REDACT_NEEDS_TEXT)
+    if target is not None and target.author is not None and target.author.pk == moderator.pk:
+        raise PermissionDenied(MSG_SELF_SANCTION)
+    if sanction and (target is None or target.author is None):
+        raise ValidationError(MSG_NO_AUTHOR)
+
+
+def item_decide(*, item: QueueItem, moderator, content_action: str = "", sanction: str = "", reason: str = "",
+                hours: float | None = None, redacted_body: str = "") -> list[LogEntry]:
+    """Resolve one queue item: a content action (approve, hide, delete, redact, dismiss) and/or a sanction
+    on its author. Raises AlreadyResolved, writing nothing, if another moderator resolved it first."""
+    _require_moderator(moderator)
+    reason = (reason or "").strip()[:500]
+    target = targets.resolve(item.target_kind, item.target_id)
+    _validate_decision(item=item, target=target, moderator=moderator, content_action=content_action, sanction=sanction,
+                       reason=reason, hours=hours, redacted_body=redacted_body or "")
+    now = timezone.now()
+    with transaction.atomic():
+        # The conditional update is the claim: of two moderators acting at once, exactly one gets the row.
+        claimed = QueueItem.objects.filter(pk=item.pk, status=QueueItem.Status.OPEN).update(
+            status=QueueItem.Status.RESOLVED, resolved_by=moderator, resolved_at=now, resolution=content_action or sanction,
+        )
+        if not claimed:
+            raise AlreadyResolved(MSG_ALREADY_RESOLVED)
+        QueueItem.objects.filter(pk=item.pk, first_reviewed_at__isnull=True).update(first_reviewed_at=now)
+        entries = []
+        if target is not None and content_action and target.kind != Target.USER:
+            entries.append(_content_action(action=content_action, target=target, moderator=moderator, reason=reason, item=item,
+                                           redacted_body=redacted_body))
+        elif content_action == Action.DISMISS:
+            entries.append(_log(actor=moderator, action=Action.DISMISS, kind=item.target_kind, target_id=item.target_id,
+                                subject=item.subject, item=item, reason=reason or "no rule broken"))
+        if sanction:
+            entries.append(sanction_apply(peer=target.author, action=sanction, moderator=moderator, reason=reason, hours=hours,
+                                          item=item, kind=item.target_kind, target_id=item.target_id).log_entry)
+        Report.objects.filter(item=item, closed_at__isnull=True).update(closed_at=now)
+    item.refresh_from_db()
+    return entries
+
+
+# --- appeals -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def appeal_create(*, appellant, log_entry: LogEntry, text: str) -> Appeal:
+    """Appeal one decision about yourself; once per decision. Restricted people may appeal."""
+    text = (text or "").strip()
+    if log_entry.subject_id != appellant.pk:
+        raise PermissionDenied(MSG_APPEAL_NOT_YOURS)
+    if not log_entry.is_appealable:
+        raise ValidationError(MSG_APPEAL_NOT_APPEALABLE)
+    if not text or len(text) > 2000:
+        raise ValidationError(MSG_APPEAL_TEXT)
+    try:
+        with transaction.atomic():
+            return Appeal.objects.create(log_entry=log_entry, appellant=appellant, text=text)
+    except IntegrityError:
+        raise ValidationError(MSG_ALREADY_APPEALED) from None
+
+
+def _undo(*, entry: LogEntry, moderator, reason: str) -> None:
+    from forum import services as forum_services
+    from rooms import services as rooms_services
+
+    sanction = getattr(entry, "sanction", None)
+    if sanction is not None:
+        Sanction.objects.filter(pk=sanction.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+        return
+    if entry.action in (Action.HIDE, Action.DELETE, Action.AUTO_HIDE):
+        target = targets.resolve(entry.target_kind, entry.target_id)
+        if target is None:
+            return
+        if target.kind == Target.POST:
+            forum_services.post_moderate(post=target.obj, status=ModerationStatus.APPROVED, by=moderator, reason=reason)
+        elif target.kind == Target.MESSAGE:
+            rooms_services.message_approve(message=target.obj, by=moderator)
+
+
+def appeal_decide(*, appeal: Appeal, moderator, overturn: bool, reason: str) -> LogEntry:
+    """Keep or reverse the decision appealed against. Only a moderator who didn't take it may decide."""
+    _require_moderator(moderator)
+    reason = (reason or "").strip()[:500]
+    if not reason:
+        raise ValidationError(MSG_REASON_REQUIRED)
+    entry = appeal.log_entry
+    if entry.actor_id == moderator.pk:
+        raise PermissionDenied(MSG_APPEAL_SAME_MODERATOR)
+    with transaction.atomic():
+        status = Appeal.Status.OVERTURNED if overturn else Appeal.Status.UPHELD
+        claimed = Appeal.objects.filter(pk=appeal.pk, status=Appeal.Status.OPEN).update(
+            status=status, decided_by=moderator, decided_at=timezone.now(), decision_reason=reason)
+        if not claimed:
+            raise AlreadyResolved(MSG_APPEAL_DECIDED)
+        if overturn:
+            _undo(entry=entry, moderator=moderator, reason=reason)
+        log = _log(actor=moderator, action=Action.APPEAL_OVERTURNED if overturn else Action.APPEAL_UPHELD,
+                   kind=entry.target_kind, target_id=entry.target_id, subject=entry.subject, reason=reason)
+        outcome = "reversed" if overturn else "kept"
+        notification_send(recipient=appeal.appellant, kind="moderation",
+                          text=f"Your appeal was decided: the decision is {outcome}. Reason: {reason}", url=_appeal_url())
+    appeal.refresh_from_db()
+    return log
+
+
+# --- hold patterns -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def pattern_add(*, moderator, pattern: str, kind: str, note: str = "") -> SourcingPattern:
+    _require_moderator(moderator)
+    pattern = " ".join((pattern or "").split()) if kind == SourcingPattern.Kind.PHRASE else (pattern or "").strip()
+    if not pattern:
+        raise ValidationError(MSG_PATTERN_EMPTY)
+    if kind not in SourcingPattern.Kind.values:
+        raise ValidationError(MSG_UNKNOWN_ACTION)
+    if kind == SourcingPattern.Kind.REGEX:
+        try:
+            re.compile(pattern)
+        except re.error as error:
+            raise ValidationError(MSG_PATTERN_BAD_REGEX.format(error=error)) from None
+    if SourcingPattern.objects.filter(pattern__iexact=pattern, kind=kind).exists():
+        raise ValidationError(MSG_PATTERN_EXISTS)
+    created = SourcingPattern.objects.create(pattern=pattern[:200], kind=kind, note=(note or "")[:200], updated_by=moderator)
+    _log(actor=moderator, action=Action.PATTERN_CHANGE, reason=f"added a {created.get_kind_display()} to the hold list")
+    transaction.on_commit(patterns_changed)
+    return created
+
+
+@transaction.atomic
+def pattern_toggle(*, moderator, pattern: SourcingPattern, active: bool) -> bool:
+    _require_moderator(moderator)
+    changed = SourcingPattern.objects.filter(pk=pattern.pk).exclude(is_active=active).update(is_active=active, updated_by=moderator)
+    if changed:
+        verb = "turned on" if active else "turned off"
+        _log(actor=moderator, action=Action.PATTERN_CHANGE, reason=f"{verb} a {pattern.get_kind_display()} on the hold list")
+        transaction.on_commit(patterns_changed)
+    return bool(changed)

@@ -1,0 +1,216 @@
+"""Moderation pages: parse input, check, call one service or selector, respond."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from commons.ratelimit import allow
+from moderation import selectors, services, targets
+from moderation.forms import AppealDecisionForm, AppealForm, DecisionForm, PatternForm, ReportForm
+from moderation.models import Appeal, LogEntry, QueueItem, SourcingPattern
+
+MSG_TOO_MANY_REPORTS = "That's a lot of reports in a short time. Please wait a while before sending more."
+MSG_DECIDED = "Done. The decision is in the moderation log."
+MSG_APPEAL_SENT = "Your appeal is sent. A moderator who didn't take the decision will look at it."
+MSG_APPEAL_DONE = "Appeal decided. The person is told, and the log shows it."
+MSG_PATTERN_ADDED = "Pattern added. New posts and messages are checked against it from now on."
+ITEMS_PER_PAGE, LOG_PER_PAGE = 25, 50
+
+
+def moderators_only(view):
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not (request.user.is_authenticated and request.user.has_perm("peers.moderate")):
+            raise PermissionDenied(services.MSG_MODERATORS_ONLY)
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def members_only(view):
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            if request.method == "POST":
+                raise PermissionDenied(services.MSG_SIGN_IN_TO_REPORT)
+            return redirect_to_login(request.get_full_path())
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def _safe_next(request, fallback: str) -> str:
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return candidate
+    return fallback
+
+
+@members_only
+def report(request):
+    ref = request.POST.get("target") or request.GET.get("target", "")
+    form = ReportForm(request.POST or None, initial={"target": ref})
+    target = None
+    try:
+        target = targets.parse(ref)
+    except ValidationError:
+        pass
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            if not allow(request, action="report", key=str(request.user.pk)):
+                form.add_error(None, MSG_TOO_MANY_REPORTS)
+                status = 429
+            else:
+                try:
+                    services.report_create(reporter=request.user, target_ref=form.cleaned_data["target"],
+                                           reason=form.cleaned_data["reason"], text=form.cleaned_data["text"])
+                except PermissionDenied as refusal:
+                    form.add_error(None, str(refusal))
+                    status = 403
+                except ValidationError as invalid:
+                    form.add_error(None, invalid)
+                else:
+                    messages.success(request, services.MSG_REPORT_THANKS)
+                    return redirect(_safe_next(request, target.url if target else "/"))
+    return render(request, "moderation/report.html", {"form": form, "target": target, "next": _safe_next(request, "")}, status=status)
+
+
+@moderators_only
+def queue(request):
+    services.held_items_sync()
+    page = Paginator(selectors.open_items(), ITEMS_PER_PAGE).get_page(request.GET.get("page"))
+    rows = selectors.queue_rows(list(page.object_list))
+    return render(request, "moderation/queue.html", {"page": page, "rows": rows})
+
+
+@moderators_only
+def item(request, item_id: int):
+    queue_item = get_object_or_404(QueueItem.objects.select_related("subject", "resolved_by"), pk=item_id)
+    form = DecisionForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.item_decide(item=queue_item, moderator=request.user, content_action=data["content_action"],
+                                     sanction=data["sanction"], reason=data["reason"], hours=data["hours"],
+                                     redacted_body=data["redacted_body"])
+            except services.AlreadyResolved as already:
+                form.add_error(None, str(already))
+                status = 409
+            except ValidationError as invalid:
+                form.add_error(None, invalid)
+            except PermissionDenied as refusal:
+                form.add_error(None, str(refusal))
+                status = 403
+            else:
+                messages.success(request, MSG_DECIDED)
+                return redirect("moderation:queue")
+        queue_item.refresh_from_db()
+    context = selectors.item_detail(queue_item)
+    if request.method != "POST" and context["target"] is not None:
+        form.initial["redacted_body"] = services.redact_suggestion(context["target"].body)
+    return render(request, "moderation/item.html", {"item": queue_item, "form": form, **context}, status=status)
+
+
+@members_only
+def log(request):
+    page = Paginator(selectors.public_log(), LOG_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "moderation/log.html", {"page": page})
+
+
+@moderators_only
+def dashboard(request):
+    services.held_items_sync()
+    return render(request, "moderation/dashboard.html", selectors.dashboard())
+
+
+@members_only
+def my_decisions(request):
+    entries = list(selectors.appealable_entries(request.user)[:50])
+    return render(request, "moderation/my_decisions.html", {"entries": entries, "form": AppealForm()})
+
+
+@members_only
+@require_POST
+def appeal_create(request, entry_id: int):
+    entry = get_object_or_404(LogEntry, pk=entry_id)
+    form = AppealForm(request.POST)
+    status = 400
+    if form.is_valid():
+        try:
+            services.appeal_create(appellant=request.user, log_entry=entry, text=form.cleaned_data["text"])
+        except PermissionDenied as refusal:
+            form.add_error(None, str(refusal))
+            status = 403
+        except ValidationError as invalid:
+            form.add_error(None, invalid)
+        else:
+            messages.success(request, MSG_APPEAL_SENT)
+            return redirect("moderation:my_decisions")
+    entries = list(selectors.appealable_entries(request.user)[:50])
+    return render(request, "moderation/my_decisions.html", {"entries": entries, "form": form, "failed_entry": entry.pk}, status=status)
+
+
+@moderators_only
+def appeals(request):
+    return render(request, "moderation/appeals.html", {"appeals": list(selectors.open_appeals()), "form": AppealDecisionForm()})
+
+
+@moderators_only
+@require_POST
+def appeal_decide(request, appeal_id: int):
+    appeal_obj = get_object_or_404(Appeal.objects.select_related("log_entry", "appellant"), pk=appeal_id)
+    form = AppealDecisionForm(request.POST)
+    status = 400
+    if form.is_valid():
+        try:
+            services.appeal_decide(appeal=appeal_obj, moderator=request.user, overturn=form.cleaned_data["outcome"] == "overturn",
+                                   reason=form.cleaned_data["reason"])
+        except services.AlreadyResolved as already:
+            form.add_error(None, str(already))
+            status = 409
+        except PermissionDenied as refusal:
+            form.add_error(None, str(refusal))
+            status = 403
+        except ValidationError as invalid:
+            form.add_error(None, invalid)
+        else:
+            messages.success(request, MSG_APPEAL_DONE)
+            return redirect("moderation:appeals")
+    return render(request, "moderation/appeals.html",
+                  {"appeals": list(selectors.open_appeals()), "form": form, "failed_appeal": appeal_obj.pk}, status=status)
+
+
+@moderators_only
+def patterns(request):
+    form = PatternForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                services.pattern_add(moderator=request.user, **form.cleaned_data)
+            except ValidationError as invalid:
+                form.add_error(None, invalid)
+            else:
+                messages.success(request, MSG_PATTERN_ADDED)
+                return redirect("moderation:patterns")
+    return render(request, "moderation/patterns.html", {"form": form, "patterns": list(selectors.patterns())}, status=status)
+
+
+@moderators_only
+@require_POST
+def pattern_toggle(request, pattern_id: int):
+    pattern = get_object_or_404(SourcingPattern, pk=pattern_id)
+    services.pattern_toggle(moderator=request.user, pattern=pattern, active=request.POST.get("active") == "1")
+    return redirect("moderation:patterns")
