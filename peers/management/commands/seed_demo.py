@@ -15,6 +15,7 @@ from peers.models import Peer
 from rooms import services as room_services
 from rooms.models import Room
 from safety import services as safety_services
+from safety.demo import GUIDES_BOARD, directory_seed, guides_seed
 from safety.models import DrugAlert
 
 DEMO_PASSWORD = "demo-pass-123"
@@ -71,6 +72,11 @@ class Command(BaseCommand):
                 topic="Drop in, say how you're doing, or just read along.",
                 rules="Be kind. No sourcing. Keep other people's details private.",
             )
+        guides_board, _ = Board.objects.get_or_create(
+            slug=GUIDES_BOARD[0], defaults={"title": GUIDES_BOARD[1], "description": GUIDES_BOARD[2], "position": len(BOARDS)}
+        )
+        guides_seed(board=guides_board, author=peers["moderator"])
+        directory_seed(moderator=peers["moderator"])
         if not DrugAlert.objects.exists():
             safety_services.alert_create(
                 author=peers["moderator"], substance="Fentanyl", summary="Xylazine found in fentanyl samples; wounds and heavier sedation reported.",
