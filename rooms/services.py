@@ -220,7 +220,7 @@ def _broadcast_message(*, room: Room, message: Message) -> None:
 @transaction.atomic
 def message_remove(*, message: Message, by, reason: str = "") -> bool:
     """Remove a room message (status rejected) and tell every socket in the room. False if already removed."""
-    message = Message.objects.select_for_update().select_related("room").get(pk=message.pk)
+    message = Message.objects.select_for_update(of=("self",)).select_related("room").get(pk=message.pk)
     if message.moderation_status == ModerationStatus.REJECTED:
         return False
     message.moderation_status = ModerationStatus.REJECTED
@@ -239,7 +239,7 @@ def message_remove(*, message: Message, by, reason: str = "") -> bool:
 @transaction.atomic
 def message_approve(*, message: Message, by) -> bool:
     """Publish a held room message to everyone in the room. False if it was already approved."""
-    message = Message.objects.select_for_update().select_related("room", "author").get(pk=message.pk)
+    message = Message.objects.select_for_update(of=("self",)).select_related("room", "author").get(pk=message.pk)
     if message.moderation_status == ModerationStatus.APPROVED:
         return False
     message.moderation_status = ModerationStatus.APPROVED

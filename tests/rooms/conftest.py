@@ -5,6 +5,7 @@ import contextlib
 import importlib
 
 import pytest
+from channels.layers import channel_layers
 from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
 
@@ -13,6 +14,14 @@ from rooms.models import Room
 from rooms.routing import websocket_urlpatterns
 
 ROUTER = URLRouter(websocket_urlpatterns)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_channel_layer():
+    """Each test runs on its own event loop; a Redis layer keeps loop-bound locks, so give each test a new one."""
+    channel_layers.backends.clear()
+    yield
+    channel_layers.backends.clear()
 
 
 @pytest.fixture(autouse=True)
