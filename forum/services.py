@@ -90,6 +90,11 @@ def _search_vector_refresh(post: Post, *, title: str = "") -> None:
     Post.objects.filter(pk=post.pk).update(search_vector=vector)
 
 
+def _locked(post: Post) -> Post:
+    """The post as stored now, its row locked until the transaction ends (caller is atomic)."""
+    return Post.objects.select_for_update().select_related("thread__board", "author").get(pk=post.pk)
+
+
 def _is_first_post(post: Post) -> bool:
     return not Post.objects.filter(thread_id=post.thread_id, id__lt=post.id).exists()
 
@@ -182,6 +187,7 @@ def post_create(*, thread: Thread, author, body: str, content_warning: str = "")
 @transaction.atomic
 def post_edit(*, post: Post, by, body: str, content_warning: str = "") -> bool:
     """The author changes a post; the previous text is kept as a revision. False if nothing changed."""
+    post = _locked(post)
     check_can_change_post(by, post)
     body, content_warning = _clean_body(body), _clean_content_warning(content_warning)
     if body == post.body and content_warning == post.content_warning:
@@ -204,6 +210,7 @@ def post_edit(*, post: Post, by, body: str, content_warning: str = "") -> bool:
 @transaction.atomic
 def post_delete(*, post: Post, by) -> bool:
     """The author deletes a post: its text and history go, a placeholder stays in the thread."""
+    post = _locked(post)
     if post.is_deleted:
         return False
     check_can_change_post(by, post)
@@ -223,7 +230,7 @@ def post_moderate(*, post: Post, status: str, by, reason: str = "") -> bool:
     """Moderation sets a post's status (approve a held post, remove one); False when it already had it."""
     if status not in ModerationStatus.values:
         raise ValidationError(MSG_UNKNOWN_STATUS)
-    post = Post.objects.select_for_update().select_related("thread", "author").get(pk=post.pk)
+    original, post = post, _locked(post)
     if post.moderation_status == status:
         return False
     first_publication = post.moderation_status == ModerationStatus.PENDING and status == ModerationStatus.APPROVED
@@ -232,6 +239,8 @@ def post_moderate(*, post: Post, status: str, by, reason: str = "") -> bool:
     post.moderated_by = by
     post.moderated_at = timezone.now()
     post.save(update_fields=["moderation_status", "moderation_reason", "moderated_by", "moderated_at"])
+    for name in ("moderation_status", "moderation_reason", "moderated_by", "moderated_at"):
+        setattr(original, name, getattr(post, name))
     _thread_counters_refresh(post.thread_id)
     if first_publication and not post.is_deleted:
         _notify_published(post)
