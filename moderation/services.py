@@ -214,12 +214,10 @@ def _content_action(*, action: str, target, moderator, reason: str, item: QueueI
         return _log(actor=moderator, action=Action.APPROVE, kind=target.kind, target_id=target.id, subject=target.author,
                     item=item, reason=reason)
     if action in (Action.HIDE, Action.DELETE):
+        # Both leave the row removed (rejected) for everyone but moderators, so an appeal can restore it;
+        # "delete" records that it is not coming back unless an appeal succeeds.
         if target.kind == Target.POST:
-            deleter = getattr(forum_services, "post_delete", None) if action == Action.DELETE else None
-            if deleter is not None:
-                deleter(post=target.obj, by=moderator, reason=reason)
-            else:
-                forum_services.post_moderate(post=target.obj, status=ModerationStatus.REJECTED, by=moderator, reason=reason)
+            forum_services.post_moderate(post=target.obj, status=ModerationStatus.REJECTED, by=moderator, reason=reason)
         else:
             rooms_services.message_remove(message=target.obj, by=moderator, reason=reason)
         verb = "hidden" if action == Action.HIDE else "removed"

@@ -1,0 +1,72 @@
+"""Fixtures for moderation: content to moderate, a second moderator, trust switched on."""
+
+import itertools
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from forum import services as forum_services
+from peers import roles
+from rooms import services as room_services
+from rooms.models import Room
+from tests.conftest import make_peer
+
+_bodies = itertools.count(1)
+
+
+@pytest.fixture
+def trust_on(settings):
+    """Pre-moderation by trust as in production (tests/conftest.py turns it off for everyone else)."""
+    settings.MODERATION_TRUST_MIN_POSTS = 3
+    settings.MODERATION_TRUST_MIN_AGE_HOURS = 24
+    return settings
+
+
+@pytest.fixture
+def second_moderator(db):
+    return make_peer(roles.MODERATOR, username="mod-birch")
+
+
+@pytest.fixture
+def thread(db, board, other_peer):
+    return forum_services.thread_create(board=board, author=other_peer, title="Test strips", body="How do you use them?")
+
+
+@pytest.fixture
+def post_factory(thread):
+    def make(*, author, body: str | None = None):
+        return forum_services.post_create(thread=thread, author=author, body=body or f"A kind reply number {next(_bodies)}.")
+
+    return make
+
+
+@pytest.fixture
+def room(db, organiser) -> Room:
+    return room_services.room_create(slug="evening", title="Evening room", host=organiser, status=Room.Status.LIVE)
+
+
+@pytest.fixture
+def message_factory(room):
+    def make(*, author, body: str | None = None):
+        return room_services.message_store(room=room, author=author, body=body or f"hello {next(_bodies)}")
+
+    return make
+
+
+@pytest.fixture
+def established_factory(db, post_factory, settings):
+    """A member old enough and with enough approved posts to count as established once trust is on."""
+
+    def make():
+        member = make_peer()
+        saved = settings.MODERATION_TRUST_MIN_POSTS, settings.MODERATION_TRUST_MIN_AGE_HOURS
+        settings.MODERATION_TRUST_MIN_POSTS = settings.MODERATION_TRUST_MIN_AGE_HOURS = 0
+        for _ in range(3):
+            post_factory(author=member)
+        settings.MODERATION_TRUST_MIN_POSTS, settings.MODERATION_TRUST_MIN_AGE_HOURS = saved
+        member.date_joined = timezone.now() - timedelta(days=3)
+        member.save(update_fields=["date_joined"])
+        return member
+
+    return make
