@@ -1,0 +1,80 @@
+"""Search: PostgreSQL full text when available, a working fallback on SQLite; no leaks."""
+
+import pytest
+from django.db import connection
+from django.test import Client
+
+from forum import selectors, services
+from moderation.models import ModerationStatus
+
+on_postgres = connection.vendor == "postgresql"
+
+
+@pytest.fixture
+def corpus(peer, other_peer, board, members_board, thread_factory, reply_factory):
+    public = thread_factory(author=peer, title="Naloxone kits", body="Keep naloxone somewhere you can reach it.")
+    reply_factory(thread=public, author=other_peer, body="I keep two naloxone doses in my bag <script>alert(1)</script>.")
+    thread_factory(author=peer, title="Private worries", body="Naloxone expired, feeling low.", in_board=members_board)
+    return public
+
+
+def _found(response) -> str:
+    return response.content.decode()
+
+
+def test_search_finds_posts_and_highlights_the_match(client, corpus):
+    page = _found(client.get("/search/", {"q": "naloxone"}))
+    assert "2 results" in page
+    assert "<mark>" in page and "naloxone</mark>".lower() in page.lower()
+    assert "<script>alert(1)" not in page  # the snippet comes from the source, escaped
+    assert "&lt;script&gt;" in page
+
+
+def test_members_only_boards_never_reach_visitors(client, corpus, peer):
+    assert "Private worries" not in _found(Client().get("/search/", {"q": "naloxone"}))
+    assert "Private worries" not in _found(Client().get("/search/", {"q": "expired"}))
+    member = Client()
+    member.force_login(peer)
+    assert "Private worries" in _found(member.get("/search/", {"q": "expired"}))
+
+
+def test_held_removed_and_deleted_posts_are_not_found(client, corpus, peer, moderator):
+    post = corpus.posts.order_by("id").first()
+    services.post_moderate(post=post, status=ModerationStatus.REJECTED, by=moderator, reason="test")
+    reply = corpus.posts.order_by("id").last()
+    services.post_delete(post=reply, by=reply.author)
+    assert "0 results" in _found(client.get("/search/", {"q": "naloxone"}))
+
+
+def test_title_words_are_found(client, corpus):
+    assert "Naloxone kits" in _found(client.get("/search/", {"q": "kits"}))
+
+
+def test_empty_and_odd_queries_do_not_fail(client, corpus):
+    assert client.get("/search/").status_code == 200
+    for query in ["", "   ", "!!!", "'", '"', "a & | ! b", "x" * 500, "naloxone OR", "-naloxone", "<script>"]:
+        response = client.get("/search/", {"q": query})
+        assert response.status_code == 200, query
+
+
+def test_search_results_paginate_and_keep_the_query(client, peer, board, thread_factory, settings):
+    for n in range(21):
+        thread_factory(author=peer, title=f"Fentanyl strips {n}", body="fentanyl strips work")
+    page = _found(client.get("/search/", {"q": "fentanyl"}))
+    assert "?q=fentanyl&amp;page=2" in page
+
+
+@pytest.mark.skipif(not on_postgres, reason="ranking and stemming need PostgreSQL")
+def test_postgres_ranks_and_stems(client, peer, thread_factory):
+    thread_factory(author=peer, title="Something else", body="one mention of testing here")
+    thread_factory(author=peer, title="Testing strips", body="testing testing, tested and tests")
+    results = list(selectors.posts_search(query="test", peer=None))
+    assert [p.thread.title for p in results] == ["Testing strips", "Something else"]
+
+
+def test_snippet_fallback_escapes_and_marks(peer, thread):
+    post = thread.posts.get()
+    post.body = "before <b>" + "x" * 300 + " Needle in the text " + "y" * 300
+    html = selectors.search_snippet_html(post, "needle")
+    assert "<mark>Needle</mark>" in html
+    assert "<b>" not in html
