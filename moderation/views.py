@@ -55,7 +55,7 @@ def _safe_next(request, fallback: str) -> str:
 @members_only
 def report(request):
     ref = request.POST.get("target") or request.GET.get("target", "")
-    form = ReportForm(request.POST or None, initial={"target": ref})
+    form = ReportForm(request.POST if request.method == "POST" else None, initial={"target": ref})
     target = None
     try:
         target = targets.parse(ref)
@@ -94,7 +94,7 @@ def queue(request):
 @moderators_only
 def item(request, item_id: int):
     queue_item = get_object_or_404(QueueItem.objects.select_related("subject", "resolved_by"), pk=item_id)
-    form = DecisionForm(request.POST or None)
+    form = DecisionForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         status = 400
@@ -193,7 +193,7 @@ def appeal_decide(request, appeal_id: int):
 
 @moderators_only
 def patterns(request):
-    form = PatternForm(request.POST or None)
+    form = PatternForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         status = 400
