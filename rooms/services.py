@@ -200,6 +200,11 @@ def message_send(*, room: Room, author, body, client_id=None) -> Message:
         mute = active_room_mute(room=room, peer=author)
         if mute is not None:
             raise RoomRefusal(MUTED, MUTED_IN_ROOM.format(until=f"{mute.until:%d %b %Y, %H:%M}"))
+        if client_id:
+            # A client that lost its socket resends what it never saw echoed; store it only once.
+            earlier = Message.objects.filter(room=room, author=author, client_id=client_id).first()
+            if earlier is not None:
+                return earlier
         _check_rate(room=room, author=author)
         message = message_store(room=room, author=author, body=body, client_id=client_id or "")
         _broadcast_message(room=room, message=message)

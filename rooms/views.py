@@ -1,13 +1,173 @@
-from django.shortcuts import get_object_or_404, render
+"""Room pages and the hosts' actions: parse, check, call one service, respond."""
 
-from rooms.models import Room
-from rooms.selectors import rooms_live_and_upcoming
+import zoneinfo
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from peers.models import Peer
+from rooms import permissions, selectors, services
+from rooms.forms import MuteForm, RemoveMessageForm, RemovePersonForm, RoomForm
+from rooms.models import Message, Room, RoomRemoval
+
+TZ_COOKIE = "tz"  # set by static/js/rooms.js to the browser's IANA zone
+NO_SUCH_PERSON = "There is nobody with that pseudonym."
+CANT_REMOVE_HOST = "Hosts and moderators can't be muted or removed from a room here."
+ROOM_OPENED = "The room is open. People can write now."
+ROOM_CLOSED = "The room is closed. It stays readable until its messages expire."
+ROOM_SAVED = "Room saved."
+PERSON_MUTED = "{name} is muted in this room for {minutes} minutes."
+PERSON_REMOVED = "{name} was removed from this room."
+ALREADY_REMOVED = "{name} had already been removed from this room."
+MESSAGE_REMOVED = "Message removed."
+MESSAGE_ALREADY_REMOVED = "That message had already been removed."
+SLUG_RESERVED = "That web address is reserved. Please pick another."
+RESERVED_SLUGS = {"new"}
+
+
+def _reader_zone(request) -> None:
+    """Show and read times in the reader's own zone when the browser told us which it is."""
+    name = request.COOKIES.get(TZ_COOKIE, "")
+    try:
+        timezone.activate(zoneinfo.ZoneInfo(name)) if name else timezone.deactivate()
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        timezone.deactivate()
+
+
+def _room_for(request, slug: str) -> Room:
+    room = get_object_or_404(Room.objects.select_related("host"), slug=slug)
+    if not permissions.can_see(request.user, room):
+        raise Http404("No such room.")  # an invited-only room is not even confirmed to exist
+    return room
 
 
 def room_list(request):
-    return render(request, "rooms/list.html", {"rooms": rooms_live_and_upcoming()})
+    _reader_zone(request)
+    can_create = request.user.is_authenticated and (request.user.is_organiser or request.user.is_moderator)
+    return render(request, "rooms/list.html", {"rooms": selectors.rooms_live_and_upcoming(request.user), "can_create": can_create})
 
 
 def room(request, slug: str):
-    room = get_object_or_404(Room.objects.select_related("host"), slug=slug)
-    return render(request, "rooms/room.html", {"room": room})
+    _reader_zone(request)
+    room = _room_for(request, slug)
+    removed = request.user.is_authenticated and RoomRemoval.objects.filter(room=room, peer=request.user).exists()
+    hosting = permissions.is_host(request.user, room)
+    return render(
+        request, "rooms/room.html",
+        {"room": room, "removed": removed, "hosting": hosting, "hosts": selectors.room_hosts(room=room),
+         "mute_form": MuteForm(), "remove_form": RemovePersonForm(), "removed_notice": permissions.REMOVED_FROM_ROOM},
+    )
+
+
+def room_create(request):
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    permissions.check_can_create_rooms(request.user)
+    _reader_zone(request)
+    form = RoomForm(request.POST or None, initial={"starts_at": timezone.localtime().replace(second=0, microsecond=0)})
+    if request.method == "POST" and form.is_valid():
+        if form.cleaned_data["slug"] in RESERVED_SLUGS:
+            form.add_error("slug", SLUG_RESERVED)
+        else:
+            data = {k: v for k, v in form.cleaned_data.items() if k not in ("cohost_names", "invited_names")}
+            room = services.room_create(host=request.user, **data)
+            messages.success(request, ROOM_SAVED)
+            return redirect(room)
+    return render(request, "rooms/room_form.html", {"form": form, "creating": True}, status=400 if form.errors else 200)
+
+
+def room_edit(request, slug: str):
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    _reader_zone(request)
+    room = _room_for(request, slug)
+    permissions.check_can_host(request.user, room)
+    form = RoomForm(request.POST or None, instance=room)
+    if request.method == "POST" and form.is_valid():
+        fields = {k: form.cleaned_data[k] for k in services.ROOM_EDITABLE}
+        services.room_update(room=room, cohosts=form.cleaned_data["cohosts"], invited=form.cleaned_data["invited"], **fields)
+        messages.success(request, ROOM_SAVED)
+        return redirect(room)
+    return render(request, "rooms/room_form.html", {"form": form, "room": room}, status=400 if form.errors else 200)
+
+
+def _host_room(request, slug: str) -> Room:
+    if not request.user.is_authenticated:
+        raise PermissionDenied(permissions.NOT_SIGNED_IN)
+    room = _room_for(request, slug)
+    permissions.check_can_host(request.user, room)
+    return room
+
+
+@require_POST
+def room_open(request, slug: str):
+    room = _host_room(request, slug)
+    services.room_open(room=room, by=request.user)
+    messages.success(request, ROOM_OPENED)
+    return redirect(room)
+
+
+@require_POST
+def room_close(request, slug: str):
+    room = _host_room(request, slug)
+    services.room_close(room=room, by=request.user)
+    messages.success(request, ROOM_CLOSED)
+    return redirect(room)
+
+
+def _target(room: Room, form) -> Peer:
+    try:
+        peer = Peer.objects.get(username__iexact=form.cleaned_data["pseudonym"].strip().lstrip("@"))
+    except Peer.DoesNotExist:
+        raise PermissionDenied(NO_SUCH_PERSON) from None
+    if permissions.is_host(peer, room):
+        raise PermissionDenied(CANT_REMOVE_HOST)
+    return peer
+
+
+def _bad_form(request, room: Room, form):
+    errors = "; ".join(f"{field}: {' '.join(errs)}" for field, errs in form.errors.items())
+    return render(request, "403.html", {"exception": errors}, status=400)
+
+
+@require_POST
+def room_mute(request, slug: str):
+    room = _host_room(request, slug)
+    form = MuteForm(request.POST)
+    if not form.is_valid():
+        return _bad_form(request, room, form)
+    peer = _target(room, form)
+    services.mute_in_room(room=room, peer=peer, by=request.user, minutes=form.cleaned_data["minutes"], reason=form.cleaned_data["reason"])
+    messages.success(request, PERSON_MUTED.format(name=peer.username, minutes=form.cleaned_data["minutes"]))
+    return redirect(room)
+
+
+@require_POST
+def room_remove_person(request, slug: str):
+    room = _host_room(request, slug)
+    form = RemovePersonForm(request.POST)
+    if not form.is_valid():
+        return _bad_form(request, room, form)
+    peer = _target(room, form)
+    changed = services.person_remove(room=room, peer=peer, by=request.user, reason=form.cleaned_data["reason"])
+    messages.success(request, (PERSON_REMOVED if changed else ALREADY_REMOVED).format(name=peer.username))
+    return redirect(room)
+
+
+@require_POST
+def message_remove(request, slug: str, message_id: int):
+    room = _host_room(request, slug)
+    message = get_object_or_404(Message, pk=message_id, room=room)
+    form = RemoveMessageForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    changed = services.message_remove(message=message, by=request.user, reason=reason or "removed by a room host")
+    text = MESSAGE_REMOVED if changed else MESSAGE_ALREADY_REMOVED
+    if request.headers.get("Accept", "").startswith("application/json"):
+        return JsonResponse({"removed": changed, "detail": text})
+    messages.success(request, text)
+    return redirect(room)

@@ -1,0 +1,88 @@
+from django import forms
+
+from peers.models import Peer
+from rooms.models import Room
+
+UNKNOWN_PSEUDONYMS = "We couldn't find these pseudonyms: {names}."
+ENDS_BEFORE_START = "The end time needs to be after the start time."
+SLUG_TAKEN = "Another room already uses this web address."
+
+
+def _peers_named(value: str, field: str, form: forms.Form):
+    names = [n.strip().lstrip("@") for n in value.replace("\n", ",").split(",") if n.strip()]
+    found = {p.username.lower(): p for p in Peer.objects.filter(username__in=names)} if names else {}
+    # usernames are unique case-insensitively; look up the rest one by one
+    for name in names:
+        if name.lower() not in found:
+            peer = Peer.objects.filter(username__iexact=name).first()
+            if peer is not None:
+                found[name.lower()] = peer
+    missing = [n for n in names if n.lower() not in found]
+    if missing:
+        form.add_error(field, UNKNOWN_PSEUDONYMS.format(names=", ".join(missing)))
+    return list({p.pk: p for p in found.values()}.values())
+
+
+class RoomForm(forms.ModelForm):
+    cohost_names = forms.CharField(
+        label="Co-hosts", required=False, help_text="Pseudonyms, separated by commas. Co-hosts can do everything the host can."
+    )
+    invited_names = forms.CharField(
+        label="Invited people", required=False, help_text="Only used when the room is for invited people only. Pseudonyms, separated by commas."
+    )
+
+    class Meta:
+        model = Room
+        fields = ["title", "slug", "topic", "starts_at", "ends_at", "visibility", "slow_mode_seconds", "retention_hours", "show_names", "rules"]
+        labels = {
+            "slug": "Web address",
+            "starts_at": "Starts",
+            "ends_at": "Ends",
+            "slow_mode_seconds": "Slow mode (seconds between messages per person, 0 for off)",
+            "retention_hours": "Keep messages for (hours)",
+            "show_names": "Show who is online by name",
+            "rules": "Room rules",
+        }
+        help_texts = {
+            "slug": "Letters, numbers and hyphens, e.g. sunday-check-in.",
+            "starts_at": "In your own time zone.",
+            "retention_hours": "Older messages are deleted and never shown again. 72 hours unless you choose otherwise.",
+        }
+        widgets = {
+            "starts_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            "ends_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            "rules": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["retention_hours"].min_value = 1
+        self.fields["retention_hours"].widget.attrs["min"] = 1
+        if self.instance.pk:
+            self.fields["cohost_names"].initial = ", ".join(p.username for p in self.instance.cohosts.all())
+            self.fields["invited_names"].initial = ", ".join(p.username for p in self.instance.invited.all())
+            del self.fields["slug"]  # the address people were given stays the same
+
+    def clean(self):
+        data = super().clean()
+        starts, ends = data.get("starts_at"), data.get("ends_at")
+        if starts and ends and ends <= starts:
+            self.add_error("ends_at", ENDS_BEFORE_START)
+        data["cohosts"] = _peers_named(data.get("cohost_names", ""), "cohost_names", self)
+        data["invited"] = _peers_named(data.get("invited_names", ""), "invited_names", self)
+        return data
+
+
+class MuteForm(forms.Form):
+    pseudonym = forms.CharField(max_length=100)
+    minutes = forms.IntegerField(min_value=1, max_value=60 * 24 * 7, initial=15)
+    reason = forms.CharField(max_length=300, required=False)
+
+
+class RemovePersonForm(forms.Form):
+    pseudonym = forms.CharField(max_length=100)
+    reason = forms.CharField(max_length=300, required=False)
+
+
+class RemoveMessageForm(forms.Form):
+    reason = forms.CharField(max_length=300, required=False)

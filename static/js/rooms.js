@@ -1,0 +1,328 @@
+/* Live rooms: the chat client of /ws/rooms/<slug>/ (protocol in CONTRACTS.md). No framework, no build step.
+ *
+ * Nothing lost, nothing twice: every message has an id; the log keeps one element per id, in id order.
+ * After a dropped connection the client reconnects with ?after=<highest id seen> and the server replays
+ * what it missed. A message the person sent but never saw echoed is resent with the same client_id;
+ * the server stores a (room, author, client_id) only once.
+ */
+(function () {
+  "use strict";
+
+  // --- times in the reader's own zone ---------------------------------------------------
+  try {
+    var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    if (zone) document.cookie = "tz=" + encodeURIComponent(zone) + "; path=/; max-age=31536000; SameSite=Lax";
+  } catch (e) { /* old browser: times stay in UTC, labelled so */ }
+
+  var timeFormat = new Intl.DateTimeFormat(undefined, { weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", timeZoneName: "short" });
+  var clockFormat = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" });
+  document.querySelectorAll("time[data-local]").forEach(function (el) {
+    var when = new Date(el.getAttribute("datetime"));
+    if (!isNaN(when)) el.textContent = timeFormat.format(when);
+  });
+
+  var chat = document.getElementById("chat");
+  if (!chat || !window.WebSocket) return;
+
+  var log = document.getElementById("chat-log");
+  var form = document.getElementById("chat-form");
+  var input = document.getElementById("chat-input");
+  var sendButton = document.getElementById("chat-send");
+  var banner = document.getElementById("chat-banner");
+  var errorBox = document.getElementById("chat-error");
+  var online = document.getElementById("chat-online");
+  var typingBox = document.getElementById("chat-typing");
+  var announcer = document.getElementById("chat-announcer");
+  var statusBadge = document.getElementById("room-status-badge");
+  var me = chat.dataset.me;
+  var hosting = chat.dataset.hosting === "1";
+  var removeUrl = chat.dataset.removeUrl;
+  var csrf = document.querySelector("input[name=csrfmiddlewaretoken]");
+
+  var socket = null;
+  var lastId = 0;            // highest message id received: the ?after= of the next connection
+  var byId = new Map();      // id -> <li>, so a message is shown once
+  var outbox = [];           // [{client_id, body}] sent but not yet echoed, oldest first
+  var attempt = 0;           // reconnect attempts since the last good connection
+  var retryTimer = null;
+  var stopped = false;       // true after a close that reconnecting cannot fix (4401, 4403, 4404)
+  var muted = false;
+  var status = chat.dataset.status;
+  var typingTimer = null;
+  var lastTypingSent = 0;
+  var connectedOnce = false;
+
+  function randomId() {
+    var bytes = new Uint8Array(12);
+    window.crypto.getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+  }
+
+  function showBanner(text, kind) {
+    banner.textContent = text;
+    banner.className = "chat-banner" + (kind ? " chat-banner--" + kind : "");
+    banner.hidden = !text;
+  }
+
+  function refreshBanner() {
+    if (stopped) return;
+    if (!socket || socket.readyState !== WebSocket.OPEN) return;
+    if (status === "closed") showBanner("This room is closed. You can read it, but not write.", "info");
+    else if (status === "scheduled") showBanner("This room hasn't opened yet. You can read along until the host opens it.", "info");
+    else if (muted) return;
+    else showBanner("", "");
+  }
+
+  function setWritable() {
+    var open = socket && socket.readyState === WebSocket.OPEN && status === "live" && !stopped;
+    input.disabled = !open;
+    sendButton.disabled = !open || outbox.length > 0;
+    sendButton.textContent = outbox.length > 0 ? "Sending…" : "Send";
+  }
+
+  function announce(text) {
+    var p = document.createElement("p");
+    p.textContent = text;
+    announcer.appendChild(p);
+    while (announcer.childNodes.length > 5) announcer.removeChild(announcer.firstChild);
+  }
+
+  function plainText(html) {
+    var box = document.createElement("div");
+    box.innerHTML = html; // sanitised on the server when it was stored
+    return box.textContent.trim();
+  }
+
+  function renderMessage(frame) {
+    var li = document.createElement("li");
+    li.className = "chat-msg" + (frame.author === me ? " chat-msg--mine" : "");
+    li.id = "m" + frame.id;
+    li.dataset.id = frame.id;
+    var head = document.createElement("p");
+    head.className = "chat-msg__head";
+    var who = document.createElement("strong");
+    who.textContent = frame.author;
+    var when = document.createElement("time");
+    when.dateTime = frame.created;
+    when.textContent = clockFormat.format(new Date(frame.created));
+    head.appendChild(who);
+    head.appendChild(document.createTextNode(" "));
+    head.appendChild(when);
+    if (frame.pending) {
+      var held = document.createElement("span");
+      held.className = "badge chat-msg__pending";
+      held.textContent = "waiting for a moderator";
+      head.appendChild(document.createTextNode(" "));
+      head.appendChild(held);
+    }
+    if (hosting) {
+      var remove = document.createElement("button");
+      remove.type = "button";
+      remove.className = "link-button chat-msg__remove";
+      remove.textContent = "Remove";
+      remove.setAttribute("aria-label", "Remove message by " + frame.author);
+      remove.addEventListener("click", function () { removeMessage(frame.id); });
+      head.appendChild(document.createTextNode(" "));
+      head.appendChild(remove);
+    }
+    var body = document.createElement("div");
+    body.className = "chat-msg__body prose";
+    body.innerHTML = frame.body_html; // sanitised on the server when it was stored
+    li.appendChild(head);
+    li.appendChild(body);
+    return li;
+  }
+
+  function addMessage(frame, live) {
+    var existing = byId.get(frame.id);
+    if (existing) {
+      if (!frame.pending) { // approved since we saw it held
+        var badge = existing.querySelector(".chat-msg__pending");
+        if (badge) badge.remove();
+      }
+      return;
+    }
+    var li = renderMessage(frame);
+    byId.set(frame.id, li);
+    // Keep id order even if two processes' broadcasts cross on the way.
+    var next = null;
+    if (frame.id < lastId) {
+      for (var child = log.lastElementChild; child; child = child.previousElementSibling) {
+        if (Number(child.dataset.id) < frame.id) break;
+        next = child;
+      }
+    }
+    var stick = log.scrollHeight - log.scrollTop - log.clientHeight < 80;
+    log.insertBefore(li, next);
+    if (stick || frame.author === me) log.scrollTop = log.scrollHeight;
+    lastId = Math.max(lastId, frame.id);
+    if (frame.client_id) {
+      var before = outbox.length;
+      outbox = outbox.filter(function (item) { return item.client_id !== frame.client_id; });
+      if (outbox.length !== before) { errorBox.textContent = ""; flushOutbox(); }
+    }
+    if (live && frame.author !== me) announce(frame.author + " says: " + plainText(frame.body_html));
+  }
+
+  function removeMessage(id) {
+    if (!window.confirm("Remove this message for everyone?")) return;
+    fetch(removeUrl.replace(/\/0\/remove\/$/, "/" + id + "/remove/"), {
+      method: "POST", credentials: "same-origin",
+      headers: { "X-CSRFToken": csrf ? csrf.value : "", "Accept": "application/json" },
+    }).then(function (response) {
+      if (!response.ok) errorBox.textContent = "Couldn't remove that message. Please reload and try again.";
+    });
+  }
+
+  function markRemoved(id) {
+    var li = byId.get(id);
+    if (!li) return;
+    li.classList.add("chat-msg--removed");
+    li.querySelector(".chat-msg__body").textContent = "Message removed by a moderator.";
+    var button = li.querySelector(".chat-msg__remove");
+    if (button) button.remove();
+  }
+
+  function showTyping(author) {
+    typingBox.textContent = author + " is typing…";
+    clearTimeout(typingTimer);
+    typingTimer = setTimeout(function () { typingBox.textContent = ""; }, 4000);
+  }
+
+  function showOnline(n) {
+    online.textContent = n === 1 ? "1 person online" : n + " people online";
+  }
+
+  function handleError(frame) {
+    if (frame.code === "muted") {
+      muted = true;
+      showBanner(frame.detail, "warning");
+    } else if (frame.code === "room_closed" || frame.code === "forbidden") {
+      showBanner(frame.detail, "warning");
+    }
+    // The refused frame was our oldest unsent message: give its text back so nothing typed is lost.
+    if (outbox.length && ["invalid", "too_long", "rate_limited", "muted", "room_closed", "forbidden"].indexOf(frame.code) >= 0) {
+      var refused = outbox.shift();
+      if (!input.value) input.value = refused.body;
+    }
+    errorBox.textContent = frame.detail;
+    setWritable();
+  }
+
+  function onFrame(event) {
+    var frame;
+    try { frame = JSON.parse(event.data); } catch (e) { return; }
+    switch (frame.type) {
+      case "hello":
+        attempt = 0;
+        connectedOnce = true;
+        showOnline(frame.online);
+        refreshBanner();
+        setWritable();
+        // Whatever is still unsent after the replay was never stored; the server ignores repeats.
+        setTimeout(flushOutbox, 300);
+        break;
+      case "message": addMessage(frame, true); break;
+      case "message_removed": markRemoved(frame.id); break;
+      case "presence": showOnline(frame.online); break;
+      case "typing": showTyping(frame.author); break;
+      case "room_status":
+        status = frame.status;
+        chat.dataset.status = status;
+        if (statusBadge) statusBadge.textContent = status === "live" ? "live now" : status;
+        refreshBanner();
+        setWritable();
+        break;
+      case "alert": showAlert(frame); break;
+      case "error": handleError(frame); break;
+    }
+  }
+
+  function showAlert(frame) {
+    var li = document.createElement("li");
+    li.className = "chat-alert chat-alert--" + frame.severity;
+    li.setAttribute("role", "alert");
+    var strong = document.createElement("strong");
+    strong.textContent = "Drug alert: " + frame.substance + (frame.region ? " (" + frame.region + ")" : "");
+    li.appendChild(strong);
+    li.appendChild(document.createTextNode(" " + frame.summary + " "));
+    var link = document.createElement("a");
+    link.href = "/alerts/";
+    link.textContent = "Read the alert";
+    li.appendChild(link);
+    log.appendChild(li);
+    log.scrollTop = log.scrollHeight;
+  }
+
+  function flushOutbox() {
+    if (!socket || socket.readyState !== WebSocket.OPEN || !outbox.length) { setWritable(); return; }
+    var item = outbox[0];
+    if (!item.sentOn || item.sentOn !== socket) {
+      item.sentOn = socket;
+      socket.send(JSON.stringify({ type: "message", body: item.body, client_id: item.client_id }));
+    }
+    setWritable();
+  }
+
+  function connect() {
+    clearTimeout(retryTimer);
+    if (stopped) return;
+    var scheme = location.protocol === "https:" ? "wss://" : "ws://";
+    var url = scheme + location.host + chat.dataset.wsPath + (lastId ? "?after=" + lastId : "");
+    var ws = new WebSocket(url);
+    socket = ws;
+    ws.addEventListener("message", function (event) { if (socket === ws) onFrame(event); });
+    ws.addEventListener("close", function (event) { if (socket === ws) onClose(event); });
+  }
+
+  function onClose(event) {
+    socket = null;
+    setWritable();
+    if (event.code === 4401) { stopped = true; showBanner("Your session has ended. Please log in again to chat.", "danger"); return; }
+    if (event.code === 4403) { stopped = true; showBanner(errorBox.textContent || "You can't join this room right now.", "danger"); return; }
+    if (event.code === 4404) { stopped = true; showBanner("This room no longer exists.", "danger"); return; }
+    online.textContent = "Offline";
+    if (navigator.onLine === false) {
+      showBanner("You're offline. We'll reconnect and catch up as soon as you're back.", "danger");
+      return; // the "online" event reconnects
+    }
+    // Exponential backoff with jitter: 1, 2, 4 … 30 seconds.
+    var delay = Math.min(30000, 1000 * Math.pow(2, attempt)) * (0.75 + Math.random() * 0.5);
+    attempt += 1;
+    showBanner("Disconnected. Reconnecting in " + Math.round(delay / 1000) + " s… Nothing you missed will be lost.", "danger");
+    retryTimer = setTimeout(connect, delay);
+  }
+
+  window.addEventListener("offline", function () { if (socket) socket.close(); });
+  window.addEventListener("online", function () { attempt = 0; if (!socket) connect(); });
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var body = input.value;
+    if (!body.trim()) { errorBox.textContent = "Write something first."; return; }
+    if (body.length > 2000) { errorBox.textContent = "Messages can be up to 2,000 characters."; return; }
+    errorBox.textContent = "";
+    outbox.push({ client_id: randomId(), body: body });
+    input.value = "";
+    flushOutbox();
+    input.focus();
+  });
+
+  input.addEventListener("keydown", function (event) {
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      form.requestSubmit ? form.requestSubmit() : form.dispatchEvent(new Event("submit", { cancelable: true }));
+    }
+  });
+
+  input.addEventListener("input", function () {
+    var now = Date.now();
+    if (socket && socket.readyState === WebSocket.OPEN && now - lastTypingSent > 3000) {
+      lastTypingSent = now;
+      socket.send(JSON.stringify({ type: "typing" }));
+    }
+  });
+
+  setWritable();
+  connect();
+})();
