@@ -92,7 +92,7 @@ def _search_vector_refresh(post: Post, *, title: str = "") -> None:
 
 def _locked(post: Post) -> Post:
     """The post as stored now, its row locked until the transaction ends (caller is atomic)."""
-    return Post.objects.select_for_update().select_related("thread__board", "author").get(pk=post.pk)
+    return Post.objects.select_for_update(of=("self",)).select_related("thread__board", "author").get(pk=post.pk)
 
 
 def _is_first_post(post: Post) -> bool:
