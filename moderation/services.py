@@ -247,16 +247,14 @@ def _content_action(*, action: str, target, moderator, reason: str, item: QueueI
     raise ValidationError(MSG_UNKNOWN_ACTION)
 
 
-def sanction_apply(*, peer, action: str, moderator, reason: str, hours: float | None = None, item: QueueItem | None = None,
-                   kind: str = "", target_id=None) -> Sanction:
+def sanction_apply(*, peer, action: str, moderator, reason: str, hours: float | None = None, item: QueueItem | None = None) -> Sanction:
     """Warn, mute, suspend or ban `peer`; writes the Sanction, its log entry and tells the person.
     The caller validates and holds a transaction."""
     now = timezone.now()
     ends = now + timedelta(hours=hours) if action in TIMED_SANCTIONS else None
     if action == Action.WARN:
         ends = now
-    entry = _log(actor=moderator, action=action, kind=kind or Target.USER, target_id=target_id if target_id is not None else peer.pk,
-                 subject=peer, item=item, reason=reason, until=ends if action in TIMED_SANCTIONS else None)
+    entry = _log(actor=moderator, action=action, kind=Target.USER, target_id=peer.pk, subject=peer, item=item, reason=reason, until=ends if action in TIMED_SANCTIONS else None)
     sanction = Sanction.objects.create(peer=peer, kind=SANCTION_KINDS[action], reason=reason[:500], starts=now, ends=ends, log_entry=entry)
     if action == Action.WARN:
         text = f"A moderator sent you a warning. Reason: {reason}"
@@ -321,7 +319,7 @@ def item_decide(*, item: QueueItem, moderator, content_action: str = "", sanctio
                                 subject=item.subject, item=item, reason=reason or "no rule broken"))
         if sanction:
             entries.append(sanction_apply(peer=target.author, action=sanction, moderator=moderator, reason=reason, hours=hours,
-                                          item=item, kind=item.target_kind, target_id=item.target_id).log_entry)
+                                          item=item).log_entry)
         Report.objects.filter(item=item, closed_at__isnull=True).update(closed_at=now)
     item.refresh_from_db()
     return entries

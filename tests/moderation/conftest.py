@@ -1,5 +1,6 @@
 """Fixtures for moderation: content to moderate, a second moderator, trust switched on."""
 
+import importlib
 import itertools
 from datetime import timedelta
 
@@ -13,6 +14,30 @@ from rooms.models import Room
 from tests.conftest import make_peer
 
 _bodies = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def _migrated_data(request):
+    """Transactional tests (here and in other apps) flush the tables, including what data migrations made:
+    the role groups and the default hold patterns. Put them back before a test that needs the database."""
+    uses_db = request.node.get_closest_marker("django_db") is not None or {"db", "transactional_db"} & set(request.fixturenames)
+    if not uses_db:
+        return
+    request.getfixturevalue("db")
+    from django.apps import apps
+    from django.contrib.auth.models import Group
+
+    from moderation.models import SourcingPattern
+
+    if not Group.objects.filter(name=roles.MODERATOR).exists():
+        importlib.import_module("peers.migrations.0002_roles").create_roles(apps, None)
+    if not SourcingPattern.objects.exists():
+        importlib.import_module("moderation.migrations.0002_default_patterns").add_defaults(apps, None)
+
+
+@pytest.fixture
+def _roles():
+    """Kept for readability in async tests: the data is restored by _migrated_data."""
 
 
 @pytest.fixture
