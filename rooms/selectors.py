@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from moderation.models import ModerationStatus
@@ -13,7 +13,8 @@ REPLAY_MAX = 200  # at most this many after ?after=<id>
 
 def rooms_live_and_upcoming(peer=None) -> QuerySet[Room]:
     """Live rooms first, then scheduled ones by start time; invited-only rooms only for their people."""
-    rooms = Room.objects.exclude(status=Room.Status.CLOSED).select_related("host").order_by("-status", "starts_at")
+    live_first = Case(When(status=Room.Status.LIVE, then=Value(0)), default=Value(1))
+    rooms = Room.objects.exclude(status=Room.Status.CLOSED).select_related("host").order_by(live_first, "starts_at")
     if peer is None or not peer.is_authenticated:
         return rooms.filter(visibility=Room.Visibility.MEMBERS)
     if peer.is_moderator:

@@ -1,0 +1,92 @@
+"""Real servers for the multi-process and browser tests: free ports, a database of their own, signed-in sessions."""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+PYTHON = sys.executable
+
+SETUP_SCRIPT = """
+import importlib, json
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from peers import services as peer_services
+from peers.models import Peer
+from rooms import services
+from rooms.models import Room
+
+names = {names!r}
+host = Peer.objects.create_user(username="live-host", password="a-long-test-password-42")
+peer_services.peer_onboard(peer=host)
+services.room_create(slug="live", title="Live test room", host=host, status=Room.Status.LIVE)
+store = importlib.import_module(settings.SESSION_ENGINE).SessionStore
+cookies = {{}}
+for name in names:
+    peer = Peer.objects.create_user(username=name, password="a-long-test-password-42")
+    peer_services.peer_onboard(peer=peer)
+    session = store()
+    session[SESSION_KEY] = str(peer.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = peer.get_session_auth_hash()
+    session.create()
+    cookies[name] = session.session_key
+print("COOKIES=" + json.dumps(cookies))
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def base_env(**extra) -> dict:
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "CHANNEL_PREFIX", "CACHE_PREFIX", "DJANGO_SETTINGS_MODULE")}
+    env.update({"DJANGO_DEBUG": "1", "ROOMS_FLOOD_MESSAGES": "1000", "PYTHONUNBUFFERED": "1"})
+    env.update({k: v for k, v in extra.items() if v is not None})
+    return env
+
+
+def prepare_database(env: dict, names: list[str]) -> dict[str, str]:
+    """Migrate the database named in env and create a live room `live` and signed-in peers; returns session keys."""
+    subprocess.run([PYTHON, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True, timeout=180)
+    out = subprocess.run(
+        [PYTHON, "manage.py", "shell", "-c", SETUP_SCRIPT.format(names=names)],
+        cwd=ROOT, env=env, check=True, timeout=60, capture_output=True, text=True,
+    ).stdout
+    return json.loads(out.split("COOKIES=", 1)[1].strip())
+
+
+def start_server(env: dict, port: int, server: str = "uvicorn") -> subprocess.Popen:
+    if server == "daphne":
+        command = [PYTHON, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"]
+    else:
+        command = [PYTHON, "-m", "uvicorn", "config.asgi:application", "--host", "127.0.0.1", "--port", str(port), "--no-access-log", "--lifespan", "off", "--log-level", "warning"]
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError("server exited: " + process.stderr.read().decode()[-2000:])
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
+                if response.status == 200:
+                    return process
+        except OSError:
+            time.sleep(0.2)
+    process.kill()
+    raise RuntimeError("server did not start in 30 s")
+
+
+def stop_server(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
