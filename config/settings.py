@@ -92,6 +92,7 @@ TEMPLATES = [
                 "config.context_processors.site",
                 "peers.context_processors.notifications",
                 "safety.context_processors.alert_banner",
+                "helpnow.context_processors.on_duty",
             ],
         },
     },
@@ -264,3 +265,19 @@ MODERATION_TRUST_MIN_AGE_HOURS = float(os.environ.get("MODERATION_TRUST_MIN_AGE_
 # A muted or suspended person may still report (e.g. harassment of them), but not in bulk.
 MODERATION_RESTRICTED_REPORTS_PER_DAY = int(os.environ.get("MODERATION_RESTRICTED_REPORTS_PER_DAY", "3"))
 ACCOUNT_RATE_LIMITS = {**ACCOUNT_RATE_LIMITS, "report": os.environ.get("MODERATION_REPORT_RATE", "20/h/key")}
+
+# --- helpnow ---
+# A request waiting longer than this is highlighted and pushed to every available supporter again (each interval).
+HELPNOW_ESCALATE_AFTER_SECONDS = int(os.environ.get("HELPNOW_ESCALATE_AFTER_SECONDS", "300"))
+# How often each open supporters' board socket runs the (multi-process safe) escalation check.
+HELPNOW_ESCALATION_CHECK_SECONDS = float(os.environ.get("HELPNOW_ESCALATION_CHECK_SECONDS", "15"))
+# Supporter wellbeing: at most this many open conversations (claimed or backup) per supporter.
+HELPNOW_MAX_OPEN_CLAIMS = int(os.environ.get("HELPNOW_MAX_OPEN_CLAIMS", "2"))
+# A forgotten "on duty" lapses after this many hours.
+HELPNOW_SHIFT_MAX_HOURS = int(os.environ.get("HELPNOW_SHIFT_MAX_HOURS", "8"))
+# Private conversations are deleted this long after they end (manage.py purge_help_requests), unless reported.
+HELPNOW_DELETE_AFTER_HOURS = int(os.environ.get("HELPNOW_DELETE_AFTER_HOURS", "24"))
+# Room retention for the private rooms, so purge_rooms never empties a conversation still going on.
+HELPNOW_ROOM_RETENTION_HOURS = int(os.environ.get("HELPNOW_ROOM_RETENTION_HOURS", "168"))
+ACCOUNT_RATE_LIMITS = {**ACCOUNT_RATE_LIMITS, "help_request": os.environ.get("HELPNOW_REQUEST_RATE", "6/h/user"),
+                       "help_action": os.environ.get("HELPNOW_ACTION_RATE", "120/h/user")}

@@ -1,3 +1,9 @@
 """WebSocket routes for Get help now (the supporters' board)."""
 
-websocket_urlpatterns: list = []
+from django.urls import path
+
+from helpnow.consumers import BoardConsumer
+
+websocket_urlpatterns: list = [
+    path("ws/supporters/", BoardConsumer.as_asgi()),
+]

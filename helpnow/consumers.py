@@ -1,0 +1,127 @@
+"""The supporters' board socket, /ws/supporters/. Thin: helpnow.services decides, the database settles races.
+
+Server -> client: {"type": "board", ...snapshot...} on connect and after every change;
+{"type": "push", "id", "reason": "new"|"waiting"|"backup", "text"} to available supporters;
+{"type": "claimed"|"joined", "id", "url"} to the winner; {"type": "error", "code", "detail"} to the sender.
+Client -> server: {"type": "claim", "id": int}, {"type": "backup", "id": int}, {"type": "refresh"}.
+"""
+
+import asyncio
+import contextlib
+import json
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+
+from helpnow import selectors, services
+from helpnow.models import HelpRequest
+from helpnow.permissions import check_can_support
+from moderation import sanctions
+
+CLOSE_ANONYMOUS = 4401
+CLOSE_FORBIDDEN = 4403
+
+NOT_JSON = "Frames must be JSON text, like {\"type\": \"claim\", \"id\": 12}."
+UNKNOWN_TYPE = "Unknown frame type. Send \"claim\", \"backup\" or \"refresh\"."
+BAD_ID = "\"id\" must be the number of a request on the board."
+NO_SUCH_REQUEST = "That request is no longer on the board."
+
+
+class BoardConsumer(AsyncJsonWebsocketConsumer):
+    async def connect(self):
+        self.user = None
+        self.groups_joined: list[str] = []
+        self.ticker: asyncio.Task | None = None
+        await self.accept()  # a custom close code can only be sent on an accepted socket
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated:
+            await self.close(code=CLOSE_ANONYMOUS)
+            return
+        try:
+            await database_sync_to_async(self._admit)(user)
+        except PermissionDenied:
+            await self.close(code=CLOSE_FORBIDDEN)
+            return
+        self.user = user
+        for group in (services.BOARD_GROUP, services.supporter_group(user.pk)):
+            await self.channel_layer.group_add(group, self.channel_name)
+            self.groups_joined.append(group)
+        await self.send_snapshot()
+        self.ticker = asyncio.create_task(self._escalation_ticker())
+
+    @staticmethod
+    def _admit(user) -> None:
+        check_can_support(user)
+        sanctions.check_can_connect(user)
+
+    async def _escalation_ticker(self):
+        """Every open board runs the escalation check; the conditional UPDATE in the service makes
+        sure each due request is pushed once per interval, whichever process gets there first."""
+        while True:
+            await asyncio.sleep(settings.HELPNOW_ESCALATION_CHECK_SECONDS)
+            await database_sync_to_async(services.requests_escalate)()
+
+    async def disconnect(self, code):
+        if self.ticker is not None:
+            self.ticker.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self.ticker
+        for group in self.groups_joined:
+            await self.channel_layer.group_discard(group, self.channel_name)
+
+    async def send_snapshot(self):
+        await self.send_json(await database_sync_to_async(selectors.board_snapshot)(supporter=self.user))
+
+    # --- client -> server -------------------------------------------------------------
+
+    async def receive(self, text_data=None, bytes_data=None, **kwargs):
+        if self.user is None:
+            return
+        try:
+            content = json.loads(text_data) if text_data is not None else None
+        except ValueError:
+            content = None
+        if not isinstance(content, dict):
+            await self.send_error(services.INVALID, NOT_JSON)
+            return
+        await self.receive_json(content)
+
+    async def receive_json(self, content, **kwargs):
+        kind = content.get("type")
+        if kind == "refresh":
+            await self.send_snapshot()
+            return
+        if kind not in ("claim", "backup"):
+            await self.send_error(services.INVALID, UNKNOWN_TYPE)
+            return
+        request_id = content.get("id")
+        if isinstance(request_id, bool) or not isinstance(request_id, int) or request_id <= 0:
+            await self.send_error(services.INVALID, BAD_ID)
+            return
+        try:
+            help_request = await database_sync_to_async(self._act)(kind, request_id)
+        except HelpRequest.DoesNotExist:
+            await self.send_error(services.CLOSED, NO_SUCH_REQUEST)
+        except services.HelpRefusal as refusal:
+            await self.send_error(refusal.code, refusal.detail)
+        else:
+            await self.send_json({"type": "claimed" if kind == "claim" else "joined", "id": help_request.pk, "url": help_request.get_absolute_url()})
+
+    def _act(self, kind: str, request_id: int) -> HelpRequest:
+        help_request = HelpRequest.objects.get(pk=request_id)
+        if kind == "claim":
+            return services.request_claim(help_request=help_request, supporter=self.user)
+        return services.request_backup_join(help_request=help_request, supporter=self.user)
+
+    async def send_error(self, code: str, detail: str):
+        await self.send_json({"type": "error", "code": code, "detail": detail})
+
+    # --- channel layer -> this socket ---------------------------------------------------
+
+    async def board_changed(self, event):
+        await self.send_snapshot()
+
+    async def board_push(self, event):
+        await self.send_json({"type": "push", "id": event["id"], "reason": event["reason"], "text": event["text"]})

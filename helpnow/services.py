@@ -1,0 +1,397 @@
+"""Writes for Get help now. Each validates, stores, then tells the supporters' board after commit.
+
+Claim races are settled in the database: a claim is a conditional UPDATE
+(`status = waiting` -> `claimed`), so of two supporters claiming at once exactly
+one changes the row and the other is told it was taken. The same holds for
+joining as backup and for escalation pushes, so any number of server processes
+can run these at the same time.
+"""
+
+import secrets
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from commons.realtime import group_send_on_commit
+from helpnow.models import ANSWER_MAX_LENGTH, NOTE_MAX_LENGTH, Duty, HelpRequest
+from helpnow.permissions import check_can_support, check_is_claimer, check_is_requester, is_supporter
+from moderation import sanctions
+from peers.services import notification_send
+from rooms import services as room_services
+from rooms.models import Room
+
+BOARD_GROUP = "helpnow.board"
+ON_DUTY_CACHE_KEY = "helpnow:on_duty:v1"
+ON_DUTY_CACHE_SECONDS = 30
+PRIVATE_ROOM_TITLE = "Private support"
+PUBLIC_SUPPORT_ROOM = "support"
+
+# Refusals: the board's error codes and readable details (tests assert against these).
+TAKEN = "taken"
+LIMIT = "limit"
+INVALID = "invalid"
+FORBIDDEN = "forbidden"
+CLOSED = "closed"
+
+ALREADY_TAKEN = "Another supporter has just taken this one. Thank you for being ready."
+BACKUP_TAKEN = "Another supporter has already joined as backup."
+NO_BACKUP_ASKED = "No backup was asked for in this conversation."
+CLAIM_LIMIT = "You already have {limit} open conversations. Resolve one first: looking after yourself matters too."
+GO_ON_DUTY_FIRST = "Go on duty first, then you can take requests."
+ALREADY_ENDED = "This conversation has already ended."
+ALREADY_OPEN = "You already have an open request. We've taken you back to it."
+ANSWER_TOO_LONG = f"Each answer can be up to {ANSWER_MAX_LENGTH:,} characters."
+NOTE_TOO_LONG = f"The handover note can be up to {NOTE_MAX_LENGTH} characters."
+BAD_DANGER = "Please choose one of the answers offered for “Is anyone in danger right now?”."
+OWN_REQUEST = "You can't take your own request. Another supporter will."
+NOT_RESOLVED_YET = "You can rate the conversation once it has ended."
+
+
+class HelpRefusal(Exception):
+    """A refused action: `code` for the board protocol, `detail` a readable sentence."""
+
+    def __init__(self, code: str, detail: str):
+        super().__init__(detail)
+        self.code = code
+        self.detail = detail
+
+
+def supporter_group(peer_id: int) -> str:
+    """Channel-layer group of one supporter's board sockets."""
+    return f"helpnow.supporter.{peer_id}"
+
+
+def _board_changed() -> None:
+    group_send_on_commit(BOARD_GROUP, {"type": "board.changed"})
+
+
+# --- duty ---------------------------------------------------------------------------------
+
+
+def _shift_cutoff(now: datetime | None = None) -> datetime:
+    return (now or timezone.now()) - timedelta(hours=settings.HELPNOW_SHIFT_MAX_HOURS)
+
+
+def available_supporters_q(now: datetime | None = None) -> Q:
+    """On duty, not on a break, shift not older than HELPNOW_SHIFT_MAX_HOURS (a forgotten "on duty" lapses)."""
+    return Q(on_duty=True, on_break=False, since__gte=_shift_cutoff(now))
+
+
+def on_duty_count() -> int:
+    """How many supporters are available now; cached, so the header costs at most one small query."""
+    count = cache.get(ON_DUTY_CACHE_KEY)
+    if count is None:
+        count = Duty.objects.filter(available_supporters_q()).count()
+        cache.set(ON_DUTY_CACHE_KEY, count, ON_DUTY_CACHE_SECONDS)
+    return count
+
+
+def _duty_changed() -> None:
+    transaction.on_commit(lambda: cache.delete(ON_DUTY_CACHE_KEY))
+    _board_changed()
+
+
+def duty_get(*, supporter) -> Duty:
+    duty, _ = Duty.objects.get_or_create(supporter=supporter)
+    if duty.on_duty and duty.since and duty.since < _shift_cutoff():
+        duty.on_duty, duty.on_break = False, False
+        duty.save(update_fields=["on_duty", "on_break"])
+    return duty
+
+
+@transaction.atomic
+def duty_set(*, supporter, on: bool) -> bool:
+    """Go on or off duty. Going on duty starts a new shift (its resolved count starts at zero). False if unchanged."""
+    check_can_support(supporter)
+    duty = duty_get(supporter=supporter)
+    duty = Duty.objects.select_for_update().get(pk=duty.pk)
+    if duty.on_duty == on:
+        return False
+    duty.on_duty = on
+    duty.on_break = False
+    if on:
+        duty.since = timezone.now()
+    duty.save(update_fields=["on_duty", "on_break", "since"])
+    _duty_changed()
+    return True
+
+
+@transaction.atomic
+def break_set(*, supporter, on: bool) -> bool:
+    """The "need a break" toggle: no new pushes while on, and not counted as available. False if unchanged."""
+    check_can_support(supporter)
+    duty = duty_get(supporter=supporter)
+    duty = Duty.objects.select_for_update().get(pk=duty.pk)
+    if not duty.on_duty:
+        raise HelpRefusal(INVALID, GO_ON_DUTY_FIRST)
+    if duty.on_break == on:
+        return False
+    duty.on_break = on
+    duty.save(update_fields=["on_break"])
+    _duty_changed()
+    return True
+
+
+def open_claims(*, supporter) -> int:
+    return HelpRequest.objects.filter(Q(claimed_by=supporter) | Q(backup_by=supporter), status=HelpRequest.Status.CLAIMED).count()
+
+
+def resolved_in_shift(*, duty: Duty) -> int:
+    if not duty.on_duty or duty.since is None:
+        return 0
+    return HelpRequest.objects.filter(
+        Q(claimed_by=duty.supporter_id) | Q(backup_by=duty.supporter_id),
+        status=HelpRequest.Status.RESOLVED, resolved_at__gte=duty.since,
+    ).count()
+
+
+# --- requests -----------------------------------------------------------------------------
+
+
+def _push(help_request: HelpRequest, *, reason: str) -> list[int]:
+    """Alert every available supporter (board socket and in-app notice); returns who was told."""
+    supporters = list(
+        Duty.objects.filter(available_supporters_q()).exclude(supporter_id=help_request.requester_id).values_list("supporter_id", flat=True)
+    )
+    text = (
+        "Someone is asking for help now." if reason == "new"
+        else "Someone has been waiting for help for a while. Can you take it?"
+    )
+    if help_request.may_be_in_danger:
+        text += " They said someone may be in danger."
+    from peers.models import Peer
+
+    for peer in Peer.objects.filter(pk__in=supporters):
+        notification_send(recipient=peer, kind="helpnow", text=text, url="/supporters/")
+        group_send_on_commit(supporter_group(peer.pk), {"type": "board.push", "id": help_request.pk, "reason": reason, "text": text})
+    return supporters
+
+
+def _validate_answers(*, happening, danger, would_help) -> tuple[str, str, str]:
+    happening = (happening or "").strip() if isinstance(happening, str) or happening is None else None
+    would_help = (would_help or "").strip() if isinstance(would_help, str) or would_help is None else None
+    if happening is None or would_help is None or len(happening) > ANSWER_MAX_LENGTH or len(would_help) > ANSWER_MAX_LENGTH:
+        raise HelpRefusal(INVALID, ANSWER_TOO_LONG)
+    danger = danger or ""
+    if danger not in HelpRequest.Danger.values:
+        raise HelpRefusal(INVALID, BAD_DANGER)
+    return happening, danger, would_help
+
+
+def open_request_of(peer) -> HelpRequest | None:
+    return HelpRequest.objects.filter(requester=peer).exclude(status=HelpRequest.Status.RESOLVED).first()
+
+
+def request_create(*, requester, happening: str = "", danger: str = "", would_help: str = "") -> HelpRequest:
+    """Open a help request and its private room (the person invited), and alert available supporters.
+
+    Raises PermissionDenied (sanctions) or HelpRefusal (bad answers, already has an open request).
+    """
+    happening, danger, would_help = _validate_answers(happening=happening, danger=danger, would_help=would_help)
+    sanctions.check_can_write(requester)
+    try:
+        with transaction.atomic():
+            if open_request_of(requester) is not None:
+                raise HelpRefusal(INVALID, ALREADY_OPEN)
+            room = room_services.room_create(
+                slug=f"help-{secrets.token_hex(6)}", title=PRIVATE_ROOM_TITLE, host=None,
+                topic="A private one-to-one conversation with a peer supporter.",
+                status=Room.Status.LIVE, visibility=Room.Visibility.INVITED, invited=[requester],
+                retention_hours=settings.HELPNOW_ROOM_RETENTION_HOURS,
+            )
+            help_request = HelpRequest.objects.create(
+                requester=requester, room=room, happening=happening, danger=danger, would_help=would_help,
+            )
+            _push(help_request, reason="new")
+            _board_changed()
+    except IntegrityError:  # a second tab won the race for "one open request per person"
+        raise HelpRefusal(INVALID, ALREADY_OPEN) from None
+    return help_request
+
+
+def _check_claim_limit(supporter) -> None:
+    limit = settings.HELPNOW_MAX_OPEN_CLAIMS
+    if open_claims(supporter=supporter) >= limit:
+        raise HelpRefusal(LIMIT, CLAIM_LIMIT.format(limit=limit))
+
+
+def _lock_supporter(supporter) -> Duty:
+    """Serialise one supporter's claims (the claim limit) without blocking anyone else's."""
+    duty = duty_get(supporter=supporter)
+    duty = Duty.objects.select_for_update().get(pk=duty.pk)
+    if not duty.on_duty:
+        raise HelpRefusal(FORBIDDEN, GO_ON_DUTY_FIRST)
+    return duty
+
+
+def request_claim(*, help_request: HelpRequest, supporter) -> HelpRequest:
+    """Take a waiting request. Exactly one of several simultaneous claims wins; the others get HelpRefusal(TAKEN)."""
+    try:
+        check_can_support(supporter)
+    except PermissionDenied as refusal:
+        raise HelpRefusal(FORBIDDEN, str(refusal)) from None
+    if help_request.requester_id == supporter.pk:
+        raise HelpRefusal(FORBIDDEN, OWN_REQUEST)
+    with transaction.atomic():
+        _lock_supporter(supporter)
+        _check_claim_limit(supporter)
+        now = timezone.now()
+        won = HelpRequest.objects.filter(pk=help_request.pk, status=HelpRequest.Status.WAITING).update(
+            status=HelpRequest.Status.CLAIMED, claimed_by=supporter, claimed_at=now,
+        )
+        if not won:
+            current = HelpRequest.objects.filter(pk=help_request.pk).values_list("status", flat=True).first()
+            raise HelpRefusal(CLOSED if current in (None, HelpRequest.Status.RESOLVED) else TAKEN,
+                              ALREADY_ENDED if current in (None, HelpRequest.Status.RESOLVED) else ALREADY_TAKEN)
+        help_request = HelpRequest.objects.select_related("room", "requester").get(pk=help_request.pk)
+        if help_request.room is not None:
+            room_services.room_update(room=help_request.room, invited=[help_request.requester, supporter])
+        _board_changed()
+    return help_request
+
+
+@transaction.atomic
+def request_backup_ask(*, help_request: HelpRequest, by) -> bool:
+    """The claiming supporter asks for a second supporter; the board shows it to everyone on duty. False if already asked."""
+    check_is_claimer(by, help_request)
+    if not help_request.is_open:
+        raise HelpRefusal(CLOSED, ALREADY_ENDED)
+    changed = HelpRequest.objects.filter(
+        pk=help_request.pk, status=HelpRequest.Status.CLAIMED, backup_requested_at__isnull=True
+    ).update(backup_requested_at=timezone.now())
+    if changed:
+        help_request.refresh_from_db()
+        _push(help_request, reason="backup")
+        _board_changed()
+    return bool(changed)
+
+
+def request_backup_join(*, help_request: HelpRequest, supporter) -> HelpRequest:
+    """Join a conversation as its backup supporter. One wins; the others get HelpRefusal(TAKEN)."""
+    try:
+        check_can_support(supporter)
+    except PermissionDenied as refusal:
+        raise HelpRefusal(FORBIDDEN, str(refusal)) from None
+    if supporter.pk in (help_request.requester_id, help_request.claimed_by_id):
+        raise HelpRefusal(FORBIDDEN, OWN_REQUEST if supporter.pk == help_request.requester_id else BACKUP_TAKEN)
+    with transaction.atomic():
+        _lock_supporter(supporter)
+        _check_claim_limit(supporter)
+        won = HelpRequest.objects.filter(
+            pk=help_request.pk, status=HelpRequest.Status.CLAIMED, backup_requested_at__isnull=False, backup_by__isnull=True,
+        ).update(backup_by=supporter)
+        if not won:
+            current = HelpRequest.objects.filter(pk=help_request.pk).first()
+            if current is None or not current.is_open:
+                raise HelpRefusal(CLOSED, ALREADY_ENDED)
+            if current.backup_requested_at is None:
+                raise HelpRefusal(INVALID, NO_BACKUP_ASKED)
+            raise HelpRefusal(TAKEN, BACKUP_TAKEN)
+        help_request = HelpRequest.objects.select_related("room", "requester", "claimed_by").get(pk=help_request.pk)
+        if help_request.room is not None:
+            people = [p for p in (help_request.requester, help_request.claimed_by, supporter) if p is not None]
+            room_services.room_update(room=help_request.room, invited=people)
+        _board_changed()
+    return help_request
+
+
+def _end(*, help_request: HelpRequest, by, ended_by: str, note: str = "") -> bool:
+    with transaction.atomic():
+        changed = HelpRequest.objects.filter(pk=help_request.pk).exclude(status=HelpRequest.Status.RESOLVED).update(
+            status=HelpRequest.Status.RESOLVED, resolved_at=timezone.now(), resolved_by=by, ended_by=ended_by, note=note,
+        )
+        if not changed:
+            return False
+        help_request.refresh_from_db()
+        if help_request.room is not None:
+            room_services.room_close(room=help_request.room, by=by)
+        _board_changed()
+    return True
+
+
+def request_resolve(*, help_request: HelpRequest, by, note: str = "") -> bool:
+    """A claiming supporter ends the conversation with a private handover note. False if it had already ended."""
+    check_is_claimer(by, help_request)
+    note = (note or "").strip() if isinstance(note, str) or note is None else None
+    if note is None or len(note) > NOTE_MAX_LENGTH:
+        raise HelpRefusal(INVALID, NOTE_TOO_LONG)
+    return _end(help_request=help_request, by=by, ended_by=HelpRequest.EndedBy.SUPPORTER, note=note)
+
+
+def request_end(*, help_request: HelpRequest, by) -> bool:
+    """The person ends their conversation (or withdraws a waiting request), at any time. False if already ended."""
+    check_is_requester(by, help_request)
+    ended_by = HelpRequest.EndedBy.WITHDRAWN if help_request.status == HelpRequest.Status.WAITING else HelpRequest.EndedBy.REQUESTER
+    return _end(help_request=help_request, by=by, ended_by=ended_by)
+
+
+@transaction.atomic
+def request_rate(*, help_request: HelpRequest, by, helped: bool) -> bool:
+    """The person's optional one-tap rating, once the conversation has ended. False if it was already that."""
+    check_is_requester(by, help_request)
+    if help_request.is_open:
+        raise HelpRefusal(INVALID, NOT_RESOLVED_YET)
+    if not isinstance(helped, bool):
+        raise HelpRefusal(INVALID, "Choose “it helped” or “it didn't help”.")
+    return HelpRequest.objects.filter(pk=help_request.pk).exclude(helped=helped).update(helped=helped) > 0
+
+
+# --- escalation and retention ------------------------------------------------------------
+
+
+def requests_escalate(*, now: datetime | None = None) -> int:
+    """Push every request waiting longer than HELPNOW_ESCALATE_AFTER_SECONDS to all available supporters again.
+
+    Safe to run from any number of processes at once: each push is claimed by a conditional
+    UPDATE on `pushed_at`, so a due request is pushed once per interval, by one process.
+    """
+    now = now or timezone.now()
+    due_before = now - timedelta(seconds=settings.HELPNOW_ESCALATE_AFTER_SECONDS)
+    pushed = 0
+    due = HelpRequest.objects.filter(status=HelpRequest.Status.WAITING, created__lte=due_before, pushed_at__lte=due_before)
+    for help_request in due.only("pk", "pushed_at"):
+        with transaction.atomic():
+            won = HelpRequest.objects.filter(pk=help_request.pk, status=HelpRequest.Status.WAITING, pushed_at=help_request.pushed_at).update(
+                pushed_at=now, escalations=F("escalations") + 1,
+            )
+            if won:
+                _push(HelpRequest.objects.get(pk=help_request.pk), reason="waiting")
+                _board_changed()
+                pushed += 1
+    return pushed
+
+
+def _room_reported(room: Room) -> bool:
+    """Is any message of this room under an open report? Read-only look at moderation's Report model
+    (moderation has no selector for this yet)."""
+    from moderation.models import Report, Target
+    from rooms.models import Message
+
+    message_ids = Message.objects.filter(room=room).values("pk")
+    return Report.objects.filter(target_kind=Target.MESSAGE, target_id__in=message_ids, closed_at__isnull=True).exists()
+
+
+def requests_purge(*, now: datetime | None = None) -> tuple[int, int]:
+    """Delete each conversation HELPNOW_DELETE_AFTER_HOURS after it ended, room and messages included,
+    unless a message in it is under an open report. Returns (deleted, kept because reported)."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(hours=settings.HELPNOW_DELETE_AFTER_HOURS)
+    deleted = kept = 0
+    for help_request in HelpRequest.objects.filter(status=HelpRequest.Status.RESOLVED, resolved_at__lte=cutoff).select_related("room"):
+        with transaction.atomic():
+            room = help_request.room
+            if room is not None and _room_reported(room):
+                kept += 1
+                continue
+            if room is not None:
+                # rooms has no room_delete service yet; deleting the Room (its messages cascade) is the one
+                # write helpnow makes to another app's model. See docs/helpnow.md.
+                room.delete()
+            help_request.delete()
+            deleted += 1
+    return deleted, kept

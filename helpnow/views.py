@@ -1,0 +1,222 @@
+"""Thin views: parse, check, call one service, respond. The board consumer calls the same services."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from commons.ratelimit import allow
+from helpnow import selectors, services
+from helpnow.forms import HelpRequestForm, RateForm, ResolveForm, ToggleForm
+from helpnow.models import HelpRequest
+from helpnow.permissions import check_can_support, check_can_view, is_claimer, is_supporter
+
+MSG_TOO_MANY = "That's a lot in a short time. Please wait a little, then try again."
+MSG_CLAIMED = "You're in. Say hello: the person can see you've joined."
+MSG_BACKUP_ASKED = "Backup asked for: every supporter on duty can see it now."
+MSG_BACKUP_JOINED = "You've joined as backup."
+MSG_RESOLVED = "Resolved. Thank you for being there."
+MSG_ENDED = "You've ended the conversation. You can come back to Get help now at any time."
+MSG_RATED = "Thank you for telling us."
+MSG_ON_DUTY = "You're on duty. Requests will appear here."
+MSG_OFF_DUTY = "You're off duty. Thank you for your shift."
+MSG_BREAK_ON = "Break on: no new alerts will reach you. Take the time you need."
+MSG_BREAK_OFF = "Welcome back: new requests will reach you again."
+MSG_NOTHING_CHANGED = "Nothing to change: that was already done."
+HTTP_STATUS = {services.TAKEN: 409, services.CLOSED: 409, services.LIMIT: 409, services.FORBIDDEN: 403, services.INVALID: 400}
+
+
+def _refused(request, message: str, status: int, *, help_request: HelpRequest | None = None):
+    return render(request, "helpnow/refused.html", {"message": message, "help_request": help_request}, status=status)
+
+
+def _refusal(request, refusal: services.HelpRefusal, help_request=None):
+    return _refused(request, refusal.detail, HTTP_STATUS.get(refusal.code, 400), help_request=help_request)
+
+
+def _own_request(request, pk: int) -> HelpRequest:
+    help_request = get_object_or_404(HelpRequest.objects.select_related("room", "requester", "claimed_by", "backup_by"), pk=pk)
+    check_can_view(request.user, help_request)
+    return help_request
+
+
+def get_help(request):
+    """The "Get help now" form: three optional questions, then a private room."""
+    peer = request.user
+    on_duty = services.on_duty_count()
+    context = {"on_duty": on_duty, "form": HelpRequestForm(), "public_room": services.PUBLIC_SUPPORT_ROOM}
+    if not peer.is_authenticated:
+        if request.method == "POST":
+            return _refused(request, "Please log in first. Joining takes only a pseudonym and a password.", 403)
+        return render(request, "helpnow/get_help.html", context)
+    existing = services.open_request_of(peer)
+    if existing is not None:
+        if request.method == "POST":
+            messages.info(request, services.ALREADY_OPEN)
+        return redirect(existing)
+    if request.method != "POST":
+        return render(request, "helpnow/get_help.html", context)
+    if not allow(request, action="help_request"):
+        return _refused(request, MSG_TOO_MANY, 429)
+    form = HelpRequestForm(request.POST)
+    context["form"] = form
+    if not form.is_valid():
+        return render(request, "helpnow/get_help.html", context, status=400)
+    try:
+        help_request = services.request_create(requester=peer, **form.cleaned_data)
+    except PermissionDenied as refusal:
+        return _refused(request, str(refusal), 403)
+    except services.HelpRefusal as refusal:
+        if refusal.detail == services.ALREADY_OPEN and (existing := services.open_request_of(peer)):
+            messages.info(request, services.ALREADY_OPEN)
+            return redirect(existing)
+        form.add_error(None, refusal.detail)
+        return render(request, "helpnow/get_help.html", context, status=400)
+    return redirect(help_request)
+
+
+@login_required
+def request_page(request, pk: int):
+    """The private one-to-one room, with what the person and their supporters need around it."""
+    help_request = _own_request(request, pk)
+    peer = request.user
+    on_duty = services.on_duty_count()
+    context = {
+        "help_request": help_request,
+        "room": help_request.room,
+        "is_requester": help_request.requester_id == peer.pk,
+        "is_claimer": is_claimer(peer, help_request),
+        "is_primary": help_request.claimed_by_id == peer.pk,
+        "on_duty": on_duty,
+        "nobody_on_duty": help_request.status == HelpRequest.Status.WAITING and on_duty == 0,
+        "resolve_form": ResolveForm(),
+        "public_room": services.PUBLIC_SUPPORT_ROOM,
+    }
+    return render(request, "helpnow/request.html", context)
+
+
+def _action(request, pk: int, *, rate_limited: bool = True):
+    if not request.user.is_authenticated:
+        raise PermissionDenied("Please log in first.")
+    if rate_limited and not allow(request, action="help_action"):
+        return None, _refused(request, MSG_TOO_MANY, 429)
+    return get_object_or_404(HelpRequest.objects.select_related("room", "requester", "claimed_by"), pk=pk), None
+
+
+@require_POST
+def request_claim(request, pk: int):
+    help_request, refused = _action(request, pk)
+    if refused:
+        return refused
+    try:
+        services.request_claim(help_request=help_request, supporter=request.user)
+    except services.HelpRefusal as refusal:
+        return _refusal(request, refusal)
+    messages.success(request, MSG_CLAIMED)
+    return redirect(help_request)
+
+
+@require_POST
+def request_backup(request, pk: int):
+    """The claiming supporter asks for a second supporter."""
+    help_request, refused = _action(request, pk)
+    if refused:
+        return refused
+    try:
+        changed = services.request_backup_ask(help_request=help_request, by=request.user)
+    except services.HelpRefusal as refusal:
+        return _refusal(request, refusal, help_request)
+    messages.success(request, MSG_BACKUP_ASKED if changed else MSG_NOTHING_CHANGED)
+    return redirect(help_request)
+
+
+@require_POST
+def request_join(request, pk: int):
+    """Another supporter joins as backup."""
+    help_request, refused = _action(request, pk)
+    if refused:
+        return refused
+    try:
+        services.request_backup_join(help_request=help_request, supporter=request.user)
+    except services.HelpRefusal as refusal:
+        return _refusal(request, refusal)
+    messages.success(request, MSG_BACKUP_JOINED)
+    return redirect(help_request)
+
+
+@require_POST
+def request_resolve(request, pk: int):
+    help_request, refused = _action(request, pk)
+    if refused:
+        return refused
+    form = ResolveForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, form.errors["note"][0], 400, help_request=help_request)
+    try:
+        changed = services.request_resolve(help_request=help_request, by=request.user, note=form.cleaned_data["note"])
+    except services.HelpRefusal as refusal:
+        return _refusal(request, refusal, help_request)
+    messages.success(request, MSG_RESOLVED if changed else services.ALREADY_ENDED)
+    return redirect("helpnow:board")
+
+
+@require_POST
+def request_end(request, pk: int):
+    help_request, refused = _action(request, pk, rate_limited=False)  # ending must always work
+    changed = services.request_end(help_request=help_request, by=request.user)
+    messages.success(request, MSG_ENDED if changed else services.ALREADY_ENDED)
+    if request.POST.get("then") == "public_room":
+        return redirect("rooms:room", slug=services.PUBLIC_SUPPORT_ROOM)
+    return redirect(help_request)
+
+
+@require_POST
+def request_rate(request, pk: int):
+    help_request, refused = _action(request, pk)
+    if refused:
+        return refused
+    form = RateForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, form.errors["helped"][0], 400, help_request=help_request)
+    try:
+        services.request_rate(help_request=help_request, by=request.user, helped=form.cleaned_data["helped"])
+    except services.HelpRefusal as refusal:
+        return _refusal(request, refusal, help_request)
+    messages.success(request, MSG_RATED)
+    return redirect(help_request)
+
+
+@login_required
+def board(request):
+    """The supporters' board; live over /ws/supporters/ (static/js/helpnow-board.js)."""
+    check_can_support(request.user)
+    snapshot = selectors.board_snapshot(supporter=request.user)
+    return render(request, "helpnow/board.html", {"board": snapshot, "me": snapshot["me"]})
+
+
+def _toggle(request, setter, on_message: str, off_message: str):
+    if not is_supporter(request.user):
+        check_can_support(request.user)
+    form = ToggleForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, form.errors["on"][0], 400)
+    on = form.cleaned_data["on"]
+    try:
+        changed = setter(supporter=request.user, on=on)
+    except services.HelpRefusal as refusal:
+        return _refusal(request, refusal)
+    messages.success(request, (on_message if on else off_message) if changed else MSG_NOTHING_CHANGED)
+    return redirect("helpnow:board")
+
+
+@login_required
+@require_POST
+def duty(request):
+    return _toggle(request, services.duty_set, MSG_ON_DUTY, MSG_OFF_DUTY)
+
+
+@login_required
+@require_POST
+def need_a_break(request):
+    return _toggle(request, services.break_set, MSG_BREAK_ON, MSG_BREAK_OFF)
