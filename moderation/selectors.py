@@ -155,11 +155,24 @@ def median_first_review(*, days: int = CHART_DAYS) -> timedelta | None:
     return timedelta(seconds=round(statistics.median(waits)))
 
 
+def duration_words(span: timedelta | None) -> str:
+    """`timedelta(minutes=90)` -> "1 h 30 min"; plain enough for a dashboard tile."""
+    if span is None:
+        return "no reviews yet"
+    minutes = int(span.total_seconds() // 60)
+    if minutes < 1:
+        return "under a minute"
+    days, rest = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(rest, 60)
+    parts = [f"{days} d" if days else "", f"{hours} h" if hours else "", f"{minutes} min" if minutes and not days else ""]
+    return " ".join(part for part in parts if part)
+
+
 def dashboard() -> dict:
     return {
         "open_items": QueueItem.objects.filter(status=QueueItem.Status.OPEN).count(),
         "open_appeals": Appeal.objects.filter(status=Appeal.Status.OPEN).count(),
-        "median_first_review": median_first_review(),
+        "median_first_review": duration_words(median_first_review()),
         "chart": chart_bars(reports_per_day()),
     }
 

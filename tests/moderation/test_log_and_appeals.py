@@ -181,3 +181,11 @@ def test_export_includes_my_reports_and_decisions(auth_client, peer, moderator, 
     document = peer_data_export(peer=peer)["moderation"]
     assert document["reports_filed"][0]["text"] == "ads"
     assert document["decisions_about_me"][0]["action"] == "warn"
+
+
+@pytest.mark.parametrize(("span", "words"), [
+    (None, "no reviews yet"), (timedelta(seconds=20), "under a minute"), (timedelta(minutes=42), "42 min"),
+    (timedelta(minutes=90), "1 h 30 min"), (timedelta(days=2, hours=3, minutes=5), "2 d 3 h"),
+])
+def test_duration_words(span, words):
+    assert selectors.duration_words(span) == words
