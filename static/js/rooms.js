@@ -74,10 +74,12 @@
   }
 
   function setWritable() {
-    var open = socket && socket.readyState === WebSocket.OPEN && status === "live" && !stopped;
-    input.disabled = !open;
-    sendButton.disabled = !open || outbox.length > 0;
-    sendButton.textContent = outbox.length > 0 ? "Sending…" : "Send";
+    // While disconnected people can keep writing: messages wait in the outbox and go on reconnect.
+    var writable = status === "live" && !stopped;
+    input.disabled = !writable;
+    sendButton.disabled = !writable;
+    var connected = socket && socket.readyState === WebSocket.OPEN;
+    sendButton.textContent = outbox.length > 0 && connected ? "Sending…" : "Send";
   }
 
   function announce(text) {
@@ -283,7 +285,7 @@
     if (event.code === 4404) { stopped = true; showBanner("This room no longer exists.", "danger"); return; }
     online.textContent = "Offline";
     if (navigator.onLine === false) {
-      showBanner("You're offline. We'll reconnect and catch up as soon as you're back.", "danger");
+      showBanner("You're offline. We'll reconnect and catch up as soon as you're back; anything you write now goes then.", "danger");
       return; // the "online" event reconnects
     }
     // Exponential backoff with jitter: 1, 2, 4 … 30 seconds.

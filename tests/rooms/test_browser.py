@@ -1,0 +1,81 @@
+"""Two signed-in people chat in two browser contexts; one drops off, misses messages, comes back and sees each once."""
+
+import re
+import shutil
+
+import pytest
+
+from tests.rooms import live_servers
+
+CHROMIUM = "/usr/bin/chromium"
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(shutil.which(CHROMIUM) is None and shutil.which("chromium") is None, reason="needs Debian chromium"),
+]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("rooms-browser")
+    env = live_servers.base_env(DATABASE_URL=f"sqlite:///{folder / 'db.sqlite3'}", DJANGO_VAR_DIR=str(folder))
+    cookies = live_servers.prepare_database(env, ["ada", "bo"])
+    port = live_servers.free_port()
+    state = {"process": live_servers.start_server(env, port), "env": env, "port": port}
+    yield f"http://127.0.0.1:{port}", cookies, state
+    live_servers.stop_server(state["process"])
+
+
+def _texts(page) -> list[str]:
+    return [t.strip() for t in page.locator("#chat-log .chat-msg__body").all_inner_texts()]
+
+
+def test_offline_peer_comes_back_and_sees_every_message_once(server):
+    from playwright.sync_api import expect, sync_playwright
+
+    base, cookies, state = server
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        pages = {}
+        for name in ("ada", "bo"):
+            context = browser.new_context(viewport={"width": 390, "height": 844})
+            context.add_cookies([{"name": "sessionid", "value": cookies[name], "url": base}])
+            page = context.new_page()
+            page.goto(f"{base}/rooms/live/")
+            expect(page.locator("#chat-online")).to_have_text(re.compile("online"))
+            pages[name] = page
+        ada, bo = pages["ada"], pages["bo"]
+        expect(ada.locator("#chat-online")).to_have_text("2 people online")
+
+        def say(page, text):
+            page.fill("#chat-input", text)
+            page.keyboard.press("Enter")
+
+        say(ada, "hello from ada")
+        expect(bo.locator("#chat-log")).to_contain_text("hello from ada")
+        expect(bo.locator("#chat-announcer")).to_contain_text("ada says: hello from ada")
+
+        # bo drops off the network; ada keeps writing; bo writes too while offline.
+        bo.context.set_offline(True)
+        expect(bo.locator("#chat-banner")).to_contain_text("offline")
+        for n in range(3):
+            say(ada, f"while you were away {n}")
+            expect(ada.locator("#chat-log")).to_contain_text(f"while you were away {n}")
+        say(bo, "sent from the tunnel")
+        bo.context.set_offline(False)
+
+        expected = ["hello from ada", "while you were away 0", "while you were away 1", "while you were away 2", "sent from the tunnel"]
+        for page in (ada, bo):
+            expect(page.locator("#chat-log .chat-msg")).to_have_count(5)
+            assert _texts(page) == expected
+        expect(bo.locator("#chat-banner")).to_be_hidden()
+
+        # The server restarts: both reconnect with ?after= and carry on, nothing twice.
+        live_servers.stop_server(state["process"])
+        expect(bo.locator("#chat-banner")).to_contain_text("Reconnecting")
+        state["process"] = live_servers.start_server(state["env"], state["port"])
+        expect(ada.locator("#chat-online")).to_have_text("2 people online", timeout=15000)
+        say(ada, "after the restart")
+        for page in (ada, bo):
+            expect(page.locator("#chat-log .chat-msg")).to_have_count(6, timeout=15000)
+            assert _texts(page) == [*expected, "after the restart"]
+        browser.close()
