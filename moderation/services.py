@@ -50,9 +50,6 @@ MSG_PATTERN_BAD_REGEX = "That regular expression doesn't work: {error}"
 MSG_PATTERN_EXISTS = "That pattern is already on the list."
 
 REDACTED = "[removed by a moderator]"
-SANCTION_KINDS = {Action.WARN: Sanction.Kind.WARN, Action.MUTE: Sanction.Kind.MUTE,
-                  Action.SUSPEND: Sanction.Kind.SUSPEND, Action.BAN: Sanction.Kind.BAN}
-TIMED_SANCTIONS = (Action.MUTE, Action.SUSPEND)
 NOUNS = {Target.POST: "post", Target.MESSAGE: "room message", Target.USER: "account"}
 
 
@@ -151,11 +148,10 @@ def _auto_hide(*, item: QueueItem, target) -> None:
         _log(actor=None, action=Action.AUTO_HIDE, kind=target.kind, target_id=target.id, subject=target.author, item=item,
              reason=MSG_AUTO_HIDDEN)
         notification_send(recipient=target.author, kind="moderation",
-                          text=f"Your {NOUNS[target.kind]} was {MSG_AUTO_HIDDEN}.", url=_appeal_url())
+                          text=f"Your {NOUNS[target.kind]} was {MSG_AUTO_HIDDEN}.", url=APPEAL_URL)
 
 
-def _appeal_url() -> str:
-    return "/appeal/"
+APPEAL_URL = "/appeal/"
 
 
 def held_items_sync() -> int:
@@ -197,132 +193,51 @@ def redact_suggestion(text: str) -> str:
     return text
 
 
-def _content_action(*, action: str, target, moderator, reason: str, item: QueueItem, redacted_body: str) -> LogEntry | None:
-    from forum import services as forum_services
-    from rooms import services as rooms_services
-
-    noun = NOUNS[target.kind]
-    if action == Action.APPROVE:
-        if target.kind == Target.POST:
-            changed = forum_services.post_moderate(post=target.obj, status=ModerationStatus.APPROVED, by=moderator, reason=reason)
-        else:
-            changed = rooms_services.message_approve(message=target.obj, by=moderator)
-        if not changed:  # it was public all along: the reports are dismissed
-            return _log(actor=moderator, action=Action.DISMISS, kind=target.kind, target_id=target.id, subject=target.author,
-                        item=item, reason=reason or "no rule broken")
-        notification_send(recipient=target.author, kind="moderation", text=f"Your {noun} was approved and is now public.", url=target.url)
-        return _log(actor=moderator, action=Action.APPROVE, kind=target.kind, target_id=target.id, subject=target.author,
-                    item=item, reason=reason)
-    if action in (Action.HIDE, Action.DELETE):
-        # Both leave the row removed (rejected) for everyone but moderators, so an appeal can restore it;
-        # "delete" records that it is not coming back unless an appeal succeeds.
-        if target.kind == Target.POST:
-            forum_services.post_moderate(post=target.obj, status=ModerationStatus.REJECTED, by=moderator, reason=reason)
-        else:
-            rooms_services.message_remove(message=target.obj, by=moderator, reason=reason)
-        verb = "hidden" if action == Action.HIDE else "removed"
-        notification_send(recipient=target.author, kind="moderation",
-                          text=f"Your {noun} was {verb} by a moderator. Reason: {reason}", url=_appeal_url())
-        return _log(actor=moderator, action=action, kind=target.kind, target_id=target.id, subject=target.author, item=item, reason=reason)
-    if action == Action.REDACT:
-        if target.kind == Target.POST:
-            redactor = getattr(forum_services, "post_redact", None)
-            if redactor is None:
-                raise ValidationError(MSG_REDACT_UNAVAILABLE)
-            redactor(post=target.obj, body=redacted_body, by=moderator, reason=reason)
-            if target.status != ModerationStatus.APPROVED:
-                forum_services.post_moderate(post=target.obj, status=ModerationStatus.APPROVED, by=moderator, reason=reason)
-        else:
-            redactor = getattr(rooms_services, "message_redact", None)
-            if redactor is None:
-                raise ValidationError(MSG_REDACT_UNAVAILABLE)
-            redactor(message=target.obj, body=redacted_body, by=moderator, reason=reason)
-        notification_send(recipient=target.author, kind="moderation",
-                          text=f"A moderator edited personal information out of your {noun}; the rest is public. Reason: {reason}",
-                          url=target.url)
-        return _log(actor=moderator, action=Action.REDACT, kind=target.kind, target_id=target.id, subject=target.author, item=item, reason=reason)
-    if action == Action.DISMISS:
-        return _log(actor=moderator, action=Action.DISMISS, kind=target.kind, target_id=target.id, subject=target.author,
-                    item=item, reason=reason or "no rule broken")
-    raise ValidationError(MSG_UNKNOWN_ACTION)
-
-
 def sanction_apply(*, peer, action: str, moderator, reason: str, hours: float | None = None, item: QueueItem | None = None) -> Sanction:
-    """Warn, mute, suspend or ban `peer`; writes the Sanction, its log entry and tells the person.
-    The caller validates and holds a transaction."""
-    now = timezone.now()
-    ends = now + timedelta(hours=hours) if action in TIMED_SANCTIONS else None
-    if action == Action.WARN:
-        ends = now
-    entry = _log(actor=moderator, action=action, kind=Target.USER, target_id=peer.pk, subject=peer, item=item, reason=reason, until=ends if action in TIMED_SANCTIONS else None)
-    sanction = Sanction.objects.create(peer=peer, kind=SANCTION_KINDS[action], reason=reason[:500], starts=now, ends=ends, log_entry=entry)
-    if action == Action.WARN:
-        text = f"A moderator sent you a warning. Reason: {reason}"
-    elif action == Action.BAN:
-        text = f"Your account is banned. Reason: {reason}. You can appeal."
-    else:
-        label = "muted" if action == Action.MUTE else "suspended"
-        text = f"Your account is {label} until {ends:%d %b %Y, %H:%M} UTC. Reason: {reason}. You can appeal."
-    notification_send(recipient=peer, kind="moderation", text=text, url=_appeal_url())
-    return sanction
+    """Warn, mute, suspend or ban `peer` directly (see moderation.actions); the caller holds a transaction."""
+    from moderation.actions import sanction_apply as apply
 
-
-def _validate_decision(*, item: QueueItem, target, moderator, content_action: str, sanction: str, reason: str, hours, redacted_body: str):
-    is_user = item.target_kind == Target.USER
-    if not content_action and not sanction:
-        raise ValidationError(MSG_UNKNOWN_ACTION)
-    if content_action and content_action not in (Action.APPROVE, Action.HIDE, Action.DELETE, Action.REDACT, Action.DISMISS):
-        raise ValidationError(MSG_UNKNOWN_ACTION)
-    if is_user and content_action not in ("", Action.DISMISS):
-        raise ValidationError(MSG_ACTION_NOT_FOR_TARGET)
-    if not is_user and not content_action:
-        raise ValidationError(MSG_ACTION_NOT_FOR_TARGET)
-    if sanction and sanction not in SANCTION_KINDS:
-        raise ValidationError(MSG_UNKNOWN_ACTION)
-    if content_action not in ("", Action.APPROVE, Action.DISMISS) or sanction:
-        if not reason:
-            raise ValidationError(MSG_REASON_REQUIRED)
-    if sanction in TIMED_SANCTIONS and not (hours and hours > 0):
-        raise ValidationError(MSG_DURATION_REQUIRED)
-    if content_action == Action.REDACT and not redacted_body.strip():
-        raise ValidationError(MSG_REDACT_NEEDS_TEXT)
-    if target is not None and target.author is not None and target.author.pk == moderator.pk:
-        raise PermissionDenied(MSG_SELF_SANCTION)
-    if sanction and (target is None or target.author is None):
-        raise ValidationError(MSG_NO_AUTHOR)
+    return apply(peer=peer, action=action, moderator=moderator, reason=reason, hours=hours, item=item)
 
 
 def item_decide(*, item: QueueItem, moderator, content_action: str = "", sanction: str = "", reason: str = "",
                 hours: float | None = None, redacted_body: str = "") -> list[LogEntry]:
     """Resolve one queue item: a content action (approve, hide, delete, redact, dismiss) and/or a sanction
-    on its author. Raises AlreadyResolved, writing nothing, if another moderator resolved it first."""
+    on its author. Validates everything first; raises AlreadyResolved, writing nothing, if another
+    moderator resolved the item first. Returns the audit rows written."""
+    from moderation import actions
+
     _require_moderator(moderator)
-    reason = (reason or "").strip()[:500]
-    target = targets.resolve(item.target_kind, item.target_id)
-    _validate_decision(item=item, target=target, moderator=moderator, content_action=content_action, sanction=sanction,
-                       reason=reason, hours=hours, redacted_body=redacted_body or "")
+    chosen = []
+    if content_action:
+        if content_action not in actions.CONTENT_ACTIONS:
+            raise ValidationError(MSG_UNKNOWN_ACTION)
+        chosen.append(actions.CONTENT_ACTIONS[content_action])
+    elif item.target_kind != Target.USER and sanction:
+        raise ValidationError(MSG_ACTION_NOT_FOR_TARGET)  # say what happens to the content too
+    if sanction:
+        if sanction not in actions.SANCTIONS:
+            raise ValidationError(MSG_UNKNOWN_ACTION)
+        chosen.append(actions.SANCTIONS[sanction])
+    if not chosen:
+        raise ValidationError(MSG_UNKNOWN_ACTION)
+    ctx = actions.Context(item=item, target=targets.resolve(item.target_kind, item.target_id), moderator=moderator,
+                          reason=(reason or "").strip()[:500], hours=hours, redacted_body=redacted_body or "")
+    for action in chosen:
+        action.validate(ctx)
     now = timezone.now()
     with transaction.atomic():
         # The conditional update is the claim: of two moderators acting at once, exactly one gets the row.
         claimed = QueueItem.objects.filter(pk=item.pk, status=QueueItem.Status.OPEN).update(
-            status=QueueItem.Status.RESOLVED, resolved_by=moderator, resolved_at=now, resolution=content_action or sanction,
+            status=QueueItem.Status.RESOLVED, resolved_by=moderator, resolved_at=now, resolution=chosen[0].name,
         )
         if not claimed:
             raise AlreadyResolved(MSG_ALREADY_RESOLVED)
         QueueItem.objects.filter(pk=item.pk, first_reviewed_at__isnull=True).update(first_reviewed_at=now)
-        entries = []
-        if target is not None and content_action and target.kind != Target.USER:
-            entries.append(_content_action(action=content_action, target=target, moderator=moderator, reason=reason, item=item,
-                                           redacted_body=redacted_body))
-        elif content_action == Action.DISMISS:
-            entries.append(_log(actor=moderator, action=Action.DISMISS, kind=item.target_kind, target_id=item.target_id,
-                                subject=item.subject, item=item, reason=reason or "no rule broken"))
-        if sanction:
-            entries.append(sanction_apply(peer=target.author, action=sanction, moderator=moderator, reason=reason, hours=hours,
-                                          item=item).log_entry)
+        results = [action.execute(ctx) for action in chosen]
         Report.objects.filter(item=item, closed_at__isnull=True).update(closed_at=now)
     item.refresh_from_db()
-    return entries
+    return [result.log_entry for result in results]
 
 
 # --- appeals -----------------------------------------------------------------------------------
@@ -384,7 +299,7 @@ def appeal_decide(*, appeal: Appeal, moderator, overturn: bool, reason: str) -> 
                    kind=entry.target_kind, target_id=entry.target_id, subject=entry.subject, reason=reason)
         outcome = "reversed" if overturn else "kept"
         notification_send(recipient=appeal.appellant, kind="moderation",
-                          text=f"Your appeal was decided: the decision is {outcome}. Reason: {reason}", url=_appeal_url())
+                          text=f"Your appeal was decided: the decision is {outcome}. Reason: {reason}", url=APPEAL_URL)
     appeal.refresh_from_db()
     return log
 

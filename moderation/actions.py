@@ -1,0 +1,216 @@
+"""Moderator actions on a queue item as small objects: `validate()` then `execute()`.
+
+Each `execute()` writes exactly one audit row and returns a frozen ActionResult. `services.item_decide`
+drives them: validate all, claim the item, execute each. Content changes go through forum.services /
+rooms.services only.
+"""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from moderation import services
+from moderation.models import Action, LogEntry, ModerationStatus, QueueItem, Sanction, Target
+from peers.services import notification_send
+
+
+@dataclass
+class Context:
+    item: QueueItem
+    target: object  # targets.Resolved, or None when the content is gone
+    moderator: object
+    reason: str = ""
+    hours: float | None = None
+    redacted_body: str = ""
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def noun(self) -> str:
+        return services.NOUNS[self.item.target_kind]
+
+
+@dataclass(frozen=True)
+class ActionResult:
+    action: str
+    changed: bool
+    log_entry: LogEntry
+
+
+class ModAction:
+    name: str = ""
+    on_content = True  # acts on a post or message (False: on the person)
+    needs_reason = True
+
+    def validate(self, ctx: Context) -> None:
+        if self.needs_reason and not ctx.reason:
+            raise ValidationError(services.MSG_REASON_REQUIRED)
+        if self.on_content and (ctx.target is None or ctx.item.target_kind == Target.USER):
+            raise ValidationError(services.MSG_ACTION_NOT_FOR_TARGET)
+        if ctx.target is not None and ctx.target.author is not None and ctx.target.author.pk == ctx.moderator.pk:
+            raise PermissionDenied(services.MSG_SELF_SANCTION)
+
+    def execute(self, ctx: Context) -> ActionResult:
+        raise NotImplementedError
+
+    def _log(self, ctx: Context, action: str | None = None, **fields) -> LogEntry:
+        return services._log(actor=ctx.moderator, action=action or self.name, kind=ctx.item.target_kind, target_id=ctx.item.target_id,
+                             subject=ctx.target.author if ctx.target else ctx.item.subject, item=ctx.item, reason=ctx.reason, **fields)
+
+
+def _forum():
+    from forum import services as forum_services
+
+    return forum_services
+
+
+def _rooms():
+    from rooms import services as rooms_services
+
+    return rooms_services
+
+
+class Approve(ModAction):
+    """Publish held content; on content that was public all along it dismisses the reports."""
+
+    name, needs_reason = Action.APPROVE, False
+
+    def execute(self, ctx):
+        target = ctx.target
+        if target.kind == Target.POST:
+            changed = _forum().post_moderate(post=target.obj, status=ModerationStatus.APPROVED, by=ctx.moderator, reason=ctx.reason)
+        else:
+            changed = _rooms().message_approve(message=target.obj, by=ctx.moderator)
+        if not changed:
+            ctx.reason = ctx.reason or "no rule broken"
+            return ActionResult(Action.DISMISS, False, self._log(ctx, Action.DISMISS))
+        notification_send(recipient=target.author, kind="moderation", text=f"Your {ctx.noun} was approved and is now public.", url=target.url)
+        return ActionResult(self.name, True, self._log(ctx))
+
+
+class Hide(ModAction):
+    """Only moderators (and an appeal) can see it afterwards."""
+
+    name, verb = Action.HIDE, "hidden"
+
+    def execute(self, ctx):
+        target = ctx.target
+        # Hide and delete both leave the row removed (rejected) so that an appeal can restore it;
+        # "delete" records that it is not coming back unless an appeal succeeds.
+        if target.kind == Target.POST:
+            changed = _forum().post_moderate(post=target.obj, status=ModerationStatus.REJECTED, by=ctx.moderator, reason=ctx.reason)
+        else:
+            changed = _rooms().message_remove(message=target.obj, by=ctx.moderator, reason=ctx.reason)
+        notification_send(recipient=target.author, kind="moderation",
+                          text=f"Your {ctx.noun} was {self.verb} by a moderator. Reason: {ctx.reason}", url=services.APPEAL_URL)
+        return ActionResult(self.name, changed, self._log(ctx))
+
+
+class Delete(Hide):
+    name, verb = Action.DELETE, "removed"
+
+
+class Redact(ModAction):
+    """Edit out the personal information and keep the rest (needs the forum's / rooms' redact service)."""
+
+    name = Action.REDACT
+
+    def validate(self, ctx):
+        super().validate(ctx)
+        if not ctx.redacted_body.strip():
+            raise ValidationError(services.MSG_REDACT_NEEDS_TEXT)
+        if self._redactor(ctx) is None:
+            raise ValidationError(services.MSG_REDACT_UNAVAILABLE)
+
+    def _redactor(self, ctx):
+        if ctx.item.target_kind == Target.POST:
+            return getattr(_forum(), "post_redact", None)
+        return getattr(_rooms(), "message_redact", None)
+
+    def execute(self, ctx):
+        target = ctx.target
+        if target.kind == Target.POST:
+            changed = self._redactor(ctx)(post=target.obj, body=ctx.redacted_body, by=ctx.moderator, reason=ctx.reason)
+            if target.status != ModerationStatus.APPROVED:
+                _forum().post_moderate(post=target.obj, status=ModerationStatus.APPROVED, by=ctx.moderator, reason=ctx.reason)
+        else:
+            changed = self._redactor(ctx)(message=target.obj, body=ctx.redacted_body, by=ctx.moderator, reason=ctx.reason)
+        notification_send(recipient=target.author, kind="moderation",
+                          text=f"A moderator edited personal information out of your {ctx.noun}; the rest is public. Reason: {ctx.reason}",
+                          url=target.url)
+        return ActionResult(self.name, bool(changed), self._log(ctx))
+
+
+class Dismiss(ModAction):
+    """Nothing wrong: close the reports, change nothing."""
+
+    name, on_content, needs_reason = Action.DISMISS, False, False
+
+    def validate(self, ctx):
+        pass
+
+    def execute(self, ctx):
+        ctx.reason = ctx.reason or "no rule broken"
+        return ActionResult(self.name, False, self._log(ctx))
+
+
+class SanctionAction(ModAction):
+    """Warn, mute, suspend or ban the author of the content (or the member reported)."""
+
+    on_content = False
+    timed = False
+
+    def validate(self, ctx):
+        super().validate(ctx)
+        if ctx.target is None or ctx.target.author is None:
+            raise ValidationError(services.MSG_NO_AUTHOR)
+        if self.timed and not (ctx.hours and ctx.hours > 0):
+            raise ValidationError(services.MSG_DURATION_REQUIRED)
+
+    def execute(self, ctx):
+        sanction = sanction_apply(peer=ctx.target.author, action=self.name, moderator=ctx.moderator, reason=ctx.reason,
+                                  hours=ctx.hours, item=ctx.item)
+        return ActionResult(self.name, True, sanction.log_entry)
+
+
+class Warn(SanctionAction):
+    name = Action.WARN
+
+
+class Mute(SanctionAction):
+    name, timed = Action.MUTE, True
+
+
+class Suspend(SanctionAction):
+    name, timed = Action.SUSPEND, True
+
+
+class Ban(SanctionAction):
+    name = Action.BAN
+
+
+CONTENT_ACTIONS = {action.name: action for action in (Approve(), Hide(), Delete(), Redact(), Dismiss())}
+SANCTIONS = {action.name: action for action in (Warn(), Mute(), Suspend(), Ban())}
+SANCTION_KINDS = {Action.WARN: Sanction.Kind.WARN, Action.MUTE: Sanction.Kind.MUTE,
+                  Action.SUSPEND: Sanction.Kind.SUSPEND, Action.BAN: Sanction.Kind.BAN}
+
+
+def sanction_apply(*, peer, action: str, moderator, reason: str, hours: float | None = None, item: QueueItem | None = None) -> Sanction:
+    """Warn, mute, suspend or ban `peer`: the Sanction, its audit row, and a notice to the person.
+    The caller has validated and holds a transaction."""
+    now = timezone.now()
+    timed = action in (Action.MUTE, Action.SUSPEND)
+    ends = now + timedelta(hours=hours) if timed else (now if action == Action.WARN else None)
+    entry = services._log(actor=moderator, action=action, kind=Target.USER, target_id=peer.pk, subject=peer, item=item,
+                          reason=reason, until=ends if timed else None)
+    sanction = Sanction.objects.create(peer=peer, kind=SANCTION_KINDS[action], reason=reason[:500], starts=now, ends=ends, log_entry=entry)
+    if action == Action.WARN:
+        text = f"A moderator sent you a warning. Reason: {reason}"
+    elif action == Action.BAN:
+        text = f"Your account is banned. Reason: {reason}. You can appeal."
+    else:
+        label = "muted" if action == Action.MUTE else "suspended"
+        text = f"Your account is {label} until {ends:%d %b %Y, %H:%M} UTC. Reason: {reason}. You can appeal."
+    notification_send(recipient=peer, kind="moderation", text=text, url=services.APPEAL_URL)
+    return sanction
