@@ -92,6 +92,8 @@ def on_duty_count() -> int:
 
 
 def _duty_changed() -> None:
+    # Now and again after commit: a page rendered in between may have cached the old count.
+    cache.delete(ON_DUTY_CACHE_KEY)
     transaction.on_commit(lambda: cache.delete(ON_DUTY_CACHE_KEY))
     _board_changed()
 
@@ -248,7 +250,7 @@ def request_claim(*, help_request: HelpRequest, supporter) -> HelpRequest:
             current = HelpRequest.objects.filter(pk=help_request.pk).values_list("status", flat=True).first()
             raise HelpRefusal(CLOSED if current in (None, HelpRequest.Status.RESOLVED) else TAKEN,
                               ALREADY_ENDED if current in (None, HelpRequest.Status.RESOLVED) else ALREADY_TAKEN)
-        help_request = HelpRequest.objects.select_related("room", "requester").get(pk=help_request.pk)
+        help_request.refresh_from_db()
         if help_request.room is not None:
             room_services.room_update(room=help_request.room, invited=[help_request.requester, supporter])
         _board_changed()
@@ -258,6 +260,7 @@ def request_claim(*, help_request: HelpRequest, supporter) -> HelpRequest:
 @transaction.atomic
 def request_backup_ask(*, help_request: HelpRequest, by) -> bool:
     """The claiming supporter asks for a second supporter; the board shows it to everyone on duty. False if already asked."""
+    help_request.refresh_from_db()
     check_is_claimer(by, help_request)
     if not help_request.is_open:
         raise HelpRefusal(CLOSED, ALREADY_ENDED)
@@ -273,6 +276,7 @@ def request_backup_ask(*, help_request: HelpRequest, by) -> bool:
 
 def request_backup_join(*, help_request: HelpRequest, supporter) -> HelpRequest:
     """Join a conversation as its backup supporter. One wins; the others get HelpRefusal(TAKEN)."""
+    help_request.refresh_from_db()
     try:
         check_can_support(supporter)
     except PermissionDenied as refusal:
@@ -292,7 +296,7 @@ def request_backup_join(*, help_request: HelpRequest, supporter) -> HelpRequest:
             if current.backup_requested_at is None:
                 raise HelpRefusal(INVALID, NO_BACKUP_ASKED)
             raise HelpRefusal(TAKEN, BACKUP_TAKEN)
-        help_request = HelpRequest.objects.select_related("room", "requester", "claimed_by").get(pk=help_request.pk)
+        help_request.refresh_from_db()
         if help_request.room is not None:
             people = [p for p in (help_request.requester, help_request.claimed_by, supporter) if p is not None]
             room_services.room_update(room=help_request.room, invited=people)
@@ -316,6 +320,7 @@ def _end(*, help_request: HelpRequest, by, ended_by: str, note: str = "") -> boo
 
 def request_resolve(*, help_request: HelpRequest, by, note: str = "") -> bool:
     """A claiming supporter ends the conversation with a private handover note. False if it had already ended."""
+    help_request.refresh_from_db()
     check_is_claimer(by, help_request)
     note = (note or "").strip() if isinstance(note, str) or note is None else None
     if note is None or len(note) > NOTE_MAX_LENGTH:
@@ -325,6 +330,7 @@ def request_resolve(*, help_request: HelpRequest, by, note: str = "") -> bool:
 
 def request_end(*, help_request: HelpRequest, by) -> bool:
     """The person ends their conversation (or withdraws a waiting request), at any time. False if already ended."""
+    help_request.refresh_from_db()
     check_is_requester(by, help_request)
     ended_by = HelpRequest.EndedBy.WITHDRAWN if help_request.status == HelpRequest.Status.WAITING else HelpRequest.EndedBy.REQUESTER
     return _end(help_request=help_request, by=by, ended_by=ended_by)
@@ -333,6 +339,7 @@ def request_end(*, help_request: HelpRequest, by) -> bool:
 @transaction.atomic
 def request_rate(*, help_request: HelpRequest, by, helped: bool) -> bool:
     """The person's optional one-tap rating, once the conversation has ended. False if it was already that."""
+    help_request.refresh_from_db()
     check_is_requester(by, help_request)
     if help_request.is_open:
         raise HelpRefusal(INVALID, NOT_RESOLVED_YET)
