@@ -152,3 +152,18 @@ def test_a_resolved_target_can_be_reported_again(db, peer, moderator, other_peer
     services.item_decide(item=QueueItem.objects.get(), moderator=moderator, content_action=Action.DISMISS)
     services.report_create(reporter=peer, target_ref=f"post:{post.pk}", reason="spam")
     assert QueueItem.objects.filter(status=QueueItem.Status.OPEN).count() == 1
+
+
+def test_report_link_snippet_points_at_the_report_form(rf, peer):
+    from django.template.loader import render_to_string
+
+    request = rf.get("/t/1/")
+    request.user = peer
+    html = render_to_string("moderation/_report_link.html", {"kind": "post", "id": 12, "user": peer, "request": request})
+    assert 'href="/report/?target=post:12&amp;next=/t/1/"' in html
+
+
+def test_report_page_from_the_link_has_a_next_field(auth_client, other_peer, post_factory):
+    post = post_factory(author=other_peer)
+    page = auth_client.get(f"/report/?target=post:{post.pk}&next=/t/{post.thread_id}/").content.decode()
+    assert f'name="next" value="/t/{post.thread_id}/"' in page and f"post #{post.pk}" in page
