@@ -23,9 +23,13 @@ _PHRASES = [
     r"having\s+an\s+overdose",
     r"od'(?:d|ed|ing)",
 ]
-_CASE_INSENSITIVE = re.compile(r"\b(?:" + "|".join(_PHRASES) + r")\b", re.IGNORECASE)
+# Both sources are also valid JavaScript regular expressions: static/js/overdose.js reads them from
+# safety/_overdose_card_template.html, so live room messages use exactly the same signals.
+PHRASES_PATTERN = r"\b(?:" + "|".join(_PHRASES) + r")\b"  # case-insensitive
 # Capital OD as a word: "she's OD-ing", "he OD'd", "I think it's an OD".
-_CAPITAL_OD = re.compile(r"(?<![\w-])OD(?:'?s|'?d|'?ed|-?ing)?(?![\w])")
+CAPITAL_OD_PATTERN = r"(?<![\w-])OD(?:'?s|'?d|'?ed|-?ing)?(?![\w])"  # case-sensitive
+_CASE_INSENSITIVE = re.compile(PHRASES_PATTERN, re.IGNORECASE)
+_CAPITAL_OD = re.compile(CAPITAL_OD_PATTERN)
 
 
 def mentions_overdose(text: str) -> bool:

@@ -16,3 +16,12 @@ def mentions_overdose(text: str) -> bool:
 def overdose_card(text: str):
     """`{% overdose_card post.body %}`: the overdose card, only when `text` carries an overdose signal."""
     return {"show": _mentions_overdose(text or ""), "EMERGENCY_NUMBER": settings.EMERGENCY_NUMBER}
+
+
+@register.inclusion_tag("safety/_overdose_card_template.html")
+def overdose_card_template():
+    """`{% overdose_card_template %}` once on a page whose script adds content live (a room): the card as a
+    <template> plus the signal patterns, for static/js/overdose.js."""
+    from safety.overdose import CAPITAL_OD_PATTERN, PHRASES_PATTERN
+
+    return {"phrases": PHRASES_PATTERN, "capital_od": CAPITAL_OD_PATTERN, "EMERGENCY_NUMBER": settings.EMERGENCY_NUMBER}

@@ -7,7 +7,7 @@ import time
 import pytest
 from django.test import Client
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser]
 
 CHROMIUM = "/usr/bin/chromium"
 
@@ -48,7 +48,8 @@ def moderator_session(moderator) -> str:
 
 
 @pytest.fixture
-def browser(live_server_url, moderator_session):
+def browser():
+    """Requested after the server and session fixtures (argument order), which touch the database first."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -57,6 +58,7 @@ def browser(live_server_url, moderator_session):
         chromium.close()
 
 
+@pytest.mark.django_db(transaction=True)
 def test_open_home_page_shows_a_new_alert_without_reload(live_server_url, moderator_session, browser):
     from playwright.sync_api import expect
 
@@ -86,3 +88,24 @@ def test_open_home_page_shows_a_new_alert_without_reload(live_server_url, modera
     assert "alert-banner__item--danger" in item.get_attribute("class")
     assert viewer.evaluate("window.__notReloaded") is True
     assert item.locator("a").get_attribute("href").startswith("/alerts/#alert-")
+
+
+@pytest.fixture
+def card_template_html() -> str:
+    from django.template import Context, Template
+
+    html = Template("{% load safety %}{% overdose_card_template %}").render(Context())
+    return html.split("<script")[0]
+
+
+def test_live_overdose_card_uses_the_same_signals_as_the_server(card_template_html, browser):
+    from pathlib import Path
+
+    from tests.safety.test_overdose import SIGNALS, UNRELATED
+
+    page = browser.new_page()
+    page.set_content(f"<main>{card_template_html}</main>")
+    page.add_script_tag(path=str(Path(__file__).resolve().parents[2] / "static/js/overdose.js"))
+    verdicts = page.evaluate("texts => texts.map(t => window.hrcOverdose.mentions(t))", SIGNALS + UNRELATED)
+    assert verdicts == [True] * len(SIGNALS) + [False] * len(UNRELATED)
+    assert "Breathe for them" in page.evaluate("window.hrcOverdose.card().textContent")
