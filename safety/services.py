@@ -12,6 +12,7 @@ from commons.channels import ALERTS_GROUP
 from commons.realtime import group_send_on_commit
 from moderation.models import ModerationStatus
 from moderation.screening import screen
+from peers.services import notification_send
 from safety.models import ALERT_DEFAULT_DAYS, ALERT_MAX_DAYS, AlertSighting, DrugAlert, ServiceEntry, ServiceKind, ServiceSuggestion
 from safety.permissions import check_can_moderate, check_can_post_alert, check_can_take_part, publishes_alerts_directly
 from safety.selectors import BANNER_CACHE_KEY_NAME as BANNER_CACHE_KEY
@@ -94,7 +95,27 @@ def alert_create(
     )
     if status == ModerationStatus.APPROVED:
         _publish(alert)
+    else:
+        _notify_moderators_of_held(alert)
     return alert
+
+
+MODERATORS_TO_NOTIFY = 50
+
+
+def _notify_moderators_of_held(alert: DrugAlert) -> None:
+    """A held drug alert is urgent: tell the moderators directly rather than wait for someone to open the queue."""
+    from peers.models import Peer
+
+    moderators = (
+        Peer.objects.filter(is_active=True, groups__permissions__codename="moderate", groups__permissions__content_type__app_label="peers")
+        .exclude(pk=alert.author_id).distinct()[:MODERATORS_TO_NOTIFY]
+    )
+    for moderator in moderators:
+        notification_send(
+            recipient=moderator, kind="alert_held",
+            text=f"A drug alert about {alert.substance} in {alert.region} is waiting for a moderator.", url=alert.get_absolute_url(),
+        )
 
 
 @transaction.atomic
@@ -113,6 +134,11 @@ def alert_moderate(*, alert: DrugAlert, status: str, by, reason: str = "") -> bo
         _publish(alert)
     else:
         _banner_changed()
+    if status == ModerationStatus.APPROVED:
+        text = f"Your drug alert about {alert.substance} was approved and sent to everyone online. Thank you."
+    else:
+        text = f"Your drug alert about {alert.substance} was not published." + (f" Reason: {alert.moderation_reason}" if alert.moderation_reason else "")
+    notification_send(recipient=alert.author, kind="moderation", text=text, url=alert.get_absolute_url())
     return True
 
 

@@ -252,3 +252,11 @@ def test_export_includes_alerts_and_sightings(peer, moderator, alert_factory):
     services.alert_mark_seen(alert=alert, peer=peer)
     assert peer_data_export(peer=peer)["alerts_seen"][0]["alert_id"] == alert.pk
     assert peer_data_export(peer=moderator)["drug_alerts"][0]["substance"] == "Fentanyl"
+
+
+def test_moderators_hear_of_a_held_alert_and_the_author_of_the_decision(established_peer, moderator):
+    alert = services.alert_create(author=established_peer, **{k: v for k, v in ALERT_FORM.items() if k != "days"})
+    notice = moderator.notifications.get(kind="alert_held")
+    assert notice.url == f"/alerts/#alert-{alert.pk}" and "Fentanyl" in notice.text
+    services.alert_moderate(alert=alert, status=ModerationStatus.REJECTED, by=moderator, reason="Duplicate of an earlier alert.")
+    assert "Duplicate of an earlier alert." in established_peer.notifications.latest("id").text
