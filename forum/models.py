@@ -70,7 +70,8 @@ class Post(Moderated):
     search_vector = SearchVectorField(null=True, blank=True, editable=False)
 
     class Meta:
-        indexes = [models.Index(fields=["thread", "id"], name="post_thread_order")]
+        # Covers the thread page's filter (visible_to) and order, so paging a long thread reads the index only.
+        indexes = [models.Index(fields=["thread", "id", "moderation_status", "author"], name="post_thread_visible")]
 
     @property
     def is_deleted(self) -> bool:

@@ -6,14 +6,17 @@ from collections import defaultdict
 from django.conf import settings
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet, Subquery
+from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from forum.models import Board, Bookmark, Post, PostRevision, Reaction, Subscription, Thread, ThreadRead
+from moderation.models import ModerationStatus
 
 SEARCH_QUERY_MAX_LENGTH = 200
 SNIPPET_RADIUS = 110
+SEARCH_CANDIDATES = 1000
 # Private-use characters mark the hits in PostgreSQL's headline; the text is escaped, then they become <mark>.
 _MARK_START, _MARK_STOP = "\ue000", "\ue001"
 
@@ -41,21 +44,38 @@ def post_get(*, post_id: int) -> Post:
     return Post.objects.select_related("thread__board", "author").get(pk=post_id)
 
 
-def thread_posts(*, thread: Thread, peer) -> QuerySet[Post]:
-    """Every post the reader may see, oldest first; deleted ones stay as placeholders."""
-    return (
-        Post.objects.visible_to(peer)
-        .filter(thread=thread)
+def thread_post_ids(*, thread: Thread, peer) -> QuerySet:
+    """Ids of every post the reader may see, oldest first; deleted ones stay as placeholders.
+
+    Paginate these (an index-only scan on post_thread_visible), then load the page with `posts_for_page`.
+    """
+    return Post.objects.visible_to(peer).filter(thread=thread).order_by("id").values_list("id", flat=True)
+
+
+def posts_for_page(ids: list[int]) -> list[Post]:
+    """The posts with these ids, in this order, with authors and reaction givers joined."""
+    posts = (
+        Post.objects.filter(id__in=ids)
         .select_related("author")
-        .prefetch_related(Prefetch("reactions", queryset=Reaction.objects.select_related("peer").order_by("id")))
-        .order_by("id")
+        .prefetch_related(
+            Prefetch(
+                "reactions",
+                queryset=Reaction.objects.select_related("peer").only("id", "post_id", "kind", "peer_id", "peer__username").order_by("id"),
+            )
+        )
+        .defer("search_vector", "body")
     )
+    by_id = {post.id: post for post in posts}
+    return [by_id[i] for i in ids if i in by_id]
 
 
-def posts_decorate(posts: list[Post], *, peer) -> list[Post]:
-    """Attach reaction counts, givers and the reader's own reactions and bookmarks (one query for bookmarks)."""
+def posts_decorate(posts: list[Post], *, peer, thread: Thread) -> list[Post]:
+    """Attach reaction counts, givers, the reader's own reactions and bookmarks, what the reader may do,
+    and the action URLs (one query, for bookmarks; the template then only prints)."""
+    signed_in = _signed_in(peer)
+    is_moderator = signed_in and peer.is_moderator
     mine_bookmarked: set[int] = set()
-    if _signed_in(peer) and posts:
+    if signed_in and posts:
         mine_bookmarked = set(
             Bookmark.objects.filter(peer=peer, post_id__in=[p.id for p in posts]).values_list("post_id", flat=True)
         )
@@ -71,6 +91,13 @@ def posts_decorate(posts: list[Post], *, peer) -> list[Post]:
             for kind, label in Reaction.Kind.choices
         ]
         post.bookmarked = post.id in mine_bookmarked
+        approved = post.moderation_status == ModerationStatus.APPROVED
+        own = signed_in and post.author_id == peer.pk
+        post.can_react = signed_in and approved and not own and not post.is_deleted
+        post.can_quote = signed_in and approved and not thread.locked and not post.is_deleted
+        post.can_change = own and not post.is_deleted and post.moderation_status != ModerationStatus.REJECTED
+        post.can_see_history = bool(post.edited_at) and not post.is_deleted and (own or is_moderator)
+        post.url = reverse("forum:post", args=[post.id])
     return posts
 
 
@@ -122,32 +149,55 @@ def search_terms(query: str) -> list[str]:
 def posts_search(*, query: str, peer) -> QuerySet[Post]:
     """Published posts matching `query` in boards the reader may see, best match first.
 
-    PostgreSQL: full-text search on the GIN-indexed `search_vector`, ranked, with a headline.
+    PostgreSQL: full-text search on the GIN-indexed `search_vector`; the SEARCH_CANDIDATES most recent
+    matches are ranked, so a very common word costs no more than a rarer one.
     Elsewhere (SQLite): every word must appear in the post or its thread's title, newest first.
+    Headlines are added per page by `search_headlines`.
     """
     terms = search_terms(query)
-    posts = Post.objects.approved().filter(deleted_at__isnull=True).select_related("thread__board", "author")
+    posts = Post.objects.approved().filter(deleted_at__isnull=True)
     if not _signed_in(peer):
         posts = posts.filter(thread__board__visibility=Board.Visibility.PUBLIC)
     if not terms:
         return posts.none()
     if connection.vendor == "postgresql":
-        config = settings.FORUM_SEARCH_CONFIG
-        search_query = SearchQuery(" ".join(terms), search_type="websearch", config=config)
+        search_query = _search_query(terms)
+        candidates = posts.filter(search_vector=search_query).order_by("-id").values("id")[:SEARCH_CANDIDATES]
         return (
-            posts.filter(search_vector=search_query)
-            .annotate(
-                rank=SearchRank(F("search_vector"), search_query),
-                headline=SearchHeadline(
-                    "body", search_query, config=config, start_sel=_MARK_START, stop_sel=_MARK_STOP,
-                    max_words=30, min_words=12, max_fragments=2, fragment_delimiter=" … ",
-                ),
-            )
+            Post.objects.filter(id__in=Subquery(candidates))
+            .annotate(rank=SearchRank(F("search_vector"), search_query))
+            .select_related("thread__board", "author")
+            .defer("search_vector", "body_html")
             .order_by("-rank", "-id")
         )
     for term in terms:
         posts = posts.filter(Q(body__icontains=term) | Q(thread__title__icontains=term))
-    return posts.order_by("-id")
+    return posts.select_related("thread__board", "author").defer("search_vector", "body_html").order_by("-id")
+
+
+def _search_query(terms: list[str]) -> SearchQuery:
+    return SearchQuery(" ".join(terms), search_type="websearch", config=settings.FORUM_SEARCH_CONFIG)
+
+
+def search_headlines(posts: list[Post], query: str) -> list[Post]:
+    """Give each post on the page `snippet_html`: an escaped excerpt with the matches in <mark>."""
+    terms = search_terms(query)
+    headlines: dict[int, str] = {}
+    if connection.vendor == "postgresql" and posts and terms:
+        headlines = dict(
+            Post.objects.filter(id__in=[post.id for post in posts])
+            .annotate(
+                headline=SearchHeadline(
+                    "body", _search_query(terms), config=settings.FORUM_SEARCH_CONFIG, start_sel=_MARK_START,
+                    stop_sel=_MARK_STOP, max_words=30, min_words=12, max_fragments=2, fragment_delimiter=" … ",
+                )
+            )
+            .values_list("id", "headline")
+        )
+    for post in posts:
+        raw = headlines.get(post.id) or _snippet_from_text(post.body, terms)
+        post.snippet_html = _marked(raw)
+    return posts
 
 
 def _snippet_from_text(body: str, terms: list[str]) -> str:
@@ -163,10 +213,11 @@ def _snippet_from_text(body: str, terms: list[str]) -> str:
     return pattern.sub(lambda match: f"{_MARK_START}{match.group(0)}{_MARK_STOP}", text)
 
 
-def search_snippet_html(post: Post, query: str) -> SafeString:
-    """An escaped excerpt of the post's source with the matches in <mark>."""
-    raw = getattr(post, "headline", None)
-    if raw is None:
-        raw = _snippet_from_text(post.body, search_terms(query))
+def _marked(raw: str) -> SafeString:
     html = escape(raw).replace(_MARK_START, "<mark>").replace(_MARK_STOP, "</mark>")
     return mark_safe(html)  # noqa: S308 - escaped above; only our own <mark> tags are added
+
+
+def search_snippet_html(post: Post, query: str) -> SafeString:
+    """The fallback excerpt (any database) for one post."""
+    return _marked(_snippet_from_text(post.body, search_terms(query)))

@@ -105,8 +105,8 @@ def thread(request, thread_id: int, slug: str | None = None):
     if slug != thread.slug:
         query = request.META.get("QUERY_STRING", "")
         return redirect(thread.get_absolute_url() + (f"?{query}" if query else ""))
-    page = Paginator(selectors.thread_posts(thread=thread, peer=request.user), POSTS_PER_PAGE).get_page(request.GET.get("page"))
-    posts = selectors.posts_decorate(list(page.object_list), peer=request.user)
+    page = Paginator(selectors.thread_post_ids(thread=thread, peer=request.user), POSTS_PER_PAGE).get_page(request.GET.get("page"))
+    posts = selectors.posts_decorate(selectors.posts_for_page(list(page.object_list)), peer=request.user, thread=thread)
     if posts:
         services.thread_mark_read(thread=thread, peer=request.user, up_to_post_id=posts[-1].id)
     context = {
@@ -285,7 +285,6 @@ def bookmarks(request):
 def search(request):
     query = request.GET.get("q", "").strip()
     page = Paginator(selectors.posts_search(query=query, peer=request.user), RESULTS_PER_PAGE).get_page(request.GET.get("page"))
-    results = list(page.object_list)
-    for post in results:
-        post.snippet_html = selectors.search_snippet_html(post, query)
-    return render(request, "forum/search.html", {"query": query, "page": page, "results": results})
+    results = selectors.search_headlines(list(page.object_list), query)
+    context = {"query": query, "page": page, "results": results, "capped": page.paginator.count >= selectors.SEARCH_CANDIDATES}
+    return render(request, "forum/search.html", context)

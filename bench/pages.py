@@ -1,0 +1,177 @@
+"""Forum page timings at 10,000 threads and 100,000 posts, as ratios to a trivial Django view.
+
+    .venv/bin/python bench/pages.py                 # SQLite in a throw-away folder
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/hrc_forum_bench .venv/bin/python bench/pages.py
+
+Every page goes through the whole middleware stack with Django's test client, as a signed-in
+member (the costlier case: reactions, bookmarks, reading position). The data is bulk-loaded,
+bypassing the services for speed; the search vectors use the same expression as forum.services.
+Prints the median of REPEAT requests per page and its ratio to the trivial view's median.
+"""
+
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+import types
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+if not os.environ.get("DATABASE_URL"):
+    os.environ["DJANGO_VAR_DIR"] = tempfile.mkdtemp(prefix="forum-bench-")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.http import HttpResponse  # noqa: E402
+from django.shortcuts import render  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.urls import clear_url_caches, include, path  # noqa: E402
+
+THREADS = int(os.environ.get("BENCH_THREADS", "10000"))
+POSTS = int(os.environ.get("BENCH_POSTS", "100000"))
+LONG_THREAD_POSTS = int(os.environ.get("BENCH_LONG_THREAD_POSTS", "5000"))
+REPEAT = int(os.environ.get("BENCH_REPEAT", "30"))
+WORDS = (
+    "naloxone fentanyl strips testing dose tolerance support friend evening room harm reduction safer "
+    "kit pharmacy outreach worker clinic wound care sleep food water breathe rest talk listen share "
+    "week morning night hope tired okay better worse carry pocket expiry check batch sample dilute"
+).split()
+
+
+def trivial(request):
+    return HttpResponse("ok")
+
+
+def layout(request):
+    """The site's layout with nothing in it: what every page pays for header, banner, context processors."""
+    return render(request, "base.html")
+
+
+def _urlconf():
+    module = types.ModuleType("bench_forum_urls")
+    module.urlpatterns = [path("bench/trivial/", trivial), path("bench/layout/", layout), path("", include("config.urls"))]
+    sys.modules[module.__name__] = module
+    settings.ROOT_URLCONF = module.__name__
+    clear_url_caches()
+
+
+def _sentence(rng: random.Random, n: int) -> str:
+    return " ".join(rng.choice(WORDS) for _ in range(n)).capitalize() + "."
+
+
+def load() -> tuple:
+    from commons.markup import render_markdown
+    from forum.models import Board, Post, Reaction, Thread
+    from peers import services as peer_services
+    from peers.models import Peer
+
+    rng = random.Random(7)
+    call_command("migrate", verbosity=0)
+    existing = Board.objects.filter(slug="bench").first()
+    if existing is not None:  # a PostgreSQL bench database from an earlier run: reuse it
+        print(f"reusing {Thread.objects.count():,} threads, {Post.objects.count():,} posts on {connection.vendor}")
+        first = Thread.objects.filter(board=existing).order_by("id").first()
+        return existing, first, Peer.objects.get(username="bench-reader")
+    board = Board.objects.create(slug="bench", title="Bench board", description="10,000 threads")
+    peers = Peer.objects.bulk_create([Peer(username=f"bench{n}", password="!") for n in range(200)])
+    reader = Peer.objects.create_user(username="bench-reader", password="bench-reader-pass-1")
+    peer_services.peer_onboard(peer=reader)
+
+    bodies = []
+    for _ in range(300):
+        body = "\n\n".join(_sentence(rng, rng.randint(8, 40)) for _ in range(rng.randint(1, 4)))
+        bodies.append((body, render_markdown(body)))
+    bodies.append(("The rare word zanzibarite appears once in a while.", render_markdown("The rare word zanzibarite appears once in a while.")))
+
+    started = time.perf_counter()
+    threads = Thread.objects.bulk_create(
+        [Thread(board=board, title=_sentence(rng, 5)[:-1], author=rng.choice(peers), reply_count=0) for _ in range(THREADS)],
+        batch_size=2000,
+    )
+    long_thread, others = threads[0], threads[1:]
+    plan = [long_thread] * LONG_THREAD_POSTS + list(others)  # every thread has a first post
+    plan += [rng.choice(others) for _ in range(POSTS - len(plan))]
+    rng.shuffle(plan)
+    batch = []
+    for n, thread in enumerate(plan):
+        body, html = bodies[-1] if n % 5000 == 0 else rng.choice(bodies[:-1])
+        batch.append(Post(thread=thread, author=rng.choice(peers), body=body, body_html=html))
+        if len(batch) == 5000:
+            Post.objects.bulk_create(batch)
+            batch = []
+    Post.objects.bulk_create(batch)
+    long_posts = list(Post.objects.filter(thread=long_thread).values_list("id", flat=True))
+    Reaction.objects.bulk_create(
+        [Reaction(post_id=pid, peer=peers[k], kind=kind) for pid in long_posts for k, kind in ((1, "helpful"), (2, "support"))],
+        batch_size=5000,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE forum_thread SET reply_count = (SELECT COUNT(*) - 1 FROM forum_post p WHERE p.thread_id = forum_thread.id),"
+            " last_activity = (SELECT MAX(created) FROM forum_post p WHERE p.thread_id = forum_thread.id)"
+        )
+        if connection.vendor == "postgresql":
+            config = settings.FORUM_SEARCH_CONFIG
+            cursor.execute(f"UPDATE forum_post SET search_vector = setweight(to_tsvector('{config}', body), 'B')")
+            cursor.execute(
+                f"UPDATE forum_post p SET search_vector = setweight(to_tsvector('{config}', t.title), 'A') || p.search_vector"
+                " FROM forum_thread t WHERE t.id = p.thread_id AND p.id = (SELECT MIN(id) FROM forum_post q WHERE q.thread_id = t.id)"
+            )
+            cursor.execute("VACUUM ANALYZE")  # index-only scans need the visibility map
+        else:
+            cursor.execute("ANALYZE")
+    loaded = time.perf_counter() - started
+    print(f"loaded {Thread.objects.count():,} threads, {Post.objects.count():,} posts in {loaded:.1f}s on {connection.vendor}")
+    return board, long_thread, reader
+
+
+def median_ms(client: Client, url: str) -> float:
+    for _ in range(3):
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+    times = []
+    for _ in range(REPEAT):
+        started = time.perf_counter()
+        client.get(url)
+        times.append(time.perf_counter() - started)
+    return statistics.median(times) * 1000
+
+
+def main() -> None:
+    _urlconf()
+    board, long_thread, reader = load()
+    client = Client()
+    client.force_login(reader)
+    last_page = (LONG_THREAD_POSTS + 29) // 30
+    pages = [
+        ("trivial view", "/bench/trivial/", None),
+        ("empty page in the site layout", "/bench/layout/", None),
+        ("board, page 1", f"/b/{board.slug}/", 5),
+        ("board, page 200", f"/b/{board.slug}/?page=200", 5),
+        ("long thread, page 1", f"{long_thread.get_absolute_url()}", 5),
+        (f"long thread, last page ({last_page})", f"{long_thread.get_absolute_url()}?page={last_page}", 5),
+        ("search, common word", "/search/?q=naloxone", 10),
+        ("search, rare word", "/search/?q=zanzibarite", 10),
+        ("search, two words", "/search/?q=wound+care", 10),
+    ]
+    base = None
+    print(f"\n| page | median ms | ratio to trivial | goal |\n|---|---:|---:|---:|")
+    for label, url, goal in pages:
+        ms = median_ms(client, url)
+        base = base or ms
+        ratio = ms / base
+        goal_text = f"≤ {goal}×" if goal else ""
+        print(f"| {label} | {ms:.1f} | {ratio:.1f}× | {goal_text} |")
+
+
+if __name__ == "__main__":
+    main()
