@@ -138,10 +138,9 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
     # --- channel layer -> this socket ---------------------------------------------------
 
     async def room_message(self, event):
-        frame = event["frame"]
-        if frame["id"] in self.sent_on_connect:  # already in the backlog this socket received
+        if event["id"] in self.sent_on_connect:  # already in the backlog this socket received
             return
-        await self.send_json(frame)
+        await self.send(text_data=event["text"])
 
     async def room_removed(self, event):
         await self.send_json({"type": "message_removed", "id": event["id"]})

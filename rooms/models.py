@@ -78,7 +78,10 @@ class Message(Moderated):
     created = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:
-        indexes = [models.Index(fields=["room", "id"], name="message_room_order")]
+        indexes = [
+            models.Index(fields=["room", "id"], name="message_room_order"),
+            models.Index(fields=["author", "client_id"], name="message_client_id"),  # resent frames
+        ]
 
 
 class RoomMute(models.Model):

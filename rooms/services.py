@@ -1,6 +1,7 @@
 """Writes for live rooms. Each stores first and broadcasts after commit; the service decides who hears it."""
 
 import hashlib
+import json
 import time
 from datetime import datetime, timedelta
 
@@ -8,6 +9,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 
 from commons.markup import render_markdown
@@ -17,7 +19,7 @@ from moderation.models import ModerationStatus
 from moderation.screening import screen
 from peers.roles import FORMER_MEMBER
 from rooms.models import MESSAGE_MAX_LENGTH, Message, Presence, Room, RoomMute, RoomRemoval
-from rooms.permissions import check_can_join
+from rooms.permissions import INVITED_ONLY, REMOVED_FROM_ROOM, can_see
 from rooms.selectors import presence_online
 
 CLIENT_ID_MAX_LENGTH = 64
@@ -141,6 +143,11 @@ def message_frame(message: Message) -> dict:
 @transaction.atomic
 def message_store(*, room: Room, author, body: str, client_id: str = "") -> Message:
     """Store a message, screened and rendered once. No checks, no broadcast: message_send does those."""
+    return _message_create(room=room, author=author, body=body, client_id=client_id)
+
+
+def _message_create(*, room: Room, author, body: str, client_id: str) -> Message:
+    """Caller holds a transaction."""
     screening = screen(author=author, text=body, kind="message")
     return Message.objects.create(
         room=room, author=author, body=body, body_html=render_markdown(body), client_id=client_id,
@@ -182,13 +189,24 @@ def _check_rate(*, room: Room, author) -> None:
 def message_send(*, room: Room, author, body, client_id=None) -> Message:
     """Check, store and (after commit) broadcast one chat message; raise RoomRefusal and store nothing if refused."""
     _validate_body(body, client_id)
+    now = timezone.now()
     with transaction.atomic():
-        # The row lock serialises writers per room, so ids follow commit order.
-        room = Room.objects.select_for_update().get(pk=room.pk)
-        try:
-            check_can_join(author, room)
-        except PermissionDenied as refusal:
-            raise RoomRefusal(FORBIDDEN, str(refusal)) from None
+        # The row lock serialises writers per room, so ids follow commit order. The person's
+        # removal and mute come with it, as subqueries: this runs for every message.
+        room = (
+            Room.objects.select_for_update(of=("self",))
+            .annotate(
+                author_removed=Exists(RoomRemoval.objects.filter(room=OuterRef("pk"), peer=author)),
+                author_muted_until=Subquery(
+                    RoomMute.objects.filter(room=OuterRef("pk"), peer=author, until__gt=now).order_by("-until").values("until")[:1]
+                ),
+            )
+            .get(pk=room.pk)
+        )
+        if room.author_removed:
+            raise RoomRefusal(FORBIDDEN, REMOVED_FROM_ROOM)
+        if not can_see(author, room):
+            raise RoomRefusal(FORBIDDEN, INVITED_ONLY)
         if room.status == Room.Status.SCHEDULED:
             raise RoomRefusal(ROOM_CLOSED, ROOM_NOT_OPEN)
         if room.status == Room.Status.CLOSED:
@@ -197,22 +215,22 @@ def message_send(*, room: Room, author, body, client_id=None) -> Message:
             sanctions.check_can_write(author)
         except PermissionDenied as refusal:
             raise RoomRefusal(MUTED, str(refusal)) from None
-        mute = active_room_mute(room=room, peer=author)
-        if mute is not None:
-            raise RoomRefusal(MUTED, MUTED_IN_ROOM.format(until=f"{mute.until:%d %b %Y, %H:%M}"))
+        if room.author_muted_until is not None:
+            raise RoomRefusal(MUTED, MUTED_IN_ROOM.format(until=f"{room.author_muted_until:%d %b %Y, %H:%M}"))
         if client_id:
             # A client that lost its socket resends what it never saw echoed; store it only once.
-            earlier = Message.objects.filter(room=room, author=author, client_id=client_id).first()
+            earlier = Message.objects.filter(author=author, client_id=client_id, room=room).first()
             if earlier is not None:
                 return earlier
         _check_rate(room=room, author=author)
-        message = message_store(room=room, author=author, body=body, client_id=client_id or "")
+        message = _message_create(room=room, author=author, body=body, client_id=client_id or "")
         _broadcast_message(room=room, message=message)
     return message
 
 
 def _broadcast_message(*, room: Room, message: Message) -> None:
-    event = {"type": "room.message", "frame": message_frame(message)}
+    # Serialised once here, not once per socket.
+    event = {"type": "room.message", "id": message.id, "text": json.dumps(message_frame(message))}
     if message.moderation_status == ModerationStatus.APPROVED:
         group_send_on_commit(room.group_name, event)
     elif message.moderation_status == ModerationStatus.PENDING:

@@ -1,5 +1,6 @@
 """The room socket, through WebsocketCommunicator: every rule of CONTRACTS.md's /ws/rooms/ section."""
 
+import itertools
 from datetime import timedelta
 
 import pytest
@@ -16,6 +17,7 @@ from rooms import consumers, services
 from rooms.models import MESSAGE_MAX_LENGTH, Message, Room
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
+_client_ids = itertools.count(1)
 
 db = sync_to_async
 
@@ -34,7 +36,8 @@ async def assert_no_message(communicator, wait=0.2):
         assert frame["type"] != "message", frame
 
 
-async def send_and_echo(communicator, body, client_id="c1"):
+async def send_and_echo(communicator, body, client_id=None):
+    client_id = client_id or f"c{next(_client_ids)}"
     await communicator.send_json_to({"type": "message", "body": body, "client_id": client_id})
     while True:
         frame = await recv(communicator)
@@ -290,8 +293,8 @@ async def test_held_message_reaches_only_author_and_hosts_until_approved(live_ro
     host, _ = await connect(organiser, live_room)
     echo = await send_and_echo(alice, "call me")
     assert echo["pending"] is True
-    assert (await send_and_echo(host, "host sees", client_id="h"))["id"] == echo["id"]  # hosts see held ones
-    assert (await send_and_echo(host, "host sees", client_id="h"))["client_id"] == "h"
+    assert (await send_and_echo(host, "host sees", client_id="h1"))["id"] == echo["id"]  # hosts see held ones
+    assert (await send_and_echo(host, "host sees", client_id="h2"))["client_id"] == "h1"
     # bob sees the host's two messages but never the held one
     seen_by_bob = []
     while len(seen_by_bob) < 2:
