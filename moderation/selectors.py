@@ -193,3 +193,10 @@ def peer_moderation_export(peer) -> dict:
             for a in Appeal.objects.filter(appellant=peer)
         ],
     }
+
+
+def pending_alerts() -> list:
+    """Drug alerts waiting for review; safety reviews them on its own page, the queue links there."""
+    from safety.models import DrugAlert
+
+    return list(DrugAlert.objects.filter(moderation_status="pending").order_by("created")[:20])

@@ -88,7 +88,7 @@ def queue(request):
     services.held_items_sync()
     page = Paginator(selectors.open_items(), ITEMS_PER_PAGE).get_page(request.GET.get("page"))
     rows = selectors.queue_rows(list(page.object_list))
-    return render(request, "moderation/queue.html", {"page": page, "rows": rows})
+    return render(request, "moderation/queue.html", {"page": page, "rows": rows, "alerts": selectors.pending_alerts()})
 
 
 @moderators_only

@@ -256,3 +256,15 @@ def test_every_decision_writes_an_audit_row(db, moderator, peer, other_peer, pos
     logged = set(LogEntry.objects.values_list("action", flat=True))
     assert logged == {Action.DISMISS, Action.HIDE, Action.DELETE}  # approving a public post is a dismissal
     assert all(e.actor == moderator and e.reason for e in LogEntry.objects.all())
+
+
+def test_queue_links_to_drug_alerts_waiting_for_review(moderator_client, peer, settings):
+    from safety import services as safety_services
+
+    settings.SAFETY_ESTABLISHED_DAYS = settings.SAFETY_ESTABLISHED_POSTS = 0
+
+    alert = safety_services.alert_create(author=peer, substance="Ketamine", summary="Strong batch reported, go slow.",
+                                         region="Northside", severity="warning", source="peer")
+    assert alert.moderation_status == ModerationStatus.PENDING
+    page = moderator_client.get("/mod/").content.decode()
+    assert f"/alerts/{alert.pk}/review/" in page and "Ketamine" in page
