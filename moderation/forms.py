@@ -10,7 +10,7 @@ class ReportForm(forms.Form):
     reason = forms.ChoiceField(choices=ReportReason.choices, widget=forms.RadioSelect, label="What is wrong?")
     text = forms.CharField(
         required=False, max_length=1000, label="Anything a moderator should know",
-        widget=forms.Textarea(attrs={"rows": 3}), help_text="Needed when you choose “something else”. Only moderators read it.",
+        widget=forms.Textarea(attrs={"rows": 3, "aria-describedby": "id_text_help"}), help_text="Needed when you choose “something else”. Only moderators read it.",
     )
 
 
