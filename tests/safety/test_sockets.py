@@ -83,8 +83,10 @@ async def test_a_new_alert_reaches_an_open_room_socket(sockets, organiser, peer,
     sockets.append(communicator)
     connected, _ = await communicator.connect()
     assert connected
+    # The room socket accepts first and joins its groups before "hello": wait for it, or the alert could go out before it joined.
+    assert (await communicator.receive_json_from(timeout=3))["type"] == "hello"
     alert = await sync_to_async(services.alert_create)(author=moderator, **FIELDS)
-    while True:  # hello, backlog and presence frames come first
+    while True:  # backlog and presence frames may come first
         frame = await communicator.receive_json_from(timeout=3)
         if frame["type"] == "alert":
             break
