@@ -155,12 +155,21 @@ APPEAL_URL = "/appeal/"
 
 
 def held_items_sync() -> int:
-    """Open a queue item for every held post or room message that has none yet; returns how many."""
+    """Open a queue item for every held post or room message that has none yet, and close held items
+    whose content was decided elsewhere (a room host approved it, the thread was deleted) and that
+    nobody reported; returns how many items were opened."""
     from forum.models import Post
     from rooms.models import Message
 
     created = 0
     for kind, model in ((Target.POST, Post), (Target.MESSAGE, Message)):
+        stale = QueueItem.objects.filter(target_kind=kind, status=QueueItem.Status.OPEN, held=True, report_count=0, auto_hidden=False)
+        stale_ids = list(stale.values_list("target_id", flat=True))
+        if stale_ids:
+            still_pending = set(model.objects.filter(pk__in=stale_ids, moderation_status=ModerationStatus.PENDING).values_list("pk", flat=True))
+            decided = [pk for pk in stale_ids if pk not in still_pending]
+            if decided:
+                stale.filter(target_id__in=decided).update(status=QueueItem.Status.RESOLVED, resolved_at=timezone.now(), resolution="elsewhere")
         pending = list(model.objects.filter(moderation_status=ModerationStatus.PENDING).values_list("pk", "author_id", "created", "moderation_reason"))
         if not pending:
             continue
