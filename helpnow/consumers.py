@@ -125,3 +125,60 @@ class BoardConsumer(AsyncJsonWebsocketConsumer):
 
     async def board_push(self, event):
         await self.send_json({"type": "push", "id": event["id"], "reason": event["reason"], "text": event["text"]})
+
+
+class RequestStatusConsumer(AsyncJsonWebsocketConsumer):
+    """/ws/help/<id>/: read-only status of one conversation, for the person, its supporters and moderators.
+
+    Sends {"type": "status", "status": "waiting"|"claimed"|"resolved", "text": str} on connect and on every
+    change; a frame from the client is answered with an `invalid` error.
+    """
+
+    async def connect(self):
+        self.group = None
+        await self.accept()
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated:
+            await self.close(code=CLOSE_ANONYMOUS)
+            return
+        self.user = user
+        self.request_id = self.scope["url_route"]["kwargs"]["pk"]
+        try:
+            await database_sync_to_async(self._admit)()
+        except (HelpRequest.DoesNotExist, PermissionDenied):
+            await self.close(code=CLOSE_FORBIDDEN)
+            return
+        self.group = services.request_group(self.request_id)
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.send_status()
+
+    def _admit(self) -> None:
+        from helpnow.permissions import check_can_view
+
+        sanctions.check_can_connect(self.user)
+        check_can_view(self.user, HelpRequest.objects.get(pk=self.request_id))
+
+    def _status(self) -> dict:
+        help_request = selectors.request_get(pk=self.request_id)
+        text = selectors.status_line(
+            help_request, for_requester=help_request.requester_id == self.user.pk, on_duty=services.on_duty_count()
+        )
+        return {"type": "status", "status": help_request.status, "text": text}
+
+    async def send_status(self):
+        try:
+            frame = await database_sync_to_async(self._status)()
+        except HelpRequest.DoesNotExist:
+            await self.close(code=CLOSE_FORBIDDEN)
+            return
+        await self.send_json(frame)
+
+    async def disconnect(self, code):
+        if self.group is not None:
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+
+    async def receive(self, text_data=None, bytes_data=None, **kwargs):
+        await self.send_json({"type": "error", "code": services.INVALID, "detail": "This socket is read-only."})
+
+    async def request_changed(self, event):
+        await self.send_status()

@@ -97,5 +97,26 @@ def board_snapshot(*, supporter) -> dict:
     }
 
 
+def status_line(help_request: HelpRequest, *, for_requester: bool, on_duty: int) -> str:
+    """The one sentence at the top of the private conversation, for the page and its live updates."""
+    if help_request.status == HelpRequest.Status.WAITING:
+        if not for_requester:
+            return "Waiting for a supporter."
+        available = "" if not on_duty else (
+            ": 1 supporter is on duty and can see your request" if on_duty == 1
+            else f": {on_duty} supporters are on duty and can see your request"
+        )
+        return f"Waiting for a supporter{available}. You can start writing now; they'll read it when they join."
+    if help_request.status == HelpRequest.Status.CLAIMED:
+        lead = _name(help_request.claimed_by) or FORMER_MEMBER
+        backup = _name(help_request.backup_by)
+        if for_requester:
+            return f"{lead}, a peer supporter, is here with you" + (f", with {backup}." if backup else ".")
+        return f"With {lead}" + (f" and {backup} (backup)." if backup else ".")
+    ended = ": the supporter marked it resolved" if help_request.ended_by == HelpRequest.EndedBy.SUPPORTER else ""
+    return (f"This conversation has ended{ended}. It will be deleted {settings.HELPNOW_DELETE_AFTER_HOURS} hours "
+            "after it ended, unless someone reported something in it.")
+
+
 def requests_of(*, peer) -> QuerySet[HelpRequest]:
     return HelpRequest.objects.filter(requester=peer).order_by("id")

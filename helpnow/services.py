@@ -66,8 +66,15 @@ def supporter_group(peer_id: int) -> str:
     return f"helpnow.supporter.{peer_id}"
 
 
-def _board_changed() -> None:
+def request_group(request_id: int) -> str:
+    """Channel-layer group of the status sockets of one conversation's page."""
+    return f"helpnow.request.{request_id}"
+
+
+def _board_changed(help_request: HelpRequest | None = None) -> None:
     group_send_on_commit(BOARD_GROUP, {"type": "board.changed"})
+    if help_request is not None:
+        group_send_on_commit(request_group(help_request.pk), {"type": "request.changed"})
 
 
 # --- duty ---------------------------------------------------------------------------------
@@ -253,7 +260,7 @@ def request_claim(*, help_request: HelpRequest, supporter) -> HelpRequest:
         help_request.refresh_from_db()
         if help_request.room is not None:
             room_services.room_update(room=help_request.room, invited=[help_request.requester, supporter])
-        _board_changed()
+        _board_changed(help_request)
     return help_request
 
 
@@ -300,7 +307,7 @@ def request_backup_join(*, help_request: HelpRequest, supporter) -> HelpRequest:
         if help_request.room is not None:
             people = [p for p in (help_request.requester, help_request.claimed_by, supporter) if p is not None]
             room_services.room_update(room=help_request.room, invited=people)
-        _board_changed()
+        _board_changed(help_request)
     return help_request
 
 
@@ -314,7 +321,7 @@ def _end(*, help_request: HelpRequest, by, ended_by: str, note: str = "") -> boo
         help_request.refresh_from_db()
         if help_request.room is not None:
             room_services.room_close(room=help_request.room, by=by)
-        _board_changed()
+        _board_changed(help_request)
     return True
 
 

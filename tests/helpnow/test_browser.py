@@ -119,6 +119,7 @@ def test_ask_claim_talk_resolve(server, peer, supporter, on_duty):
             _shot(helper, "board")
             item.get_by_role("button", name="Claim").click()
             helper.wait_for_url(f"{server}/get-help/{help_request.pk}/")
+            expect(person.locator("#help-status")).to_contain_text("sup-lee, a peer supporter, is here with you")
 
             # They talk in the private room.
             expect(helper.locator("#chat-online")).not_to_contain_text("Connecting")
@@ -136,9 +137,12 @@ def test_ask_claim_talk_resolve(server, peer, supporter, on_duty):
             helper.get_by_role("button", name="Resolve").click()
             helper.wait_for_url(f"{server}/supporters/")
             expect(person.locator("#chat-banner")).to_contain_text("closed")
+            expect(person.locator("#help-status")).to_contain_text("This conversation has ended")
+            person.get_by_role("button", name="It helped").click()  # the page reloaded to offer the rating
+            expect(person.get_by_text("Thank you for telling us.")).to_be_visible()
             _db(help_request.refresh_from_db)
             assert help_request.status == HelpRequest.Status.RESOLVED
-            assert help_request.note.startswith("Anxiety after")
+            assert help_request.note.startswith("Anxiety after") and help_request.helped is True
             assert _db(services.open_claims, supporter=supporter) == 0
         finally:
             browser.close()

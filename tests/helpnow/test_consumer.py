@@ -185,3 +185,26 @@ async def test_person_and_supporter_exchange_messages_in_the_private_room(connec
     assert got["author"] == "river" and got["body_html"] == "<p>hi, are you there?</p>"
     await db(services.request_resolve)(help_request=help_request, by=supporter, note="")
     assert (await until(person, "room_status"))["status"] == "closed"
+
+
+async def test_status_socket_follows_the_conversation_for_its_people_only(connect, peer, other_peer, supporter, moderator, on_duty, ask):
+    await db(on_duty)(supporter)
+    help_request = await db(ask)(peer)
+    path = f"/ws/help/{help_request.pk}/"
+    person = await connect(peer, path)
+    first = await recv(person)
+    assert first["type"] == "status" and first["status"] == "waiting" and "1 supporter is on duty" in first["text"]
+    for who in (other_peer, supporter):  # the supporter has not claimed it yet
+        socket = await connect(who, path)
+        assert (await socket.receive_output())["code"] == 4403
+    assert (await (await connect(AnonymousUser(), path)).receive_output())["code"] == 4401
+    assert (await (await connect(peer, "/ws/help/999999/")).receive_output())["code"] == 4403
+    watcher = await connect(moderator, path)
+    assert (await recv(watcher))["status"] == "waiting"
+    await db(services.request_claim)(help_request=help_request, supporter=supporter)
+    claimed = await until(person, "status")
+    assert claimed["status"] == "claimed" and claimed["text"].startswith("sup-lee, a peer supporter, is here with you")
+    await person.send_to(text_data="hello?")
+    assert (await until(person, "error"))["code"] == "invalid"
+    await db(services.request_end)(help_request=help_request, by=peer)
+    assert (await until(person, "status"))["status"] == "resolved"
