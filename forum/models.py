@@ -44,7 +44,8 @@ class Thread(models.Model):
     locked = models.BooleanField(default=False)
 
     class Meta:
-        indexes = [models.Index(fields=["board", "-pinned", "-last_activity"], name="thread_board_listing")]
+        # The board page's exact order, so paging reads ids from the index only (see forum.selectors).
+        indexes = [models.Index(fields=["board", "-pinned", "-last_activity", "-id"], name="thread_board_order")]
 
     def __str__(self) -> str:
         return self.title

@@ -32,8 +32,15 @@ def boards_visible_to(*, peer) -> QuerySet[Board]:
     return boards
 
 
-def board_threads(*, board: Board) -> QuerySet[Thread]:
-    return board.threads.select_related("author").order_by("-pinned", "-last_activity", "-id")
+def board_thread_ids(*, board: Board) -> QuerySet:
+    """Ids of a board's threads, pinned first, then newest activity: paginate these (index-only scan)."""
+    return board.threads.order_by("-pinned", "-last_activity", "-id").values_list("id", flat=True)
+
+
+def threads_for_page(ids: list[int]) -> list[Thread]:
+    """The threads with these ids, in this order, with their authors."""
+    by_id = {thread.id: thread for thread in Thread.objects.filter(id__in=ids).select_related("author")}
+    return [by_id[i] for i in ids if i in by_id]
 
 
 def thread_get(*, thread_id: int) -> Thread:

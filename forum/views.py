@@ -95,8 +95,9 @@ def home(request):
 def board(request, slug: str):
     board = _board_or_404(slug)
     check_can_read_board(request.user, board)
-    page = Paginator(selectors.board_threads(board=board), THREADS_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "forum/board.html", {"board": board, "page": page})
+    page = Paginator(selectors.board_thread_ids(board=board), THREADS_PER_PAGE).get_page(request.GET.get("page"))
+    threads = selectors.threads_for_page(list(page.object_list))
+    return render(request, "forum/board.html", {"board": board, "page": page, "threads": threads})
 
 
 def thread(request, thread_id: int, slug: str | None = None):
