@@ -8,11 +8,12 @@ rooms.services only.
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from moderation import services
 from moderation.models import Action, LogEntry, ModerationStatus, QueueItem, Sanction, Target
+from moderation.permissions import check_can_act_on
 from peers.services import notification_send
 
 
@@ -48,8 +49,7 @@ class ModAction:
             raise ValidationError(services.MSG_REASON_REQUIRED)
         if self.on_content and (ctx.target is None or ctx.item.target_kind == Target.USER):
             raise ValidationError(services.MSG_ACTION_NOT_FOR_TARGET)
-        if ctx.target is not None and ctx.target.author is not None and ctx.target.author.pk == ctx.moderator.pk:
-            raise PermissionDenied(services.MSG_SELF_SANCTION)
+        check_can_act_on(ctx.moderator, ctx.target.author if ctx.target is not None else None)
 
     def execute(self, ctx: Context) -> ActionResult:
         raise NotImplementedError

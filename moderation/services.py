@@ -14,6 +14,10 @@ from django.db.models import F
 from django.utils import timezone
 
 from moderation import targets
+from moderation.permissions import (  # noqa: F401  (re-exported: views and tests use services.MSG_*)
+    MSG_APPEAL_NOT_YOURS, MSG_APPEAL_SAME_MODERATOR, MSG_MODERATORS_ONLY, MSG_SELF_SANCTION,
+    check_can_appeal, check_can_decide_appeal, check_can_moderate,
+)
 from moderation.models import (
     Action, Appeal, LogEntry, ModerationStatus, QueueItem, Report, ReportReason, Sanction, SourcingPattern, Target,
 )
@@ -29,7 +33,6 @@ MSG_REPORT_SELF = "You can't report yourself or your own words. You can edit or 
 MSG_ALREADY_REPORTED = "You've already reported this. A moderator will look at it soon."
 MSG_REPORT_LIMIT_RESTRICTED = "While your account is restricted you can send at most {limit} reports a day."
 MSG_REPORT_THANKS = "Thank you. A moderator will look at your report soon."
-MSG_MODERATORS_ONLY = "Only moderators can do this."
 MSG_ALREADY_RESOLVED = "Another moderator already resolved this item, so nothing was changed."
 MSG_REASON_REQUIRED = "Please give a reason: the person affected and the public log will see it."
 MSG_DURATION_REQUIRED = "Please choose how long this should last."
@@ -38,12 +41,9 @@ MSG_ACTION_NOT_FOR_TARGET = "That action doesn't apply to this item."
 MSG_REDACT_NEEDS_TEXT = "Please give the text with the personal information taken out."
 MSG_REDACT_UNAVAILABLE = "Redacting isn't available for this kind of content yet; hide it instead."
 MSG_NO_AUTHOR = "This was written by a former member, so there is nobody to sanction."
-MSG_SELF_SANCTION = "You can't act on your own account or content; please ask another moderator."
-MSG_APPEAL_NOT_YOURS = "You can only appeal a decision about you."
 MSG_APPEAL_NOT_APPEALABLE = "This decision can't be appealed."
 MSG_ALREADY_APPEALED = "You've already appealed this decision. Each decision can be appealed once."
 MSG_APPEAL_TEXT = "Please say why you think the decision should change (up to 2,000 characters)."
-MSG_APPEAL_SAME_MODERATOR = "A moderator other than the one who acted must decide this appeal."
 MSG_APPEAL_DECIDED = "This appeal has already been decided, so nothing was changed."
 MSG_PATTERN_EMPTY = "Please give a word, phrase or pattern."
 MSG_PATTERN_BAD_REGEX = "That regular expression doesn't work: {error}"
@@ -58,8 +58,7 @@ class AlreadyResolved(Exception):
 
 
 def _require_moderator(peer) -> None:
-    if peer is None or not getattr(peer, "is_authenticated", False) or not peer.has_perm("peers.moderate"):
-        raise PermissionDenied(MSG_MODERATORS_ONLY)
+    check_can_moderate(peer)
 
 
 def _log(*, actor, action: str, kind: str = "", target_id=None, subject=None, item=None, reason: str = "", until=None) -> LogEntry:
@@ -256,8 +255,7 @@ def item_decide(*, item: QueueItem, moderator, content_action: str = "", sanctio
 def appeal_create(*, appellant, log_entry: LogEntry, text: str) -> Appeal:
     """Appeal one decision about yourself; once per decision. Restricted people may appeal."""
     text = (text or "").strip()
-    if log_entry.subject_id != appellant.pk:
-        raise PermissionDenied(MSG_APPEAL_NOT_YOURS)
+    check_can_appeal(appellant, log_entry)
     if not log_entry.is_appealable:
         raise ValidationError(MSG_APPEAL_NOT_APPEALABLE)
     if not text or len(text) > 2000:
@@ -289,13 +287,11 @@ def _undo(*, entry: LogEntry, moderator, reason: str) -> None:
 
 def appeal_decide(*, appeal: Appeal, moderator, overturn: bool, reason: str) -> LogEntry:
     """Keep or reverse the decision appealed against. Only a moderator who didn't take it may decide."""
-    _require_moderator(moderator)
+    check_can_decide_appeal(moderator, appeal)
     reason = (reason or "").strip()[:500]
     if not reason:
         raise ValidationError(MSG_REASON_REQUIRED)
     entry = appeal.log_entry
-    if entry.actor_id == moderator.pk:
-        raise PermissionDenied(MSG_APPEAL_SAME_MODERATOR)
     with transaction.atomic():
         status = Appeal.Status.OVERTURNED if overturn else Appeal.Status.UPHELD
         claimed = Appeal.objects.filter(pk=appeal.pk, status=Appeal.Status.OPEN).update(

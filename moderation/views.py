@@ -14,6 +14,7 @@ from commons.ratelimit import allow
 from moderation import selectors, services, targets
 from moderation.forms import AppealDecisionForm, AppealForm, DecisionForm, PatternForm, ReportForm
 from moderation.models import Appeal, LogEntry, QueueItem, SourcingPattern
+from moderation.permissions import check_can_moderate
 
 MSG_TOO_MANY_REPORTS = "That's a lot of reports in a short time. Please wait a while before sending more."
 MSG_DECIDED = "Done. The decision is in the moderation log."
@@ -26,8 +27,7 @@ ITEMS_PER_PAGE, LOG_PER_PAGE = 25, 50
 def moderators_only(view):
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        if not (request.user.is_authenticated and request.user.has_perm("peers.moderate")):
-            raise PermissionDenied(services.MSG_MODERATORS_ONLY)
+        check_can_moderate(request.user)
         return view(request, *args, **kwargs)
 
     return wrapped
