@@ -112,7 +112,8 @@ def status_line(help_request: HelpRequest, *, for_requester: bool, on_duty: int)
         backup = _name(help_request.backup_by)
         if for_requester:
             return f"{lead}, a peer supporter, is here with you" + (f", with {backup}." if backup else ".")
-        return f"With {lead}" + (f" and {backup} (backup)." if backup else ".")
+        person = _name(help_request.requester) or FORMER_MEMBER
+        return f"{person} is talking with {lead}" + (f" and {backup} (backup)." if backup else ".")
     ended = ": the supporter marked it resolved" if help_request.ended_by == HelpRequest.EndedBy.SUPPORTER else ""
     return (f"This conversation has ended{ended}. It will be deleted {settings.HELPNOW_DELETE_AFTER_HOURS} hours "
             "after it ended, unless someone reported something in it.")
