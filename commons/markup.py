@@ -4,6 +4,7 @@ markdown-it-py with raw HTML off, then bleach with an explicit allowlist.
 No <img>: an image from another host would leak the reader's address.
 """
 
+import re
 from functools import partial
 
 import bleach
@@ -30,7 +31,16 @@ _markdown = (
 _HEADING_SHIFT = {"h1": "h3", "h2": "h4", "h3": "h5", "h4": "h6", "h5": "h6", "h6": "h6"}
 
 
+_SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):", re.IGNORECASE)
+_IGNORED_BY_BROWSERS = re.compile(r"[\x00-\x20]")
+
+
 def _set_link_rel(attrs, new=False):
+    # The linkifier runs after the sanitiser and treats "data:foo.com" as a URL with a scheme,
+    # so every link is checked here too: a scheme outside ALLOWED_PROTOCOLS drops the link, keeps the text.
+    scheme = _SCHEME.match(_IGNORED_BY_BROWSERS.sub("", attrs.get((None, "href"), "")))
+    if scheme and scheme.group(1).lower() not in ALLOWED_PROTOCOLS:
+        return None
     attrs[(None, "rel")] = LINK_REL
     return attrs
 

@@ -46,6 +46,10 @@ XSS_VECTORS = [
     "<object data=data:text/html,x></object>",
     "<base href=javascript:/>",
     "<meta http-equiv=refresh content=0;url=javascript:alert(1)>",
+    "DATA:0.AL",  # found by hypothesis: the linkifier took "data:" for a scheme
+    "data:text.com/html",
+    "see javascript:alert.com/x",
+    "JAVASCRIPT:x.org",
 ]
 
 _SCRIPT = re.compile(r"<\s*script", re.IGNORECASE)
