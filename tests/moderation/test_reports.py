@@ -1,12 +1,9 @@
-from datetime import timedelta
-
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
+from django.core.exceptions import PermissionDenied
 from django.utils.html import escape
 
 from moderation import services, targets
-from moderation.models import Action, LogEntry, ModerationStatus, QueueItem, Report, Sanction
+from moderation.models import Action, LogEntry, ModerationStatus, QueueItem, Report
 from peers.models import Notification
 from tests.conftest import make_peer
 
@@ -90,8 +87,8 @@ def test_report_redirect_ignores_other_hosts(auth_client, other_peer, post_facto
     assert response["Location"] == post.get_absolute_url()
 
 
-def test_threshold_of_established_members_hides_the_post(trust_on, established_factory, other_peer, post_factory):
-    post = post_factory(author=make_peer_established(established_factory))
+def test_threshold_of_established_members_hides_the_post(trust_on, established_factory, post_factory):
+    post = post_factory(author=established_factory())
     reporters = [established_factory() for _ in range(3)]
     for reporter in reporters[:2]:
         services.report_create(reporter=reporter, target_ref=f"post:{post.pk}", reason="sourcing")
@@ -104,10 +101,6 @@ def test_threshold_of_established_members_hides_the_post(trust_on, established_f
     entry = LogEntry.objects.get(action=Action.AUTO_HIDE)
     assert entry.actor is None and entry.target_id == post.pk
     assert Notification.objects.filter(recipient=post.author, text__contains="hidden after several reports").exists()
-
-
-def make_peer_established(established_factory):
-    return established_factory()
 
 
 def test_reports_from_new_accounts_do_not_hide(trust_on, established_factory, post_factory):
