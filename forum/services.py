@@ -233,7 +233,10 @@ def post_moderate(*, post: Post, status: str, by, reason: str = "") -> bool:
     original, post = post, _locked(post)
     if post.moderation_status == status:
         return False
-    first_publication = post.moderation_status == ModerationStatus.PENDING and status == ModerationStatus.APPROVED
+    # Held at creation and never reviewed: approving it is its first publication (an auto-hidden post was public before).
+    first_publication = (
+        post.moderation_status == ModerationStatus.PENDING and post.moderated_at is None and status == ModerationStatus.APPROVED
+    )
     post.moderation_status = status
     post.moderation_reason = reason[:500]
     post.moderated_by = by
@@ -244,6 +247,24 @@ def post_moderate(*, post: Post, status: str, by, reason: str = "") -> bool:
     _thread_counters_refresh(post.thread_id)
     if first_publication and not post.is_deleted:
         _notify_published(post)
+    return True
+
+
+@transaction.atomic
+def post_redact(*, post: Post, body: str, by, reason: str = "") -> bool:
+    """A moderator edits personal information out of a post; the earlier text stays in the revision history.
+
+    False when the text is unchanged. The moderation status is moderation's to set (post_moderate).
+    """
+    check_can_moderate_thread(by)
+    post = _locked(post)
+    body = _clean_body(body)
+    if post.is_deleted or body == post.body:
+        return False
+    PostRevision.objects.create(post=post, body=post.body, content_warning=post.content_warning)
+    post.body, post.body_html, post.edited_at = body, render_markdown(body), timezone.now()
+    post.save(update_fields=["body", "body_html", "edited_at"])
+    _search_vector_refresh(post, title=post.thread.title if _is_first_post(post) else "")
     return True
 
 

@@ -165,3 +165,28 @@ def test_export_includes_forum_data(peer, other_peer, thread, reply_factory):
     assert data["reactions"][0]["kind"] == "helpful"
     assert data["bookmarks"][0]["post"] == reply.id
     assert data["subscriptions"][0]["thread"] == thread.id
+
+
+def test_moderator_redacts_a_post_and_the_original_goes_to_history(peer, moderator, post):
+    assert services.post_redact(post=post, body="Dilute the sample first. [phone number removed]", by=moderator, reason="phone") is True
+    post.refresh_from_db()
+    assert "[phone number removed]" in post.body_html
+    assert post.revisions.get().body == "Dilute the sample first."
+    assert services.post_redact(post=post, body=post.body, by=moderator) is False
+    with pytest.raises(PermissionDenied):
+        services.post_redact(post=post, body="x", by=peer)
+
+
+def test_re_approving_an_auto_hidden_post_does_not_notify_again(peer, other_peer, moderator, thread, reply_factory):
+    reply = reply_factory(thread=thread, author=other_peer, body="hi @river")
+    assert peer.notifications.count() == 1
+    services.post_moderate(post=reply, status=ModerationStatus.PENDING, by=None, reason="hidden after reports")
+    thread.refresh_from_db()
+    assert thread.reply_count == 0
+    services.post_moderate(post=reply, status=ModerationStatus.APPROVED, by=moderator, reason="fine")
+    assert peer.notifications.count() == 1
+
+
+def test_posts_by_others_have_a_report_link(other_client, post):
+    page = other_client.get(post.thread.get_absolute_url()).content.decode()
+    assert f"?target=post:{post.id}" in page
