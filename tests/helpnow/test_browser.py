@@ -104,7 +104,10 @@ def test_ask_claim_talk_resolve(server, peer, supporter, on_duty):
             person.goto(f"{server}/get-help/")
             expect(person.get_by_text("1 supporter is on duty right now")).to_be_visible()
             person.get_by_label("What is happening?").fill("Feeling really anxious after using alone.")
+            person.get_by_label("Yes, someone may be in danger").check()
+            expect(person.locator("#danger-card")).to_contain_text("Call 911 now")  # at once, before sending
             person.get_by_label("No", exact=True).check()
+            expect(person.locator("#danger-card")).to_be_hidden()
             person.get_by_label("What would help?").fill("Someone to talk to for a bit.")
             _shot(person, "request-form-phone")
             person.get_by_role("button", name="Start a private conversation").click()
