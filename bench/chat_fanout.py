@@ -43,6 +43,7 @@ class Receiver:
         self.duplicates = 0
         self.last_id = 0
         self.latencies: list[float] = []
+        self.drop_at: float | None = None  # set for one client in ten once sending starts
 
     async def open(self, after: int | None = None):
         url = self.url + (f"?after={after}" if after else "")
@@ -51,20 +52,22 @@ class Receiver:
             kwargs["origin"] = self.origin
         return await websockets.connect(url, **kwargs)
 
-    async def run(self, ready: asyncio.Event, drop_at: float | None, stop: asyncio.Event):
+    async def run(self, ready: asyncio.Event, stop: asyncio.Event):
         socket = await self.open()
         ready.set()
         while not stop.is_set():
+            now = time.monotonic()
+            if self.drop_at is not None and now >= self.drop_at:
+                # Drop the connection, stay away a moment, come back asking for what was missed.
+                self.drop_at = None
+                await socket.close()
+                await asyncio.sleep(0.5)
+                socket = await self.open(after=self.last_id)
+                continue
+            timeout = 0.5 if self.drop_at is None else min(0.5, self.drop_at - now)
             try:
-                timeout = None if drop_at is None else max(0.0, drop_at - time.monotonic())
-                raw = await asyncio.wait_for(socket.recv(), timeout=timeout if timeout is not None else 0.5)
+                raw = await asyncio.wait_for(socket.recv(), timeout=timeout)
             except asyncio.TimeoutError:
-                if drop_at is not None and time.monotonic() >= drop_at:
-                    # Drop the connection, stay away a moment, come back asking for what was missed.
-                    await socket.close()
-                    await asyncio.sleep(0.5)
-                    socket = await self.open(after=self.last_id)
-                    drop_at = None
                 continue
             except websockets.ConnectionClosed:
                 break
@@ -88,18 +91,16 @@ class Receiver:
 async def measure(url: str, headers_for, origin: str | None, clients: int, rate: float, seconds: float, sender_headers: dict, replay: bool = True) -> dict:
     stop = asyncio.Event()
     drop_every = 10  # one client in ten drops half-way and replays
-    start_at = time.monotonic()
     receivers = [Receiver(i, url, headers_for(i), origin, stable=(i % drop_every != 0)) for i in range(clients)]
     ready = [asyncio.Event() for _ in receivers]
     # Connect in small batches so the handshake burst is not what we measure.
     tasks = []
     for i, receiver in enumerate(receivers):
-        drop_at = start_at + 5 + seconds / 2 if not receiver.stable else None
-        tasks.append(asyncio.create_task(receiver.run(ready[i], drop_at, stop)))
+        tasks.append(asyncio.create_task(receiver.run(ready[i], stop)))
         if i % 10 == 9:
             await asyncio.gather(*(event.wait() for event in ready[: i + 1]))
     await asyncio.gather(*(event.wait() for event in ready))
-    await asyncio.sleep(max(0.0, start_at + 5 - time.monotonic()))  # let presence settle
+    await asyncio.sleep(3)  # let the joins settle: we measure chat, not the connection burst
 
     kwargs = {"additional_headers": sender_headers, "ping_interval": None}
     if origin:
@@ -108,6 +109,9 @@ async def measure(url: str, headers_for, origin: str | None, clients: int, rate:
     async with websockets.connect(url, **kwargs) as sender:
         interval = 1 / rate
         began = time.monotonic()
+        for receiver in receivers:
+            if not receiver.stable:
+                receiver.drop_at = began + seconds / 2
         while time.monotonic() - began < seconds:
             await sender.send(json.dumps({"type": "message", "body": f"bench {sent}", "client_id": f"{sent}:{time.monotonic()!r}"}))
             sent += 1

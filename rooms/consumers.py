@@ -25,6 +25,31 @@ UNKNOWN_TYPE = "Unknown frame type. Send \"message\" or \"typing\"."
 REMOVED_NOW = "A host removed you from this room."
 
 
+PRESENCE_DEBOUNCE = 0.5  # seconds: a burst of joins and leaves becomes one "presence" frame
+_presence_scheduled: set[int] = set()  # rooms with an announcement pending in this process (not the count itself)
+_background: set[asyncio.Task] = set()  # strong references, so pending announcements are not garbage-collected
+
+
+def _in_background(coroutine) -> None:
+    task = asyncio.create_task(coroutine)
+    _background.add(task)
+    task.add_done_callback(_background.discard)
+
+
+async def _announce_presence(room: Room, layer) -> None:
+    """Tell the room its count once the burst settles. Each process announces its own changes;
+    the count is read from the shared table, so the last announcement is right everywhere."""
+    if room.pk in _presence_scheduled:
+        return
+    _presence_scheduled.add(room.pk)
+    try:
+        await asyncio.sleep(PRESENCE_DEBOUNCE)
+    finally:
+        _presence_scheduled.discard(room.pk)
+    event = await database_sync_to_async(services.presence_event)(room=room)
+    await layer.group_send(room.group_name, event)
+
+
 def _after(query_string: bytes) -> int | None:
     values = parse_qs(query_string.decode("latin-1")).get("after", [])
     if values and values[0].isdigit():
@@ -72,6 +97,7 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
             self.sent_on_connect.add(frame["id"])
             await self.send_json(frame)
         self.heartbeat = asyncio.create_task(self._beat())
+        _in_background(_announce_presence(room, self.channel_layer))
 
     def _admit(self, user, slug: str) -> tuple[Room, bool]:
         room = selectors.room_get(slug=slug)
@@ -98,8 +124,9 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
         for group in self.groups_joined:
             await self.channel_layer.group_discard(group, self.channel_name)
         if self.room is not None:
-            await database_sync_to_async(services.presence_leave)(room=self.room, channel_name=self.channel_name)
-            self.room = None
+            room, self.room = self.room, None
+            await database_sync_to_async(services.presence_leave)(room=room, channel_name=self.channel_name)
+            _in_background(_announce_presence(room, self.channel_layer))
 
     # --- client -> server -------------------------------------------------------------
 
@@ -147,7 +174,7 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
 
     async def room_presence(self, event):
         frame = {"type": "presence", "online": event["online"]}
-        if self.room is not None and self.room.show_names:
+        if event["names"]:
             frame["names"] = event["names"]
         await self.send_json(frame)
 

@@ -311,13 +311,12 @@ def person_remove(*, room: Room, peer, by, reason: str = "") -> bool:
 
 def _broadcast_presence(*, room: Room) -> None:
     def send() -> None:
-        online, names = presence_online(room=room)
         from asgiref.sync import async_to_sync
         from channels.layers import get_channel_layer
 
         layer = get_channel_layer()
         if layer is not None:
-            async_to_sync(layer.group_send)(room.group_name, {"type": "room.presence", "online": online, "names": names})
+            async_to_sync(layer.group_send)(room.group_name, presence_event(room=room))
 
     # Counted after commit, so the number includes the change that caused it.
     transaction.on_commit(send)
@@ -325,17 +324,21 @@ def _broadcast_presence(*, room: Room) -> None:
 
 @transaction.atomic
 def presence_join(*, room: Room, peer, channel_name: str) -> None:
-    """Record one open socket and tell the room the new count."""
+    """Record one open socket. The caller announces the new count (rooms.consumers debounces it)."""
     Presence.objects.update_or_create(
         channel_name=channel_name, defaults={"room": room, "peer": peer, "seen_at": timezone.now()}
     )
-    _broadcast_presence(room=room)
 
 
 @transaction.atomic
 def presence_leave(*, room: Room, channel_name: str) -> None:
     Presence.objects.filter(channel_name=channel_name).delete()
-    _broadcast_presence(room=room)
+
+
+def presence_event(*, room: Room) -> dict:
+    """The channel-layer event that tells every socket the room's count, read fresh from the shared table."""
+    online, names = presence_online(room=room)
+    return {"type": "room.presence", "online": online, "names": names if room.show_names else []}
 
 
 def presence_touch(*, channel_name: str) -> None:
