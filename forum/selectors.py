@@ -1,6 +1,7 @@
 """Reads for the forum, already joined so a template never queries per row."""
 
 import re
+from urllib.parse import quote
 from collections import defaultdict
 
 from django.conf import settings
@@ -9,6 +10,7 @@ from django.db import connection
 from django.db.models import F, Prefetch, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils.html import escape
+from django.utils.timezone import localtime
 from django.utils.safestring import SafeString, mark_safe
 
 from forum.models import Board, Bookmark, Post, PostRevision, Reaction, Subscription, Thread, ThreadRead
@@ -76,11 +78,13 @@ def posts_for_page(ids: list[int]) -> list[Post]:
     return [by_id[i] for i in ids if i in by_id]
 
 
-def posts_decorate(posts: list[Post], *, peer, thread: Thread) -> list[Post]:
+def posts_decorate(posts: list[Post], *, peer, thread: Thread, next_path: str = "") -> list[Post]:
     """Attach reaction counts, givers, the reader's own reactions and bookmarks, what the reader may do,
     and the action URLs (one query, for bookmarks; the template then only prints)."""
     signed_in = _signed_in(peer)
     is_moderator = signed_in and peer.is_moderator
+    # The report link of moderation/_report_link.html, built once here: {% url %} per post cost ~0.1 ms each.
+    report_url = f"{reverse('moderation:report')}?target=post:{{}}&next={quote(next_path, safe='')}"
     mine_bookmarked: set[int] = set()
     if signed_in and posts:
         mine_bookmarked = set(
@@ -93,10 +97,14 @@ def posts_decorate(posts: list[Post], *, peer, thread: Thread) -> list[Post]:
             givers[reaction.kind].append(reaction.peer.username)
             if _signed_in(peer) and reaction.peer_id == peer.pk:
                 mine.add(reaction.kind)
+        # Strings, not ints or datetimes: the template engine localises every number and date it prints,
+        # which was a third of the thread page's rendering time.
         post.reaction_summary = [
-            {"kind": kind, "label": label, "count": len(givers[kind]), "givers": givers[kind], "mine": kind in mine}
+            {"kind": kind, "label": label.capitalize(), "count": str(len(givers[kind])), "givers": ", ".join(givers[kind]), "mine": kind in mine}
             for kind, label in Reaction.Kind.choices
         ]
+        post.pid = str(post.id)
+        post.created_text = f"{localtime(post.created):%-d %b %Y, %H:%M}"
         post.bookmarked = post.id in mine_bookmarked
         approved = post.moderation_status == ModerationStatus.APPROVED
         own = signed_in and post.author_id == peer.pk
@@ -105,6 +113,8 @@ def posts_decorate(posts: list[Post], *, peer, thread: Thread) -> list[Post]:
         post.can_change = own and not post.is_deleted and post.moderation_status != ModerationStatus.REJECTED
         post.can_see_history = bool(post.edited_at) and not post.is_deleted and (own or is_moderator)
         post.url = reverse("forum:post", args=[post.id])
+        post.quote_url = f"{reverse('forum:reply', args=[thread.id])}?quote={post.id}"
+        post.report_url = report_url.format(post.id)
     return posts
 
 
