@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db import connection
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from playwright.sync_api import expect, sync_playwright
 
@@ -58,6 +59,13 @@ def server():
     yield f"http://127.0.0.1:{port}"
     instance.should_exit = True
     thread.join(10)
+    if connection.vendor == "postgresql":
+        # Django's ASGI handler leaves the connections of its request threads open;
+        # close them so the test database can be dropped at the end of the run.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
 
 
 def _session_cookie(peer, base_url: str) -> dict:
@@ -71,8 +79,14 @@ def _session_cookie(peer, base_url: str) -> dict:
 
 def _db(function, *args, **kwargs):
     """Run a database call off the thread where Playwright's sync API keeps an event loop (Django refuses it there)."""
+    def run():
+        try:
+            return function(*args, **kwargs)
+        finally:
+            connection.close()  # this thread's own connection, or the test database can't be dropped
+
     with ThreadPoolExecutor(1) as pool:
-        return pool.submit(function, *args, **kwargs).result()
+        return pool.submit(run).result()
 
 
 def _shot(page, name: str) -> None:
