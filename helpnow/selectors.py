@@ -119,5 +119,15 @@ def status_line(help_request: HelpRequest, *, for_requester: bool, on_duty: int)
             "after it ended, unless someone reported something in it.")
 
 
+def reportable_messages(*, help_request: HelpRequest, peer) -> list:
+    """The other people's messages `peer` can report from the conversation page (newest first, at most 50)."""
+    from rooms.selectors import room_backlog
+
+    if help_request.room is None:
+        return []
+    messages = room_backlog(room=help_request.room, peer=peer)
+    return [m for m in reversed(messages) if m.author_id != peer.pk]
+
+
 def requests_of(*, peer) -> QuerySet[HelpRequest]:
     return HelpRequest.objects.filter(requester=peer).order_by("id")

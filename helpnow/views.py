@@ -90,6 +90,7 @@ def request_page(request, pk: int):
         "is_primary": help_request.claimed_by_id == peer.pk,
         "on_duty": on_duty,
         "nobody_on_duty": help_request.status == HelpRequest.Status.WAITING and on_duty == 0,
+        "reportable": selectors.reportable_messages(help_request=help_request, peer=peer),
         "status_line": selectors.status_line(help_request, for_requester=help_request.requester_id == peer.pk, on_duty=on_duty),
         "resolve_form": ResolveForm(),
         "public_room": services.PUBLIC_SUPPORT_ROOM,

@@ -234,3 +234,26 @@ def test_duty_and_break_toggles_and_their_bad_input(supporter, peer):
     assert response.status_code == 400 and escape(services.GO_ON_DUTY_FIRST) in text(response)
     assert client_for(peer).post("/supporters/duty/", {"on": "1"}).status_code == 403
     assert not Duty.objects.filter(supporter=peer).exists()
+
+
+def test_a_message_can_be_reported_from_the_conversation_and_keeps_it(peer, supporter, on_duty, ask):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from rooms import services as room_services
+
+    on_duty(supporter)
+    help_request = ask(peer)
+    services.request_claim(help_request=help_request, supporter=supporter)
+    message = room_services.message_store(room=help_request.room, author=supporter, body="something that felt off")
+    room_services.message_store(room=help_request.room, author=peer, body="my own words")
+    person = client_for(peer)
+    page = text(person.get(f"/get-help/{help_request.pk}/"))
+    assert f'value="message:{message.pk}"' in page and "my own words" not in page
+    assert person.get("/report/", {"target": f"message:{message.pk}", "next": f"/get-help/{help_request.pk}/"}).status_code == 200
+    response = person.post("/report/", {"target": f"message:{message.pk}", "reason": "harassment", "text": "", "next": f"/get-help/{help_request.pk}/"})
+    assert response.status_code == 302
+    services.request_end(help_request=help_request, by=peer)
+    HelpRequest.objects.filter(pk=help_request.pk).update(resolved_at=timezone.now() - timedelta(hours=25))
+    assert services.requests_purge() == (0, 1)
