@@ -177,11 +177,11 @@ def start_bare(port: int) -> subprocess.Popen:
 
 def run_combo(server: str, layer: str, clients: int, rate: float, seconds: float) -> dict:
     folder = Path(tempfile.mkdtemp(prefix="chat-fanout-"))
-    redis_url = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/2") if layer == "redis" else None
+    redis_url = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/2") if layer.startswith("redis") else None
     env = live_servers.base_env(
         DATABASE_URL=f"sqlite:///{folder / 'db.sqlite3'}", DJANGO_VAR_DIR=str(folder), REDIS_URL=redis_url,
         CHANNEL_PREFIX=f"bench{os.getpid()}" if redis_url else None, CACHE_PREFIX=f"bench{os.getpid()}" if redis_url else None,
-        ROOMS_FLOOD_MESSAGES="1000000",
+        ROOMS_FLOOD_MESSAGES="1000000", CHANNEL_LAYER="pubsub" if layer == "redis-pubsub" else None,
     )
     names = [f"bench{i}" for i in range(clients + 1)]
     cookies = live_servers.prepare_database(env, names)
@@ -225,7 +225,7 @@ HEADER = (
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--server", choices=["uvicorn", "daphne"], default="uvicorn")
-    parser.add_argument("--layer", choices=["memory", "redis"], default="memory")
+    parser.add_argument("--layer", choices=["memory", "redis", "redis-pubsub"], default="memory")
     parser.add_argument("--all", action="store_true", help="uvicorn and daphne, in-memory and Redis")
     parser.add_argument("--clients", type=int, default=100)
     parser.add_argument("--rate", type=float, default=10, help="messages per second from the sender")
@@ -235,7 +235,8 @@ def main():
     if args.bare_server:
         asyncio.run(bare_server(args.bare_server))
         return
-    combos = [(s, layer) for s in ("uvicorn", "daphne") for layer in ("memory", "redis")] if args.all else [(args.server, args.layer)]
+    layers = ("memory", "redis", "redis-pubsub")
+    combos = [(s, layer) for s in ("uvicorn", "daphne") for layer in layers] if args.all else [(args.server, args.layer)]
     print(HEADER, flush=True)
     failed = False
     for server, layer in combos:

@@ -231,6 +231,10 @@ ROOMS_TYPING_SECONDS = int(os.environ.get("ROOMS_TYPING_SECONDS", "3"))
 # Presence rows are refreshed every HEARTBEAT seconds and stop counting after TTL (a crashed process).
 ROOMS_PRESENCE_HEARTBEAT = int(os.environ.get("ROOMS_PRESENCE_HEARTBEAT", "30"))
 ROOMS_PRESENCE_TTL = int(os.environ.get("ROOMS_PRESENCE_TTL", "90"))
+# Opt-in: CHANNEL_LAYER=pubsub uses channels-redis' pub/sub layer (one publish per group message, fanned
+# out inside each process) instead of one Redis list entry per socket. See docs/performance.md, "Live rooms".
+if REDIS_URL and os.environ.get("CHANNEL_LAYER", "") == "pubsub":
+    CHANNEL_LAYERS["default"]["BACKEND"] = "channels_redis.pubsub.RedisPubSubChannelLayer"
 
 # --- forum ---
 # Posting limit per account and window; accounts younger than FORUM_NEW_ACCOUNT_DAYS get the stricter one.

@@ -1,7 +1,6 @@
 """The live room socket, /ws/rooms/<slug>/ (protocol in CONTRACTS.md). Thin: rooms.services decides."""
 
 import asyncio
-import contextlib
 import json
 from urllib.parse import parse_qs
 
@@ -50,6 +49,26 @@ async def _announce_presence(room: Room, layer) -> None:
     await layer.group_send(room.group_name, event)
 
 
+_local_channels: set[str] = set()  # this process's open room sockets, refreshed together
+_heartbeat_task: asyncio.Task | None = None
+
+
+async def _heartbeat() -> None:
+    """One UPDATE per process per beat, not one per socket: sockets that connected together would otherwise
+    all beat together and queue on the database thread in front of people's messages."""
+    while _local_channels:
+        await asyncio.sleep(settings.ROOMS_PRESENCE_HEARTBEAT)
+        if _local_channels:
+            await database_sync_to_async(services.presence_touch)(channel_names=list(_local_channels))
+
+
+def _start_heartbeat(channel_name: str) -> None:
+    global _heartbeat_task
+    _local_channels.add(channel_name)
+    if _heartbeat_task is None or _heartbeat_task.done() or _heartbeat_task.get_loop() is not asyncio.get_running_loop():
+        _heartbeat_task = asyncio.create_task(_heartbeat())
+
+
 def _after(query_string: bytes) -> int | None:
     values = parse_qs(query_string.decode("latin-1")).get("after", [])
     if values and values[0].isdigit():
@@ -64,7 +83,6 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
         self.room = None
         self.groups_joined: list[str] = []
         self.sent_on_connect: set[int] = set()
-        self.heartbeat: asyncio.Task | None = None
         # Accept first: a custom close code can only be sent on an accepted socket.
         await self.accept()
         user = self.scope.get("user")
@@ -96,7 +114,7 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
         for frame in backlog:
             self.sent_on_connect.add(frame["id"])
             await self.send_json(frame)
-        self.heartbeat = asyncio.create_task(self._beat())
+        _start_heartbeat(self.channel_name)
         _in_background(_announce_presence(room, self.channel_layer))
 
     def _admit(self, user, slug: str) -> tuple[Room, bool]:
@@ -111,16 +129,8 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
         backlog = [services.message_frame(m) for m in selectors.room_backlog(room=self.room, peer=self.user, after=after)]
         return online, names, backlog
 
-    async def _beat(self):
-        while True:
-            await asyncio.sleep(settings.ROOMS_PRESENCE_HEARTBEAT)
-            await database_sync_to_async(services.presence_touch)(channel_name=self.channel_name)
-
     async def disconnect(self, code):
-        if self.heartbeat is not None:
-            self.heartbeat.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self.heartbeat
+        _local_channels.discard(self.channel_name)
         for group in self.groups_joined:
             await self.channel_layer.group_discard(group, self.channel_name)
         if self.room is not None:

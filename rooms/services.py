@@ -341,9 +341,9 @@ def presence_event(*, room: Room) -> dict:
     return {"type": "room.presence", "online": online, "names": names if room.show_names else []}
 
 
-def presence_touch(*, channel_name: str) -> None:
-    """Heartbeat of a live socket: rows not touched within ROOMS_PRESENCE_TTL stop counting."""
-    Presence.objects.filter(channel_name=channel_name).update(seen_at=timezone.now())
+def presence_touch(*, channel_names: list[str]) -> None:
+    """Heartbeat of live sockets: rows not touched within ROOMS_PRESENCE_TTL stop counting."""
+    Presence.objects.filter(channel_name__in=channel_names).update(seen_at=timezone.now())
 
 
 def typing_allowed(*, room: Room, peer) -> bool:

@@ -1,5 +1,6 @@
 """The room socket, through WebsocketCommunicator: every rule of CONTRACTS.md's /ws/rooms/ section."""
 
+import asyncio
 import itertools
 from datetime import timedelta
 
@@ -331,3 +332,14 @@ async def test_retention_purge_deletes_and_never_serves_old_messages(live_room, 
     await assert_no_message(communicator)
     await db(call_command)("purge_rooms", verbosity=0)
     assert await db(lambda: list(Message.objects.values_list("body", flat=True)))() == ["new"]
+
+
+async def test_heartbeat_keeps_presence_fresh(live_room, peer, connect, settings):
+    from rooms.models import Presence
+
+    settings.ROOMS_PRESENCE_HEARTBEAT = 0.1
+    communicator, _ = await connect(peer, live_room)
+    stale = timezone.now() - timedelta(hours=1)
+    await db(Presence.objects.update)(seen_at=stale)
+    await asyncio.sleep(0.4)
+    assert await db(lambda: Presence.objects.get().seen_at)() > stale
