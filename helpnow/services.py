@@ -162,21 +162,31 @@ def resolved_in_shift(*, duty: Duty) -> int:
 # --- requests -----------------------------------------------------------------------------
 
 
+PUSH_TEXT = {
+    "new": "Someone is asking for help now.",
+    "waiting": "Someone has been waiting for help for a while. Can you take it?",
+    "backup": "A supporter is asking for backup in a conversation.",
+}
+
+
 def _push(help_request: HelpRequest, *, reason: str) -> list[int]:
-    """Alert every available supporter (board socket and in-app notice); returns who was told."""
+    """Alert every available supporter (board socket, and an in-app notice unless it would only repeat one);
+    returns who was told."""
     supporters = list(
-        Duty.objects.filter(available_supporters_q()).exclude(supporter_id=help_request.requester_id).values_list("supporter_id", flat=True)
+        Duty.objects.filter(available_supporters_q())
+        .exclude(supporter_id__in=[help_request.requester_id, help_request.claimed_by_id])
+        .values_list("supporter_id", flat=True)
     )
-    text = (
-        "Someone is asking for help now." if reason == "new"
-        else "Someone has been waiting for help for a while. Can you take it?"
-    )
+    text = PUSH_TEXT[reason]
     if help_request.may_be_in_danger:
         text += " They said someone may be in danger."
+    # A request that keeps waiting is pushed to the boards every interval, but notified once: no pile of notices.
+    notify = reason != "waiting" or help_request.escalations <= 1
     from peers.models import Peer
 
     for peer in Peer.objects.filter(pk__in=supporters):
-        notification_send(recipient=peer, kind="helpnow", text=text, url="/supporters/")
+        if notify:
+            notification_send(recipient=peer, kind="helpnow", text=text, url="/supporters/")
         group_send_on_commit(supporter_group(peer.pk), {"type": "board.push", "id": help_request.pk, "reason": reason, "text": text})
     return supporters
 

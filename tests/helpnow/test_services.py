@@ -243,6 +243,7 @@ def test_escalation_pushes_waiting_requests_again_once_per_interval(peer, other_
     assert [n.recipient for n in Notification.objects.filter(kind="helpnow")] == [supporter]  # not the one on a break
     later = timezone.now() + timedelta(seconds=django_settings.HELPNOW_ESCALATE_AFTER_SECONDS + 1)
     assert services.requests_escalate(now=later) == 1  # still waiting one interval later: pushed again
+    assert Notification.objects.filter(kind="helpnow").count() == 1  # on the board, not as another notice
 
 
 def test_a_fresh_request_is_not_escalated(peer, supporter, on_duty, ask):
