@@ -22,6 +22,9 @@ class Board(models.Model):
     description = models.CharField(max_length=300, blank=True, default="")
     position = models.PositiveIntegerField(default=0)
     visibility = models.CharField(max_length=10, choices=Visibility.choices, default=Visibility.PUBLIC)
+    moderators_only = models.BooleanField(
+        default=False, help_text="Only moderators start threads here (curated guides); everyone reads."
+    )
 
     class Meta:
         ordering = ["position", "title"]

@@ -8,6 +8,7 @@ from moderation.sanctions import check_can_write
 
 MSG_SIGN_IN_TO_POST = "Please log in to post. Joining takes a pseudonym and a password."
 MSG_MEMBERS_ONLY = "This board is for members only. Please log in to read it."
+MSG_MODERATORS_ONLY_BOARD = "Moderators keep the guides in this board. Questions and ideas are welcome in a thread on another board."
 MSG_THREAD_LOCKED = "This thread is locked, so it can't take new replies."
 MSG_NOT_YOUR_POST = "Only the person who wrote this post can change it."
 MSG_POST_REMOVED = "A moderator removed this post, so it can't be changed."
@@ -42,6 +43,12 @@ def check_can_post_in_board(peer, board: Board) -> None:
         raise PermissionDenied(MSG_SIGN_IN_TO_POST)
     check_can_read_board(peer, board)
     check_can_write(peer)
+
+
+def check_can_start_thread(peer, board: Board) -> None:
+    check_can_post_in_board(peer, board)
+    if board.moderators_only and not peer.is_moderator:
+        raise PermissionDenied(MSG_MODERATORS_ONLY_BOARD)
 
 
 def check_can_reply(peer, thread: Thread) -> None:

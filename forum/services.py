@@ -29,6 +29,7 @@ from forum.permissions import (
     check_can_keep,
     check_can_moderate_thread,
     check_can_post_in_board,
+    check_can_start_thread,
     check_can_react,
     check_can_reply,
 )
@@ -157,7 +158,7 @@ def _post_build(*, thread: Thread, author, body: str, content_warning: str) -> P
 @transaction.atomic
 def thread_create(*, board: Board, author, title: str, body: str, content_warning: str = "") -> Thread:
     """Start a thread with its first post; validates everything before writing."""
-    check_can_post_in_board(author, board)
+    check_can_start_thread(author, board)
     title, body, content_warning = _clean_title(title), _clean_body(body), _clean_content_warning(content_warning)
     thread = Thread.objects.create(board=board, author=author, title=title)
     post = _post_build(thread=thread, author=author, body=body, content_warning=content_warning)

@@ -15,6 +15,7 @@ from forum.permissions import (
     MSG_SIGN_IN_TO_POST,
     check_can_moderate_thread,
     check_can_read_board,
+    check_can_start_thread,
     check_can_read_post,
     check_can_change_post,
     check_can_see_history,
@@ -126,6 +127,7 @@ def thread_new(request, slug: str):
     board = _board_or_404(slug)
     if (response := _must_sign_in(request)) is not None:
         return response
+    check_can_start_thread(request.user, board)
     form = ThreadForm(request.POST or None)
     status = 200
     if request.method == "POST":

@@ -41,3 +41,11 @@ def test_every_page_has_quick_exit_and_overdose_help(client, demo, path):
     assert 'href="/help/overdose/"' in page
     assert "quick-exit.js" in page
     assert '<main id="main"' in page
+
+
+@pytest.mark.django_db
+def test_demo_content_is_published_even_under_pre_moderation(settings):
+    settings.MODERATION_TRUST_MIN_POSTS = 3
+    settings.MODERATION_TRUST_MIN_AGE_HOURS = 24
+    call_command("seed_demo", verbosity=0)
+    assert not Post.objects.exclude(moderation_status="approved").exists()

@@ -6,6 +6,7 @@ The demo password is for local trials only (see README).
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test.utils import override_settings
 
 from forum import services as forum_services
 from forum.models import Board
@@ -56,6 +57,13 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
+        # Demo content stands for an existing community's history, so it is published as an
+        # established member's would be, not held by pre-moderation for brand-new accounts.
+        with override_settings(MODERATION_TRUST_MIN_POSTS=0, MODERATION_TRUST_MIN_AGE_HOURS=0):
+            self._seed()
+        self.stdout.write(self.style.SUCCESS("Demo data ready (accounts: organiser, moderator, peer; password demo-pass-123)."))
+
+    def _seed(self):
         peers = {name: self._account(name, role) for name, role in DEMO_ACCOUNTS}
         for position, (slug, title, description, visibility) in enumerate(BOARDS):
             board, _ = Board.objects.get_or_create(
@@ -73,7 +81,7 @@ class Command(BaseCommand):
                 rules="Be kind. No sourcing. Keep other people's details private.",
             )
         guides_board, _ = Board.objects.get_or_create(
-            slug=GUIDES_BOARD[0], defaults={"title": GUIDES_BOARD[1], "description": GUIDES_BOARD[2], "position": len(BOARDS)}
+            slug=GUIDES_BOARD[0], defaults={"title": GUIDES_BOARD[1], "description": GUIDES_BOARD[2], "position": len(BOARDS), "moderators_only": True}
         )
         guides_seed(board=guides_board, author=peers["moderator"])
         directory_seed(moderator=peers["moderator"])
@@ -82,7 +90,6 @@ class Command(BaseCommand):
                 author=peers["moderator"], substance="Fentanyl", summary="Xylazine found in fentanyl samples; wounds and heavier sedation reported.",
                 region="Downtown", severity=DrugAlert.Severity.DANGER, source=DrugAlert.Source.DRUG_CHECKING,
             )
-        self.stdout.write(self.style.SUCCESS("Demo data ready (accounts: organiser, moderator, peer; password demo-pass-123)."))
 
     def _account(self, name: str, role: str) -> Peer:
         peer = Peer.objects.filter(username=name).first()

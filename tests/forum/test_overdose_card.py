@@ -1,0 +1,16 @@
+import pytest
+
+
+@pytest.mark.django_db
+def test_a_post_with_an_overdose_signal_shows_the_steps_to_everyone(client, peer, thread_factory):
+    thread = thread_factory(author=peer, title="Help", body="My friend has blue lips and is not breathing")
+    page = client.get(thread.get_absolute_url(), follow=True).content.decode()
+    assert 'class="overdose-card"' in page
+    assert "/help/overdose/" in page
+
+
+@pytest.mark.django_db
+def test_unrelated_posts_show_no_card(client, peer, thread_factory):
+    thread = thread_factory(author=peer, title="Test strips", body="Breathing exercises help me when I feel anxious.")
+    page = client.get(thread.get_absolute_url(), follow=True).content.decode()
+    assert 'class="overdose-card"' not in page
