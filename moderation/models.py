@@ -55,6 +55,7 @@ class Target(models.TextChoices):
     POST = "post", "post"
     MESSAGE = "message", "room message"
     USER = "user", "member"
+    ALERT = "alert", "drug alert"
 
 
 class ReportReason(models.TextChoices):

@@ -68,6 +68,11 @@ def _log(*, actor, action: str, kind: str = "", target_id=None, subject=None, it
     )
 
 
+def audit_record(*, actor, action: str, kind: str, target_id: int, subject=None, reason: str = "") -> LogEntry:
+    """One audit-log row for a moderator decision taken in another app (a drug alert, say)."""
+    return _log(actor=actor, action=action, kind=kind, target_id=target_id, subject=subject, reason=reason)
+
+
 def _threshold() -> int:
     return int(getattr(settings, "MODERATION_REPORT_THRESHOLD", 3))
 
@@ -274,6 +279,14 @@ def _undo(*, entry: LogEntry, moderator, reason: str) -> None:
     sanction = getattr(entry, "sanction", None)
     if sanction is not None:
         Sanction.objects.filter(pk=sanction.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+        return
+    if entry.action == Action.HIDE and entry.target_kind == Target.ALERT:
+        from safety import services as safety_services
+        from safety.models import DrugAlert
+
+        alert = DrugAlert.objects.filter(pk=entry.target_id).first()
+        if alert is not None:
+            safety_services.alert_moderate(alert=alert, status=ModerationStatus.APPROVED, by=moderator, reason=reason)
         return
     if entry.action in (Action.HIDE, Action.DELETE, Action.AUTO_HIDE):
         target = targets.resolve(entry.target_kind, entry.target_id)

@@ -10,8 +10,9 @@ from django.utils import timezone
 
 from commons.channels import ALERTS_GROUP
 from commons.realtime import group_send_on_commit
-from moderation.models import ModerationStatus
+from moderation.models import Action, ModerationStatus, Target
 from moderation.screening import screen
+from moderation.services import audit_record
 from peers.services import notification_send
 from safety.models import ALERT_DEFAULT_DAYS, ALERT_MAX_DAYS, AlertSighting, DrugAlert, ServiceEntry, ServiceKind, ServiceSuggestion
 from safety.permissions import check_can_moderate, check_can_post_alert, check_can_take_part, publishes_alerts_directly
@@ -130,6 +131,10 @@ def alert_moderate(*, alert: DrugAlert, status: str, by, reason: str = "") -> bo
     alert.moderated_by = by
     alert.moderated_at = timezone.now()
     alert.save(update_fields=["moderation_status", "moderation_reason", "moderated_by", "moderated_at"])
+    audit_record(
+        actor=by, action=Action.APPROVE if status == ModerationStatus.APPROVED else Action.HIDE,
+        kind=Target.ALERT, target_id=alert.pk, subject=alert.author, reason=alert.moderation_reason,
+    )
     if status == ModerationStatus.APPROVED and alert.expires_at > timezone.now():
         _publish(alert)
     else:
