@@ -22,7 +22,6 @@ from forum.permissions import (
 )
 from forum.ratelimit import RateLimited, post_rate_check, post_rate_record
 from rooms.selectors import rooms_live_and_upcoming
-from safety.selectors import alerts_active
 
 THREADS_PER_PAGE, POSTS_PER_PAGE, RESULTS_PER_PAGE = 25, 30, 20
 MSG_BAD_ACTION = "That action isn't possible here."
@@ -88,7 +87,6 @@ def home(request):
         {
             "boards": selectors.boards_visible_to(peer=request.user),
             "rooms": rooms_live_and_upcoming()[:10],
-            "alerts": alerts_active()[:5],
         },
     )
 

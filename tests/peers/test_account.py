@@ -81,3 +81,10 @@ def test_deleting_needs_the_password_and_the_pseudonym(auth_client, peer):
     wrong_name = auth_client.post("/settings/delete/", {"password": "a-long-test-password-42", "confirm": "someone"})
     assert wrong_password.status_code == 400 and wrong_name.status_code == 400
     assert Peer.objects.filter(pk=peer.pk).exists()
+
+
+@pytest.mark.django_db
+def test_a_profile_offers_members_a_report_link_but_not_on_your_own(client, peer, other_peer):
+    client.force_login(other_peer)
+    assert f"target=user:{peer.username}" in client.get(f"/u/{peer.username}/").content.decode()
+    assert "target=user:" not in client.get(f"/u/{other_peer.username}/").content.decode()
