@@ -4,7 +4,7 @@ import asyncio
 import json
 from urllib.parse import parse_qs
 
-from channels.db import database_sync_to_async
+from channels.db import DatabaseSyncToAsync
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -67,6 +67,12 @@ def _start_heartbeat(channel_name: str) -> None:
     _local_channels.add(channel_name)
     if _heartbeat_task is None or _heartbeat_task.done() or _heartbeat_task.get_loop() is not asyncio.get_running_loop():
         _heartbeat_task = asyncio.create_task(_heartbeat())
+
+
+def database_sync_to_async(func):
+    """Run `func` in the thread pool, not Channels' one shared database thread: a burst of joins
+    (each a write and a backlog read) would otherwise queue in front of people's messages."""
+    return DatabaseSyncToAsync(func, thread_sensitive=False)
 
 
 def _after(query_string: bytes) -> int | None:
