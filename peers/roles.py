@@ -14,3 +14,15 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
 }
 
 FORMER_MEMBER = "former member"
+
+
+def group_for(role: str):
+    """The role's group, created with its permissions if it is missing (a flushed test database, say)."""
+    from django.contrib.auth.models import Group, Permission
+
+    group, created = Group.objects.get_or_create(name=role)
+    if created:
+        group.permissions.set(
+            Permission.objects.filter(content_type__app_label="peers", codename__in=ROLE_PERMISSIONS[role])
+        )
+    return group

@@ -2,7 +2,6 @@
 
 from dataclasses import dataclass
 
-from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -73,7 +72,7 @@ def profile_update(*, peer: Peer, bio: str) -> bool:
 
 
 def role_grant(*, peer: Peer, role: str) -> bool:
-    group = Group.objects.get(name=role)
+    group = roles.group_for(role)
     if peer.groups.filter(pk=group.pk).exists():
         return False
     peer.groups.add(group)
@@ -81,7 +80,7 @@ def role_grant(*, peer: Peer, role: str) -> bool:
 
 
 def role_revoke(*, peer: Peer, role: str) -> bool:
-    group = Group.objects.get(name=role)
+    group = roles.group_for(role)
     if not peer.groups.filter(pk=group.pk).exists():
         return False
     peer.groups.remove(group)

@@ -3,6 +3,7 @@
 import itertools
 
 import pytest
+from channels.layers import channel_layers
 from django.core.cache import cache
 
 from forum import services as forum_services
@@ -24,6 +25,14 @@ def _test_settings(settings):
     # (tests/moderation does, with the moderation_trust fixture).
     settings.MODERATION_TRUST_MIN_POSTS = 0
     settings.MODERATION_TRUST_MIN_AGE_HOURS = 0
+
+
+@pytest.fixture(autouse=True)
+def _fresh_channel_layer():
+    """Each async test runs on its own event loop; a Redis layer keeps loop-bound state, so give each test a new one."""
+    channel_layers.backends.clear()
+    yield
+    channel_layers.backends.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -2,10 +2,8 @@
 
 import asyncio
 import contextlib
-import importlib
 
 import pytest
-from channels.layers import channel_layers
 from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
 
@@ -16,25 +14,6 @@ from rooms.routing import websocket_urlpatterns as room_routes
 from tests.conftest import make_peer
 
 ROUTER = URLRouter(board_routes + room_routes)
-
-
-@pytest.fixture(autouse=True)
-def _fresh_channel_layer():
-    """Each test runs on its own event loop; a Redis layer keeps loop-bound locks, so give each test a new one."""
-    channel_layers.backends.clear()
-    yield
-    channel_layers.backends.clear()
-
-
-@pytest.fixture(autouse=True)
-def _roles_after_flush(request):
-    """Transactional tests flush the tables, including the role groups a data migration made; put them back."""
-    if request.node.get_closest_marker("django_db") is None:
-        return
-    request.getfixturevalue("db")
-    from django.apps import apps
-
-    importlib.import_module("peers.migrations.0002_roles").create_roles(apps, None)
 
 
 @pytest.fixture

@@ -25,12 +25,9 @@ def _migrated_data(request):
         return
     request.getfixturevalue("db")
     from django.apps import apps
-    from django.contrib.auth.models import Group
 
     from moderation.models import SourcingPattern
 
-    if not Group.objects.filter(name=roles.MODERATOR).exists():
-        importlib.import_module("peers.migrations.0002_roles").create_roles(apps, None)
     if not SourcingPattern.objects.exists():
         importlib.import_module("moderation.migrations.0002_default_patterns").add_defaults(apps, None)
 

@@ -2,11 +2,9 @@
 
 import asyncio
 import contextlib
-import importlib
 from datetime import timedelta
 
 import pytest
-from channels.layers import channel_layers
 from django.utils import timezone
 
 from forum import services as forum_services
@@ -23,25 +21,6 @@ ALERT_FORM = {
     "source": "drug_checking",
     "days": "7",
 }
-
-
-@pytest.fixture(autouse=True)
-def _fresh_channel_layer():
-    """Each async test runs on its own event loop; a Redis layer keeps loop-bound state, so give each test a new one."""
-    channel_layers.backends.clear()
-    yield
-    channel_layers.backends.clear()
-
-
-@pytest.fixture(autouse=True)
-def _roles_after_flush(request):
-    """Transactional tests flush the role groups a data migration made; put them back."""
-    if request.node.get_closest_marker("django_db") is None:
-        return
-    request.getfixturevalue("db")
-    from django.apps import apps
-
-    importlib.import_module("peers.migrations.0002_roles").create_roles(apps, None)
 
 
 @pytest.fixture
