@@ -413,9 +413,7 @@ def requests_purge(*, now: datetime | None = None) -> tuple[int, int]:
                 kept += 1
                 continue
             if room is not None:
-                # rooms has no room_delete service yet; deleting the Room (its messages cascade) is the one
-                # write helpnow makes to another app's model. See docs/helpnow.md.
-                room.delete()
+                room_services.room_delete(room=room)
             help_request.delete()
             deleted += 1
     return deleted, kept

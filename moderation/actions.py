@@ -136,6 +136,8 @@ class Redact(ModAction):
                 _forum().post_moderate(post=target.obj, status=ModerationStatus.APPROVED, by=ctx.moderator, reason=ctx.reason)
         else:
             changed = self._redactor(ctx)(message=target.obj, body=ctx.redacted_body, by=ctx.moderator, reason=ctx.reason)
+            if target.status != ModerationStatus.APPROVED:
+                _rooms().message_approve(message=target.obj, by=ctx.moderator)
         notification_send(recipient=target.author, kind="moderation",
                           text=f"A moderator edited personal information out of your {ctx.noun}; the rest is public. Reason: {ctx.reason}",
                           url=target.url)

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
@@ -39,6 +39,7 @@ SLOW_MODE = "Slow mode is on in this room: please wait {seconds} seconds between
 FLOOD = "That's a lot of messages in a short time. Take a breath and try again in a few seconds."
 ROOM_NOT_OPEN = "This room isn't open yet. You can read along until the host opens it."
 ROOM_IS_CLOSED = "This room is closed, so it is read-only now."
+NOT_A_MODERATOR = "Only moderators can redact messages."
 MUTED_IN_ROOM = "A host has muted you in this room until {until} UTC. You can keep reading."
 
 
@@ -238,6 +239,32 @@ def _broadcast_message(*, room: Room, message: Message) -> None:
         if message.author_id:
             group_send_on_commit(room.peer_group_name(message.author_id), event)
         group_send_on_commit(room.moderators_group_name, event)
+
+
+@transaction.atomic
+def message_redact(*, message: Message, body: str, by, reason: str = "") -> bool:
+    """A moderator edits personal information out of a message; open sockets get the new text. False if unchanged."""
+    if not by.is_moderator:
+        raise PermissionDenied(NOT_A_MODERATOR)
+    message = Message.objects.select_for_update(of=("self",)).select_related("room", "author").get(pk=message.pk)
+    body = body.strip() if isinstance(body, str) else body
+    try:
+        _validate_body(body, None)
+    except RoomRefusal as refusal:
+        raise ValidationError(refusal.detail) from None
+    if body == message.body:
+        return False
+    message.body, message.body_html = body, render_markdown(body)
+    message.save(update_fields=["body", "body_html"])
+    _broadcast_message(room=message.room, message=message)
+    return True
+
+
+@transaction.atomic
+def room_delete(*, room: Room) -> bool:
+    """Delete a room and its messages (a private support room past its retention, say). False if already gone."""
+    deleted, _ = Room.objects.filter(pk=room.pk).delete()
+    return bool(deleted)
 
 
 @transaction.atomic

@@ -37,6 +37,7 @@
   var me = chat.dataset.me;
   var hosting = chat.dataset.hosting === "1";
   var removeUrl = chat.dataset.removeUrl;
+  var reportUrl = chat.dataset.reportUrl;
   var csrf = document.querySelector("input[name=csrfmiddlewaretoken]");
 
   var socket = null;
@@ -127,11 +128,24 @@
       head.appendChild(document.createTextNode(" "));
       head.appendChild(remove);
     }
+    if (frame.author !== me && reportUrl) {
+      var report = document.createElement("a");
+      report.className = "report-link chat-msg__report";
+      report.href = reportUrl + "?target=message:" + frame.id + "&next=" + encodeURIComponent(location.pathname);
+      report.rel = "nofollow";
+      report.textContent = "Report";
+      report.setAttribute("aria-label", "Report message by " + frame.author);
+      head.appendChild(document.createTextNode(" "));
+      head.appendChild(report);
+    }
     var body = document.createElement("div");
     body.className = "chat-msg__body prose";
     body.innerHTML = frame.body_html; // sanitised on the server when it was stored
     li.appendChild(head);
     li.appendChild(body);
+    if (window.hrcOverdose && window.hrcOverdose.mentions(body.textContent)) {
+      li.appendChild(window.hrcOverdose.card());
+    }
     return li;
   }
 
@@ -142,6 +156,8 @@
         var badge = existing.querySelector(".chat-msg__pending");
         if (badge) badge.remove();
       }
+      var shown = existing.querySelector(".chat-msg__body");
+      if (shown && shown.innerHTML !== frame.body_html) shown.innerHTML = frame.body_html; // redacted by a moderator
       return;
     }
     var li = renderMessage(frame);

@@ -134,23 +134,27 @@ def test_dismissing_reports_keeps_the_post(db, moderator, peer, other_peer, post
     assert LogEntry.objects.get().action == Action.DISMISS
 
 
-def test_redact_waits_for_a_forum_service(db, moderator, peer, post_factory):
+def test_redact_edits_out_personal_information_from_a_post(db, moderator, peer, post_factory):
     post, item = _held_item(peer, post_factory, body="I can help, call 555-0134")
     assert services.redact_suggestion(post.body) == f"I can help, call {services.REDACTED}"
-    from forum import services as forum_services
+    services.item_decide(item=item, moderator=moderator, content_action=Action.REDACT, reason="phone number",
+                         redacted_body=services.redact_suggestion(post.body))
+    post.refresh_from_db()
+    assert "555-0134" not in post.body and "555-0134" not in post.body_html
+    assert post.moderation_status == ModerationStatus.APPROVED
+    assert LogEntry.objects.get().action == Action.REDACT
 
-    if hasattr(forum_services, "post_redact"):
-        services.item_decide(item=item, moderator=moderator, content_action=Action.REDACT, reason="phone number",
-                             redacted_body=services.redact_suggestion(post.body))
-        post.refresh_from_db()
-        assert "555-0134" not in post.body and post.moderation_status == ModerationStatus.APPROVED
-        assert LogEntry.objects.get().action == Action.REDACT
-    else:
-        with pytest.raises(Exception, match="Redacting isn't available"):
-            services.item_decide(item=item, moderator=moderator, content_action=Action.REDACT, reason="phone number",
-                                 redacted_body="I can help")
-        item.refresh_from_db()
-        assert item.is_open and not LogEntry.objects.exists()
+
+def test_redact_edits_out_personal_information_from_a_room_message(db, moderator, peer, message_factory):
+    message = message_factory(author=peer, body="text me on 555-0134 if you want to talk")
+    services.held_items_sync()
+    item = QueueItem.objects.get(target_kind="message", target_id=message.pk)
+    services.item_decide(item=item, moderator=moderator, content_action=Action.REDACT, reason="phone number",
+                         redacted_body=services.redact_suggestion(message.body))
+    message.refresh_from_db()
+    assert "555-0134" not in message.body and "555-0134" not in message.body_html
+    assert message.moderation_status == ModerationStatus.APPROVED
+    assert LogEntry.objects.get().action == Action.REDACT
 
 
 @pytest.mark.parametrize(("sanction", "hours", "kind", "blocks"), [

@@ -78,4 +78,11 @@ def test_offline_peer_comes_back_and_sees_every_message_once(server):
         for page in (ada, bo):
             expect(page.locator("#chat-log .chat-msg")).to_have_count(6, timeout=15000)
             assert _texts(page) == [*expected, "after the restart"]
+
+        # Another person's message can be reported; your own can't. A message about an overdose brings the steps.
+        expect(bo.locator("#chat-log .chat-msg").first.locator(".chat-msg__report")).to_have_attribute("href", re.compile(r"/report/\?target=message:\d+"))
+        expect(ada.locator("#chat-log .chat-msg").first.locator(".chat-msg__report")).to_have_count(0)
+        say(ada, "my friend is not breathing")
+        expect(bo.locator("#chat-log .chat-msg").last.locator(".overdose-card")).to_be_visible()
+        expect(bo.locator("#chat-log .chat-msg").nth(0).locator(".overdose-card")).to_have_count(0)
         browser.close()
