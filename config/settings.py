@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "peers.middleware.ContentSecurityPolicyMiddleware",
+    "commons.middleware.RefusedFormStatusMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -55,7 +55,7 @@ def test_recovery_code_is_shown_once_then_never_again(client):
 )
 def test_refused_pseudonyms_say_why_and_store_nothing(client, username, message):
     response = signup(client, username)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert escape(message) in response.content.decode()
     assert not Peer.objects.exists()
 
@@ -63,7 +63,7 @@ def test_refused_pseudonyms_say_why_and_store_nothing(client, username, message)
 @pytest.mark.django_db
 def test_taken_pseudonym_is_refused_whatever_the_case(client, peer):
     response = signup(client, peer.username.upper())
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "already" in response.content.decode()
     assert Peer.objects.count() == 1
 
@@ -71,9 +71,9 @@ def test_taken_pseudonym_is_refused_whatever_the_case(client, peer):
 @pytest.mark.django_db
 def test_mismatched_or_weak_password_is_refused(client):
     response = client.post(SIGNUP, {"username": "quiet-fox", "password1": "a-long-test-password-42", "password2": "different-password-42"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     weak = signup(client, "quiet-fox", password="123")
-    assert weak.status_code == 200
+    assert weak.status_code == 400
     assert not Peer.objects.exists()
 
 
@@ -92,5 +92,5 @@ def test_login_with_pseudonym_and_password(client, peer):
 @pytest.mark.django_db
 def test_login_with_wrong_password_is_refused(client, peer):
     response = client.post("/accounts/login/", {"login": peer.username, "password": "wrong-password"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert client.get("/settings/").status_code == 302
