@@ -8,12 +8,13 @@ Client -> server: {"type": "claim", "id": int}, {"type": "backup", "id": int}, {
 
 import asyncio
 import contextlib
-import json
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+
+from commons.consumers import JsonObjectConsumer
 
 from helpnow import selectors, services
 from helpnow.models import HelpRequest
@@ -29,7 +30,9 @@ BAD_ID = "\"id\" must be the number of a request on the board."
 NO_SUCH_REQUEST = "That request is no longer on the board."
 
 
-class BoardConsumer(AsyncJsonWebsocketConsumer):
+class BoardConsumer(JsonObjectConsumer):
+    not_json_detail = NOT_JSON
+
     async def connect(self):
         self.user = None
         self.groups_joined: list[str] = []
@@ -76,17 +79,8 @@ class BoardConsumer(AsyncJsonWebsocketConsumer):
 
     # --- client -> server -------------------------------------------------------------
 
-    async def receive(self, text_data=None, bytes_data=None, **kwargs):
-        if self.user is None:
-            return
-        try:
-            content = json.loads(text_data) if text_data is not None else None
-        except ValueError:
-            content = None
-        if not isinstance(content, dict):
-            await self.send_error(services.INVALID, NOT_JSON)
-            return
-        await self.receive_json(content)
+    def accepting_frames(self) -> bool:
+        return self.user is not None
 
     async def receive_json(self, content, **kwargs):
         kind = content.get("type")
@@ -114,9 +108,6 @@ class BoardConsumer(AsyncJsonWebsocketConsumer):
         if kind == "claim":
             return services.request_claim(help_request=help_request, supporter=self.user)
         return services.request_backup_join(help_request=help_request, supporter=self.user)
-
-    async def send_error(self, code: str, detail: str):
-        await self.send_json({"type": "error", "code": code, "detail": detail})
 
     # --- channel layer -> this socket ---------------------------------------------------
 

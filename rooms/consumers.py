@@ -1,15 +1,14 @@
 """The live room socket, /ws/rooms/<slug>/ (protocol in CONTRACTS.md). Thin: rooms.services decides."""
 
 import asyncio
-import json
 from urllib.parse import parse_qs
 
 from channels.db import DatabaseSyncToAsync
-from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 
 from commons.channels import ALERTS_GROUP
+from commons.consumers import JsonObjectConsumer
 from moderation import sanctions
 from rooms import selectors, services
 from rooms.models import Room
@@ -82,7 +81,9 @@ def _after(query_string: bytes) -> int | None:
     return None
 
 
-class RoomConsumer(AsyncJsonWebsocketConsumer):
+class RoomConsumer(JsonObjectConsumer):
+    not_json_detail = NOT_JSON
+
     room: Room | None = None
 
     async def connect(self):
@@ -146,17 +147,8 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
 
     # --- client -> server -------------------------------------------------------------
 
-    async def receive(self, text_data=None, bytes_data=None, **kwargs):
-        if self.room is None:
-            return
-        try:
-            content = json.loads(text_data) if text_data is not None else None
-        except ValueError:
-            content = None
-        if not isinstance(content, dict):
-            await self.send_error(services.INVALID, NOT_JSON)
-            return
-        await self.receive_json(content)
+    def accepting_frames(self) -> bool:
+        return self.room is not None
 
     async def receive_json(self, content, **kwargs):
         kind = content.get("type")
@@ -174,9 +166,6 @@ class RoomConsumer(AsyncJsonWebsocketConsumer):
                 )
         else:
             await self.send_error(services.INVALID, UNKNOWN_TYPE)
-
-    async def send_error(self, code: str, detail: str):
-        await self.send_json({"type": "error", "code": code, "detail": detail})
 
     # --- channel layer -> this socket ---------------------------------------------------
 
