@@ -14,6 +14,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
+from commons.ratelimit import window_hit
+
 MSG_RATE_LIMITED = "You've posted a lot in a short time. Please take a breather and try again in {wait}."
 MSG_RATE_LIMITED_NEW = (
     "New accounts can post {limit} times every {minutes} minutes while they settle in. Please try again in {wait}."
@@ -67,9 +69,4 @@ def post_rate_check(peer) -> None:
 def post_rate_record(peer) -> None:
     """Count one successful post for `peer` in the current window."""
     _, period, _ = _rate(peer)
-    key = _key(peer, int(time.time() // period))
-    cache.add(key, 0, timeout=period + 5)
-    try:
-        cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=period + 5)
+    window_hit(_key(peer, int(time.time() // period)), timeout=period + 5)

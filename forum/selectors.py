@@ -15,7 +15,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from forum.models import Board, Bookmark, Post, PostRevision, Reaction, Subscription, Thread, ThreadRead
 from moderation.models import ModerationStatus
-from safety.overdose import mentions_overdose
+from safety.overdose import html_mentions_overdose
 
 SEARCH_QUERY_MAX_LENGTH = 200
 SNIPPET_RADIUS = 110
@@ -116,7 +116,7 @@ def posts_decorate(posts: list[Post], *, peer, thread: Thread, next_path: str = 
         post.url = reverse("forum:post", args=[post.id])
         post.quote_url = f"{reverse('forum:reply', args=[thread.id])}?quote={post.id}"
         post.report_url = report_url.format(post.id)
-        post.mentions_overdose = not post.is_deleted and mentions_overdose(post.body_html)  # body is deferred
+        post.mentions_overdose = not post.is_deleted and html_mentions_overdose(post.body_html)  # body is deferred
     return posts
 
 

@@ -13,6 +13,7 @@ from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 
 from commons.markup import render_markdown
+from commons.ratelimit import window_hit
 from commons.realtime import group_send_on_commit
 from moderation import sanctions
 from moderation.models import ModerationStatus
@@ -177,12 +178,7 @@ def _check_rate(*, room: Room, author) -> None:
             raise RoomRefusal(RATE_LIMITED, SLOW_MODE.format(seconds=room.slow_mode_seconds))
     window = settings.ROOMS_FLOOD_SECONDS
     key = "rooms:flood:" + _hashed(author.pk, int(time.time() // window))
-    cache.add(key, 0, timeout=window * 2)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window * 2)
-        count = 1
+    count = window_hit(key, timeout=window * 2)
     if count > settings.ROOMS_FLOOD_MESSAGES:
         raise RoomRefusal(RATE_LIMITED, FLOOD)
 

@@ -37,3 +37,11 @@ def mentions_overdose(text: str) -> bool:
     if not text:
         return False
     return bool(_CASE_INSENSITIVE.search(text) or _CAPITAL_OD.search(text))
+
+
+_TAG = re.compile(r"<[^>]+>")
+
+
+def html_mentions_overdose(body_html: str) -> bool:
+    """The same test on stored, sanitised HTML, read as its text (as the live chat does with textContent)."""
+    return mentions_overdose(_TAG.sub("", body_html or ""))

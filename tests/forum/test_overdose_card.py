@@ -14,3 +14,10 @@ def test_unrelated_posts_show_no_card(client, peer, thread_factory):
     thread = thread_factory(author=peer, title="Test strips", body="Breathing exercises help me when I feel anxious.")
     page = client.get(thread.get_absolute_url(), follow=True).content.decode()
     assert 'class="overdose-card"' not in page
+
+
+@pytest.mark.django_db
+def test_emphasis_inside_the_words_still_shows_the_card(client, peer, thread_factory):
+    thread = thread_factory(author=peer, title="Help", body="She is **not** breathing")
+    page = client.get(thread.get_absolute_url(), follow=True).content.decode()
+    assert 'class="overdose-card"' in page

@@ -46,30 +46,19 @@ print("COOKIES=" + json.dumps(cookies))
 
 @pytest.fixture(scope="module")
 def two_servers():
-    import psycopg
-
-    pg = os.environ.get("DATABASE_URL", "")
-    server_url = pg.rsplit("/", 1)[0] if pg.startswith("postgres") else "postgres://postgres@127.0.0.1:5432"
-    name = f"hrc_helpnow_mp_{os.getpid()}"
-    with psycopg.connect(server_url + "/postgres", autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        admin.execute(f'CREATE DATABASE "{name}"')
-    prefix = f"helpnowmp{os.getpid()}"
-    env = live_servers.base_env(DATABASE_URL=f"{server_url}/{name}", REDIS_URL=os.environ["REDIS_URL"], CHANNEL_PREFIX=prefix, CACHE_PREFIX=prefix)
-    processes = []
-    try:
+    with live_servers.scratch_postgres_env("helpnow") as env:
         subprocess.run([live_servers.PYTHON, "manage.py", "migrate", "--noinput", "-v0"], cwd=live_servers.ROOT, env=env, check=True, timeout=180)
         out = subprocess.run([live_servers.PYTHON, "manage.py", "shell", "-c", SETUP], cwd=live_servers.ROOT, env=env,
                              check=True, timeout=60, capture_output=True, text=True).stdout
         cookies = json.loads(out.split("COOKIES=", 1)[1].strip())
-        ports = [live_servers.free_port(), live_servers.free_port()]
-        processes = [live_servers.start_server(env, port) for port in ports]
-        yield ports, cookies
-    finally:
-        for process in processes:
-            live_servers.stop_server(process)
-        with psycopg.connect(server_url + "/postgres", autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        processes = []
+        try:
+            ports = [live_servers.free_port(), live_servers.free_port()]
+            processes = [live_servers.start_server(env, port) for port in ports]
+            yield ports, cookies
+        finally:
+            for process in processes:
+                live_servers.stop_server(process)
 
 
 def _ask(port: int, session: str) -> str:

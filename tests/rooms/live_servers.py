@@ -1,5 +1,6 @@
 """Real servers for the multi-process and browser tests: free ports, a database of their own, signed-in sessions."""
 
+import contextlib
 import json
 import os
 import socket
@@ -51,6 +52,27 @@ def base_env(**extra) -> dict:
     env.update({"DJANGO_DEBUG": "1", "ROOMS_FLOOD_MESSAGES": "1000", "PYTHONUNBUFFERED": "1"})
     env.update({k: v for k, v in extra.items() if v is not None})
     return env
+
+
+@contextlib.contextmanager
+def scratch_postgres_env(label: str):
+    """A fresh PostgreSQL database and its own Redis prefixes for real server processes; dropped afterwards.
+
+    Yields the environment (DATABASE_URL, REDIS_URL, prefixes) to start servers and manage.py with."""
+    import psycopg
+
+    pg = os.environ.get("DATABASE_URL", "")
+    server_url = pg.rsplit("/", 1)[0] if pg.startswith("postgres") else "postgres://postgres@127.0.0.1:5432"
+    name = f"hrc_{label}_mp_{os.getpid()}"
+    with psycopg.connect(server_url + "/postgres", autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        admin.execute(f'CREATE DATABASE "{name}"')
+    prefix = f"{label}mp{os.getpid()}"
+    try:
+        yield base_env(DATABASE_URL=f"{server_url}/{name}", REDIS_URL=os.environ["REDIS_URL"], CHANNEL_PREFIX=prefix, CACHE_PREFIX=prefix)
+    finally:
+        with psycopg.connect(server_url + "/postgres", autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def prepare_database(env: dict, names: list[str]) -> dict[str, str]:

@@ -19,27 +19,16 @@ PER_CLIENT = 12
 
 @pytest.fixture(scope="module")
 def two_servers():
-    import psycopg
-
-    pg = os.environ.get("DATABASE_URL", "")
-    server_url = pg.rsplit("/", 1)[0] if pg.startswith("postgres") else "postgres://postgres@127.0.0.1:5432"
-    name = f"hrc_rooms_mp_{os.getpid()}"
-    with psycopg.connect(server_url + "/postgres", autocommit=True) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        admin.execute(f'CREATE DATABASE "{name}"')
-    prefix = f"roomsmp{os.getpid()}"
-    env = live_servers.base_env(DATABASE_URL=f"{server_url}/{name}", REDIS_URL=os.environ["REDIS_URL"], CHANNEL_PREFIX=prefix, CACHE_PREFIX=prefix)
-    processes = []
-    try:
+    with live_servers.scratch_postgres_env("rooms") as env:
         cookies = live_servers.prepare_database(env, ["ada", "bo"])
-        ports = [live_servers.free_port(), live_servers.free_port()]
-        processes = [live_servers.start_server(env, port) for port in ports]
-        yield ports, cookies
-    finally:
-        for process in processes:
-            live_servers.stop_server(process)
-        with psycopg.connect(server_url + "/postgres", autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        processes = []
+        try:
+            ports = [live_servers.free_port(), live_servers.free_port()]
+            processes = [live_servers.start_server(env, port) for port in ports]
+            yield ports, cookies
+        finally:
+            for process in processes:
+                live_servers.stop_server(process)
 
 
 def _connect(port: int, session: str, after: int | None = None):
