@@ -124,6 +124,11 @@ async def measure(url: str, headers_for, origin: str | None, clients: int, rate:
     stop.set()
     await asyncio.gather(*tasks, return_exceptions=True)
     latencies = [lat for r in receivers for lat in r.latencies]
+    arrivals: dict[str, list[float]] = {}  # client_id -> receive times on the clients that stayed
+    for r in receivers:
+        if r.stable:
+            for client_id, at in r.seen.items():
+                arrivals.setdefault(client_id, []).append(at)
     delivered = sum(min(len(r.seen), sent) for r in receivers)
     return {
         "sent": sent,
@@ -131,6 +136,7 @@ async def measure(url: str, headers_for, origin: str | None, clients: int, rate:
         "duplicates": sum(r.duplicates for r in receivers),
         "p50_ms": percentile(latencies, 0.50) * 1000,
         "p99_ms": percentile(latencies, 0.99) * 1000,
+        "arrivals": arrivals,
     }
 
 
@@ -175,7 +181,43 @@ def start_bare(port: int) -> subprocess.Popen:
 # --- one combination -----------------------------------------------------------------------
 
 
-def run_combo(server: str, layer: str, clients: int, rate: float, seconds: float) -> dict:
+STAGES = ("consumer_received", "service_started", "service_returned", "committed", "group_send_returned",
+          "first_socket_written", "last_socket_written")
+
+
+def stage_breakdown(trace_file: Path, arrivals: dict[str, list[float]]) -> str:
+    """Per-stage times of the traced run, in ms after the sender's send: median and p99 over messages."""
+    rows: dict[str, list[float]] = {}
+    pauses = []
+    for line in trace_file.read_text().splitlines():
+        record = json.loads(line)
+        if "gc_ms" in record:
+            pauses.append(record)
+            continue
+        sent_at = float(record["client_id"].split(":", 1)[1])
+        for stage in STAGES:
+            if stage in record:
+                rows.setdefault(stage, []).append((record[stage] - sent_at) * 1000)
+        times = arrivals.get(record["client_id"])
+        if times:
+            rows.setdefault("first_client_received", []).append((min(times) - sent_at) * 1000)
+            rows.setdefault("last_client_received", []).append((max(times) - sent_at) * 1000)
+    lines = ["| stage (ms after send) | median | p90 | p99 | max |", "|---|---:|---:|---:|---:|"]
+    for stage in (*STAGES, "first_client_received", "last_client_received"):
+        values = rows.get(stage, [])
+        lines.append(
+            f"| {stage} | {percentile(values, 0.5):.1f} | {percentile(values, 0.9):.1f} | {percentile(values, 0.99):.1f} | "
+            f"{max(values, default=float('nan')):.1f} |"
+        )
+    if pauses:
+        lines.append(
+            f"garbage collections over 2 ms in the server: {len(pauses)}, longest {max(p['gc_ms'] for p in pauses):.1f} ms "
+            f"(generations {sorted({p['generation'] for p in pauses})})"
+        )
+    return "\n".join(lines)
+
+
+def run_combo(server: str, layer: str, clients: int, rate: float, seconds: float, trace: bool = False) -> dict:
     folder = Path(tempfile.mkdtemp(prefix="chat-fanout-"))
     redis_url = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/2") if layer.startswith("redis") else None
     env = live_servers.base_env(
@@ -186,7 +228,10 @@ def run_combo(server: str, layer: str, clients: int, rate: float, seconds: float
     names = [f"bench{i}" for i in range(clients + 1)]
     cookies = live_servers.prepare_database(env, names)
     port = live_servers.free_port()
-    app = live_servers.start_server(env, port, server=server)
+    trace_file = folder / "trace.jsonl"
+    if trace:
+        env["CHAT_TRACE_FILE"] = str(trace_file)
+    app = live_servers.start_server(env, port, server=server, app="bench.chat_trace:application" if trace else "config.asgi:application")
     try:
         url = f"ws://127.0.0.1:{port}/ws/rooms/live/"
         origin = f"http://127.0.0.1:{port}"
@@ -194,8 +239,12 @@ def run_combo(server: str, layer: str, clients: int, rate: float, seconds: float
             url, lambda i: {"Cookie": f"sessionid={cookies[names[i]]}"}, origin, clients, rate, seconds,
             {"Cookie": f"sessionid={cookies[names[-1]]}"},
         ))
+        if trace:
+            time.sleep(1.5)  # one more dump of the server's trace
     finally:
         live_servers.stop_server(app)
+    if trace:
+        print(stage_breakdown(trace_file, app_result["arrivals"]), flush=True)
     bare_port = live_servers.free_port()
     bare = start_bare(bare_port)
     try:
@@ -230,6 +279,7 @@ def main():
     parser.add_argument("--clients", type=int, default=100)
     parser.add_argument("--rate", type=float, default=10, help="messages per second from the sender")
     parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--trace", action="store_true", help="also print where each message's time goes in the server")
     parser.add_argument("--bare-server", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.bare_server:
@@ -240,7 +290,7 @@ def main():
     print(HEADER, flush=True)
     failed = False
     for server, layer in combos:
-        result = run_combo(server, layer, args.clients, args.rate, args.seconds)
+        result = run_combo(server, layer, args.clients, args.rate, args.seconds, trace=args.trace)
         print(report(result), flush=True)
         failed |= result["app"]["delivered_ratio"] != 1.0 or result["app"]["duplicates"] != 0
     if failed:

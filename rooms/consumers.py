@@ -1,8 +1,11 @@
 """The live room socket, /ws/rooms/<slug>/ (protocol in CONTRACTS.md). Thin: rooms.services decides."""
 
 import asyncio
+import collections
+import logging
 from urllib.parse import parse_qs
 
+from channels.consumer import get_handler_name
 from channels.db import DatabaseSyncToAsync
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -11,6 +14,7 @@ from commons.channels import ALERTS_GROUP
 from commons.consumers import JsonObjectConsumer
 from moderation import sanctions
 from rooms import selectors, services
+from rooms.fanout import RoomFanout, fanout_for, local_fanouts
 from rooms.models import Room
 from rooms.permissions import check_can_join, is_host
 
@@ -21,6 +25,8 @@ CLOSE_NOT_FOUND = 4404
 NOT_JSON = "Frames must be JSON text, like {\"type\": \"message\", \"body\": \"hi\"}."
 UNKNOWN_TYPE = "Unknown frame type. Send \"message\" or \"typing\"."
 REMOVED_NOW = "A host removed you from this room."
+
+logger = logging.getLogger(__name__)
 
 
 PRESENCE_DEBOUNCE = 0.5  # seconds: a burst of joins and leaves becomes one "presence" frame
@@ -59,6 +65,8 @@ async def _heartbeat() -> None:
         await asyncio.sleep(settings.ROOMS_PRESENCE_HEARTBEAT)
         if _local_channels:
             await database_sync_to_async(services.presence_touch)(channel_names=list(_local_channels))
+        for fanout in local_fanouts():
+            await fanout.refresh()
 
 
 def _start_heartbeat(channel_name: str) -> None:
@@ -85,11 +93,17 @@ class RoomConsumer(JsonObjectConsumer):
     not_json_detail = NOT_JSON
 
     room: Room | None = None
+    fanout: RoomFanout | None = None
 
     async def connect(self):
         self.room = None
         self.groups_joined: list[str] = []
         self.sent_on_connect: set[int] = set()
+        # Room events from this process's fan-out (rooms.fanout) wait here until hello and backlog are sent,
+        # then one writer task at a time sends them in order.
+        self.outbox: collections.deque[dict] = collections.deque()
+        self.live = False
+        self.writer: asyncio.Task | None = None
         # Accept first: a custom close code can only be sent on an accepted socket.
         await self.accept()
         user = self.scope.get("user")
@@ -105,13 +119,16 @@ class RoomConsumer(JsonObjectConsumer):
             await self.close(code=CLOSE_FORBIDDEN)
             return
         self.user = user
-        # Join the groups before reading the backlog, so nothing falls between the two.
-        groups = [room.group_name, room.peer_group_name(user.pk), ALERTS_GROUP]
+        # Join the groups before reading the backlog, so nothing falls between the two. The room's own
+        # group reaches this socket through the process's fan-out; the rest through its own channel.
+        groups = [room.peer_group_name(user.pk), ALERTS_GROUP]
         if hosting:
             groups.append(room.moderators_group_name)
         for group in groups:
             await self.channel_layer.group_add(group, self.channel_name)
         self.groups_joined = groups
+        self.fanout = fanout_for(room.group_name, self.channel_layer)
+        await self.fanout.subscribe(self)
         self.room = room
         online, names, backlog = await database_sync_to_async(self._enter)(_after(self.scope.get("query_string", b"")))
         hello = {"type": "hello", "room": room.slug, "me": user.username, "online": online}
@@ -121,6 +138,8 @@ class RoomConsumer(JsonObjectConsumer):
         for frame in backlog:
             self.sent_on_connect.add(frame["id"])
             await self.send_json(frame)
+        self.live = True
+        self._write_soon()
         _start_heartbeat(self.channel_name)
         _in_background(_announce_presence(room, self.channel_layer))
 
@@ -138,12 +157,44 @@ class RoomConsumer(JsonObjectConsumer):
 
     async def disconnect(self, code):
         _local_channels.discard(self.channel_name)
+        await self._leave_fanout()
         for group in self.groups_joined:
             await self.channel_layer.group_discard(group, self.channel_name)
         if self.room is not None:
             room, self.room = self.room, None
             await database_sync_to_async(services.presence_leave)(room=room, channel_name=self.channel_name)
             _in_background(_announce_presence(room, self.channel_layer))
+
+    # --- room events from this process's fan-out -> this socket ----------------------------
+
+    def deliver(self, event: dict) -> None:
+        """Queue one room event for this socket (called by rooms.fanout; never blocks the other sockets)."""
+        self.outbox.append(event)
+        self._write_soon()
+
+    def _write_soon(self) -> None:
+        if self.live and self.outbox and self.writer is None:
+            self.writer = asyncio.create_task(self._write_outbox())
+
+    async def _write_outbox(self) -> None:
+        try:
+            while self.outbox:
+                event = self.outbox.popleft()
+                handler = getattr(self, get_handler_name(event), None)
+                if handler is not None:
+                    await handler(event)
+        except Exception:  # the socket is going away; its disconnect cleans up
+            logger.debug("room socket %s: dropping room events after a failed send", self.channel_name, exc_info=True)
+            self.outbox.clear()
+        finally:
+            self.writer = None
+
+    async def _leave_fanout(self) -> None:
+        self.live = False
+        self.outbox.clear()
+        if self.fanout is not None:
+            fanout, self.fanout = self.fanout, None
+            await fanout.unsubscribe(self)
 
     # --- client -> server -------------------------------------------------------------
 
@@ -196,6 +247,7 @@ class RoomConsumer(JsonObjectConsumer):
         await self.send_error(services.MUTED, event["detail"])
 
     async def room_kick(self, event):
+        await self._leave_fanout()  # nothing more from the room reaches a removed person
         await self.send_error(services.FORBIDDEN, REMOVED_NOW)
         await self.close(code=CLOSE_FORBIDDEN)
 

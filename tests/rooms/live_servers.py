@@ -85,11 +85,11 @@ def prepare_database(env: dict, names: list[str]) -> dict[str, str]:
     return json.loads(out.split("COOKIES=", 1)[1].strip())
 
 
-def start_server(env: dict, port: int, server: str = "uvicorn") -> subprocess.Popen:
+def start_server(env: dict, port: int, server: str = "uvicorn", app: str = "config.asgi:application") -> subprocess.Popen:
     if server == "daphne":
-        command = [PYTHON, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "config.asgi:application"]
+        command = [PYTHON, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), app]
     else:
-        command = [PYTHON, "-m", "uvicorn", "config.asgi:application", "--host", "127.0.0.1", "--port", str(port), "--no-access-log", "--lifespan", "off", "--log-level", "warning"]
+        command = [PYTHON, "-m", "uvicorn", app, "--host", "127.0.0.1", "--port", str(port), "--no-access-log", "--lifespan", "off", "--log-level", "warning"]
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
