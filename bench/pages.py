@@ -9,13 +9,14 @@ bypassing the services for speed; the search vectors use the same expression as 
 Prints the median of REPEAT requests per page and its ratio to the trivial view's median.
 """
 
+import http.client
 import os
 import random
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
-import types
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,10 +32,8 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
-from django.http import HttpResponse  # noqa: E402
-from django.shortcuts import render  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.urls import clear_url_caches, include, path  # noqa: E402
+from django.urls import clear_url_caches  # noqa: E402
 
 THREADS = int(os.environ.get("BENCH_THREADS", "10000"))
 POSTS = int(os.environ.get("BENCH_POSTS", "100000"))
@@ -47,20 +46,8 @@ WORDS = (
 ).split()
 
 
-def trivial(request):
-    return HttpResponse("ok")
-
-
-def layout(request):
-    """The site's layout with nothing in it: what every page pays for header, banner, context processors."""
-    return render(request, "base.html")
-
-
 def _urlconf():
-    module = types.ModuleType("bench_forum_urls")
-    module.urlpatterns = [path("bench/trivial/", trivial), path("bench/layout/", layout), path("", include("config.urls"))]
-    sys.modules[module.__name__] = module
-    settings.ROOT_URLCONF = module.__name__
+    settings.ROOT_URLCONF = "bench.pages_urls"
     clear_url_caches()
 
 
@@ -137,26 +124,81 @@ def load() -> tuple:
     return board, long_thread, reader
 
 
-def medians_ms(client: Client, urls: list[str]) -> list[float]:
-    """Round-robin over the pages, so load from elsewhere on the machine hits every page alike."""
+def _round_robin(fetch, urls: list[str]) -> list[float]:
+    """Median ms per URL; round-robin, so load from elsewhere on the machine hits every page alike."""
     for url in urls:
         for _ in range(3):
-            response = client.get(url)
-            assert response.status_code == 200, (url, response.status_code)
+            status = fetch(url)
+            assert status == 200, (url, status)
     times: list[list[float]] = [[] for _ in urls]
     for _ in range(REPEAT):
         for n, url in enumerate(urls):
             started = time.perf_counter()
-            client.get(url)
+            fetch(url)
             times[n].append(time.perf_counter() - started)
     return [statistics.median(samples) * 1000 for samples in times]
+
+
+def in_process_medians(reader, urls: list[str]) -> list[float]:
+    """Django's test client: the handler and middleware only, no server, no HTTP."""
+    client = Client()
+    client.force_login(reader)
+    return _round_robin(lambda url: client.get(url).status_code, urls)
+
+
+def _session_cookie(reader) -> str:
+    from importlib import import_module
+
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+
+    session = import_module(settings.SESSION_ENGINE).SessionStore()
+    session[SESSION_KEY] = str(reader.pk)
+    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    session[HASH_SESSION_KEY] = reader.get_session_auth_hash()
+    session.create()
+    return session.session_key
+
+
+def over_http_medians(reader, urls: list[str]) -> list[float]:
+    """uvicorn with the production settings (DEBUG off, persistent database connections), one keep-alive
+    connection from this process: what a person's browser waits for, minus the network."""
+    from tests.rooms import live_servers
+
+    env = live_servers.base_env(
+        DJANGO_DEBUG="0", DJANGO_ALLOWED_HOSTS="127.0.0.1", DJANGO_SSL_REDIRECT="0", DJANGO_CONN_MAX_AGE="60",
+        DJANGO_VAR_DIR=os.environ.get("DJANGO_VAR_DIR"), DATABASE_URL=os.environ.get("DATABASE_URL"),
+    )
+    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+    port = live_servers.free_port()
+    server = live_servers.start_server(env, port, app="bench.pages_server:application")
+    headers = {"Cookie": f"{settings.SESSION_COOKIE_NAME}={_session_cookie(reader)}", "X-Forwarded-Proto": "https"}
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+
+    def fetch(url: str) -> int:
+        connection.request("GET", url, headers=headers)
+        response = connection.getresponse()
+        response.read()
+        return response.status
+
+    try:
+        return _round_robin(fetch, urls)
+    finally:
+        connection.close()
+        live_servers.stop_server(server)
+
+
+def print_table(title: str, pages: list, medians: list[float]) -> None:
+    bare, layout_ms = medians[0], medians[1]
+    print(f"\n{title}: {REPEAT} rounds, median per page\n")
+    print("| page | median ms | ÷ trivial view | ÷ empty layout page | goal |\n|---|---:|---:|---:|---:|")
+    for (label, _, goal), ms in zip(pages, medians):
+        goal_text = f"≤ {goal}×" if goal else ""
+        print(f"| {label} | {ms:.1f} | {ms / bare:.1f}× | {ms / layout_ms:.1f}× | {goal_text} |")
 
 
 def main() -> None:
     _urlconf()
     board, long_thread, reader = load()
-    client = Client()
-    client.force_login(reader)
     last_page = (LONG_THREAD_POSTS + 29) // 30
     pages = [
         ("trivial view", "/bench/trivial/", None),
@@ -169,13 +211,9 @@ def main() -> None:
         ("search, rare word", "/search/?q=zanzibarite", 10),
         ("search, two words", "/search/?q=wound+care", 10),
     ]
-    medians = medians_ms(client, [url for _, url, _ in pages])
-    bare, layout_ms = medians[0], medians[1]
-    print(f"\n{REPEAT} rounds; median per page\n")
-    print("| page | median ms | ÷ trivial view | ÷ empty layout page | goal |\n|---|---:|---:|---:|---:|")
-    for (label, _, goal), ms in zip(pages, medians):
-        goal_text = f"≤ {goal}×" if goal else ""
-        print(f"| {label} | {ms:.1f} | {ms / bare:.1f}× | {ms / layout_ms:.1f}× | {goal_text} |")
+    urls = [url for _, url, _ in pages]
+    print_table("Over HTTP (uvicorn, production settings)", pages, over_http_medians(reader, urls))
+    print_table("In process (Django's test client, development settings)", pages, in_process_medians(reader, urls))
 
 
 if __name__ == "__main__":

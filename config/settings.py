@@ -97,6 +97,14 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # Only for partials that DTL renders too slowly (the thread page's posts): docs/architecture.md.
+        "NAME": "jinja2",
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "config.jinja2.environment"},
+    },
 ]
 
 # Databases: SQLite under var/ unless DATABASE_URL names another.
@@ -142,7 +150,7 @@ else:
 # Accounts: a pseudonym and a password are enough.
 AUTH_USER_MODEL = "peers.Peer"
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
+    "peers.backends.CachedPermissionsBackend",  # ModelBackend with permissions from the cache
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -208,6 +216,9 @@ LOGGING = {
     },
 }
 
+# Sessions are read from the cache (Redis when REDIS_URL is set) and written through to the database:
+# one query less on every page. Several processes must share Redis, as they must for the channel layer.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

@@ -327,10 +327,11 @@ def thread_mark_read(*, thread: Thread, peer, up_to_post_id: int) -> bool:
     """Move the peer's reading position forward (never back); False if it didn't move."""
     if not (peer and peer.is_authenticated) or not up_to_post_id:
         return False
-    moved = ThreadRead.objects.filter(thread=thread, peer=peer, last_read_post_id__lt=up_to_post_id).update(
-        last_read_post_id=up_to_post_id
-    )
-    if moved:
-        return True
+    reads = ThreadRead.objects.filter(thread=thread, peer=peer)
+    position = reads.values_list("last_read_post_id", flat=True).first()
+    if position is not None and position >= up_to_post_id:
+        return False  # reading again what was read: one SELECT, no write
+    if position is not None:
+        return bool(reads.filter(last_read_post_id__lt=up_to_post_id).update(last_read_post_id=up_to_post_id))
     _, created = ThreadRead.objects.get_or_create(thread=thread, peer=peer, defaults={"last_read_post_id": up_to_post_id})
     return created

@@ -5,6 +5,19 @@ class PeersConfig(AppConfig):
     name = "peers"
     verbose_name = "Peers"
 
+    def ready(self):
+        from django.contrib.auth.models import Group, Permission
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+
+        from peers.backends import permissions_changed
+        from peers.models import Peer
+
+        for through in (Peer.groups.through, Peer.user_permissions.through, Group.permissions.through):
+            m2m_changed.connect(permissions_changed, sender=through, dispatch_uid=f"perms-{through.__name__}")
+        for model in (Group, Permission):
+            post_save.connect(permissions_changed, sender=model, dispatch_uid=f"perms-save-{model.__name__}")
+            post_delete.connect(permissions_changed, sender=model, dispatch_uid=f"perms-delete-{model.__name__}")
+
     def export_peer_data(self, peer) -> dict:
         from peers.export import profile_export
 

@@ -101,10 +101,23 @@ def notification_send(*, recipient: Peer | None, kind: str, text: str, url: str 
     if recipient is None:
         return False
     Notification.objects.create(recipient=recipient, kind=kind, text=text[:300], url=url[:300])
+    _forget_unread_count(recipient.pk)
     return True
 
 
 def notifications_mark_read(*, peer: Peer) -> int:
     from django.utils import timezone
 
-    return peer.notifications.filter(read_at__isnull=True).update(read_at=timezone.now())
+    marked = peer.notifications.filter(read_at__isnull=True).update(read_at=timezone.now())
+    _forget_unread_count(peer.pk)
+    return marked
+
+
+def _forget_unread_count(peer_id: int) -> None:
+    """Now, and again after commit, so a read between the two cannot cache the count from before."""
+    from django.core.cache import cache
+
+    from peers.selectors import unread_key
+
+    cache.delete(unread_key(peer_id))
+    transaction.on_commit(lambda: cache.delete(unread_key(peer_id)))

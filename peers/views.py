@@ -18,7 +18,7 @@ MSG_RECOVERED = "Your password is changed. Here is your new recovery code: the o
 MSG_ACCOUNT_DELETED = "Your account is deleted. What you wrote stays, shown as written by a former member."
 MSG_TOO_MANY_ATTEMPTS = "Too many attempts. Please wait an hour before trying again."
 
-BACKEND = "django.contrib.auth.backends.ModelBackend"
+BACKEND = "peers.backends.CachedPermissionsBackend"
 
 
 @login_required

@@ -119,6 +119,26 @@ def test_jump_to_first_unread(other_client, other_peer, peer, thread, reply_fact
     assert location.endswith(f"?page=2#p{new[-1].id}")  # all read: the last post
 
 
+def test_reading_position_moves_forward_only_and_rereading_writes_nothing(other_client, other_peer, peer, thread, reply_factory):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from forum.models import ThreadRead
+
+    other_client.get(thread.get_absolute_url())
+    first = thread.posts.get().id
+    assert ThreadRead.objects.get(peer=other_peer, thread=thread).last_read_post_id == first
+    with CaptureQueriesContext(connection) as queries:
+        other_client.get(thread.get_absolute_url())
+    writes = [q["sql"] for q in queries.captured_queries if "forum_threadread" in q["sql"] and not q["sql"].startswith("SELECT")]
+    assert writes == []
+    newer = reply_factory(thread=thread, author=peer, body="one more")
+    other_client.get(thread.get_absolute_url())
+    assert ThreadRead.objects.get(peer=other_peer, thread=thread).last_read_post_id == newer.id
+    assert services.thread_mark_read(thread=thread, peer=other_peer, up_to_post_id=first) is False  # never back
+    assert ThreadRead.objects.get(peer=other_peer, thread=thread).last_read_post_id == newer.id
+
+
 def test_permalink_finds_the_right_page(client, peer, thread, reply_factory):
     posts = [reply_factory(thread=thread, author=peer, body=f"r{n}") for n in range(30)]
     response = client.get(f"/p/{posts[-1].id}/")

@@ -71,7 +71,7 @@ def server():
 def _session_cookie(peer, base_url: str) -> dict:
     session = importlib.import_module(settings.SESSION_ENGINE).SessionStore()
     session[SESSION_KEY] = str(peer.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
     session[HASH_SESSION_KEY] = peer.get_session_auth_hash()
     session.create()
     return {"name": settings.SESSION_COOKIE_NAME, "value": session.session_key, "url": base_url}

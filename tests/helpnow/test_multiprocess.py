@@ -36,7 +36,7 @@ for name, role in [("hn-asker", roles.MEMBER), ("hn-sup-a", roles.SUPPORTER), ("
         services.duty_set(supporter=Peer.objects.get(pk=peer.pk), on=True)
     session = store()
     session[SESSION_KEY] = str(peer.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
     session[HASH_SESSION_KEY] = peer.get_session_auth_hash()
     session.create()
     cookies[name] = session.session_key

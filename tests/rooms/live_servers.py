@@ -33,7 +33,7 @@ for name in names:
     peer_services.role_grant(peer=peer, role="member")  # (not peer_onboard: its recovery-code hash is slow)
     session = store()
     session[SESSION_KEY] = str(peer.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
     session[HASH_SESSION_KEY] = peer.get_session_auth_hash()
     session.create()
     cookies[name] = session.session_key

@@ -1,0 +1,10 @@
+"""The Jinja2 environment for the few hot partials that the Django template language renders too slowly
+(docs/architecture.md, "Templates"). Autoescaping is on, as Django's Jinja2 backend sets it."""
+
+from jinja2 import Environment, StrictUndefined
+
+
+def environment(**options) -> Environment:
+    # A misspelt variable raises instead of printing nothing: these partials take every value ready-made.
+    options["undefined"] = StrictUndefined
+    return Environment(**options)

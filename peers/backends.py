@@ -1,0 +1,36 @@
+"""Permissions read from the cache: every page asks "is this person a moderator?", and Django's
+ModelBackend answers with two joined queries per request. Roles change rarely (peers.services
+role_grant/role_revoke, or the admin), and every such change bumps one version number, so a
+cached answer is never older than the last change."""
+
+from django.contrib.auth.backends import ModelBackend
+from django.core.cache import cache
+
+VERSION_KEY = "peers:perms:version"
+TIMEOUT = 60 * 60  # a safety net; invalidation is by version
+
+
+def permissions_changed(**_ignored) -> None:
+    """Forget every cached permission set (a role was granted or revoked, a group's permissions changed)."""
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:  # not in the cache yet (or evicted)
+        cache.set(VERSION_KEY, 2, None)
+
+
+class CachedPermissionsBackend(ModelBackend):
+    """ModelBackend whose per-person permission set comes from the cache when it can."""
+
+    def get_all_permissions(self, user_obj, obj=None):
+        if obj is not None or not user_obj.is_active or user_obj.is_anonymous:
+            return super().get_all_permissions(user_obj, obj)
+        if not hasattr(user_obj, "_perm_cache"):
+            version = cache.get_or_set(VERSION_KEY, 1, None)
+            key = f"peers:perms:{version}:{user_obj.pk}:{int(user_obj.is_superuser)}"
+            permissions = cache.get(key)
+            if permissions is None:
+                permissions = super().get_all_permissions(user_obj)
+                cache.set(key, permissions, TIMEOUT)
+            # ModelBackend and allauth's backend (a ModelBackend too) read the same attribute.
+            user_obj._perm_cache = permissions
+        return user_obj._perm_cache

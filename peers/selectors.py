@@ -1,0 +1,19 @@
+"""Reads for peers that other apps and templates share."""
+
+from django.core.cache import cache
+
+UNREAD_TIMEOUT = 5 * 60  # a safety net; peers.services forgets the count whenever it changes
+
+
+def unread_key(peer_id: int) -> str:
+    return f"peers:unread:{peer_id}"
+
+
+def unread_notifications_count(*, peer) -> int:
+    """The header's unread count, from the cache when it can (every page shows it)."""
+    key = unread_key(peer.pk)
+    count = cache.get(key)
+    if count is None:
+        count = peer.notifications.filter(read_at__isnull=True).count()
+        cache.set(key, count, UNREAD_TIMEOUT)
+    return count

@@ -1,0 +1,51 @@
+"""Role checks come from the cache (peers.backends), and a role change shows at once."""
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from peers import roles, services
+from peers.models import Peer
+
+MODERATION_LINK = '<a href="/mod/">Moderation</a>'
+
+
+def _permission_queries(client, url="/about/") -> list[str]:
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    return [q["sql"] for q in queries.captured_queries if "auth_permission" in q["sql"]]
+
+
+@pytest.mark.django_db
+def test_a_second_page_asks_the_database_nothing_about_permissions(auth_client):
+    auth_client.get("/about/")
+    assert _permission_queries(auth_client) == []
+
+
+@pytest.mark.django_db
+def test_granting_and_revoking_a_role_shows_on_the_next_page(auth_client, peer):
+    assert MODERATION_LINK not in auth_client.get("/about/").content.decode()
+    services.role_grant(peer=peer, role=roles.MODERATOR)
+    assert MODERATION_LINK in auth_client.get("/about/").content.decode()
+    assert auth_client.get("/mod/").status_code == 200
+    services.role_revoke(peer=peer, role=roles.MODERATOR)
+    assert MODERATION_LINK not in auth_client.get("/about/").content.decode()
+    assert auth_client.get("/mod/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_permission_removed_from_a_role_group_is_forgotten(client, moderator):
+    client.force_login(moderator)
+    assert MODERATION_LINK in client.get("/about/").content.decode()
+    Group.objects.get(name=roles.MODERATOR).permissions.remove(Permission.objects.get(codename="moderate"))
+    assert MODERATION_LINK not in client.get("/about/").content.decode()
+
+
+@pytest.mark.django_db
+def test_each_person_gets_their_own_permissions(client, peer, moderator):
+    client.force_login(moderator)
+    assert MODERATION_LINK in client.get("/about/").content.decode()
+    client.force_login(peer)
+    assert MODERATION_LINK not in client.get("/about/").content.decode()
+    assert Peer.objects.get(pk=peer.pk).is_moderator is False
