@@ -42,7 +42,9 @@ class RoomFanout:
         self.sockets[socket.channel_name] = socket
         async with self._lock:
             if self.channel is None:
-                channel = await self.layer.new_channel(prefix="rooms.fanout.")
+                # The layer's default prefix: channels-redis receives every "specific" channel of a process
+                # through one Redis key per prefix, polled by whichever receiver holds its lock.
+                channel = await self.layer.new_channel()
                 await self.layer.group_add(self.group, channel)
                 self.channel = channel
                 self._receiver = asyncio.create_task(self._receive(channel))
