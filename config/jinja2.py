@@ -7,4 +7,6 @@ from jinja2 import Environment, StrictUndefined
 def environment(**options) -> Environment:
     # A misspelt variable raises instead of printing nothing: these partials take every value ready-made.
     options["undefined"] = StrictUndefined
+    # No blank lines where the tags stood: a thread page was a quarter whitespace.
+    options.update(trim_blocks=True, lstrip_blocks=True)
     return Environment(**options)

@@ -6,12 +6,16 @@ from urllib.parse import quote
 from django.conf import settings
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import F, Q, QuerySet, Subquery
+from django.db.models import F, QuerySet, Subquery
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils.html import escape
+from django.utils import timezone
+from django.utils.timesince import timesince
 from django.utils.timezone import localtime
 from django.utils.safestring import SafeString, mark_safe
 
+from forum import sqlite_search
 from forum.models import Board, Bookmark, Post, PostRevision, Reaction, Subscription, Thread, ThreadRead
 from moderation.models import ModerationStatus
 from safety.overdose import html_mentions_overdose
@@ -40,8 +44,17 @@ def board_thread_ids(*, board: Board) -> QuerySet:
 
 
 def threads_for_page(ids: list[int]) -> list[Thread]:
-    """The threads with these ids, in this order, with their authors."""
-    by_id = {thread.id: thread for thread in Thread.objects.filter(id__in=ids).select_related("author")}
+    """The threads with these ids, in this order, with their authors, URLs and the texts of their row."""
+    threads = Thread.objects.filter(id__in=ids).select_related("author").only(
+        "id", "title", "pinned", "locked", "reply_count", "last_activity", "author__username"
+    )
+    by_id = {thread.id: thread for thread in threads}
+    url = _url_pattern("forum:thread_slug", 0, 0)
+    now = timezone.now()
+    for thread in by_id.values():
+        thread.url = url.format(thread.id, thread.slug)
+        thread.replies_text = f"{thread.reply_count} repl{'y' if thread.reply_count == 1 else 'ies'}"
+        thread.active_text = timesince(thread.last_activity, now)
     return [by_id[i] for i in ids if i in by_id]
 
 
@@ -64,7 +77,10 @@ def thread_post_ids(*, thread: Thread, peer) -> QuerySet:
 def posts_for_page(ids: list[int]) -> list[Post]:
     """The posts with these ids, in this order, with their authors; `post.reaction_rows` holds
     (kind, giver id, giver pseudonym) for each reaction, oldest first: two queries in all."""
-    posts = Post.objects.filter(id__in=ids).select_related("author").defer("search_vector", "body")
+    posts = Post.objects.filter(id__in=ids).select_related("author").only(
+        "id", "thread_id", "author__username", "created", "edited_at", "deleted_at", "moderation_status",
+        "content_warning", "body_html",
+    )
     by_id = {post.id: post for post in posts}
     for post in by_id.values():
         post.reaction_rows = []
@@ -181,7 +197,8 @@ def posts_search(*, query: str, peer) -> QuerySet[Post]:
 
     PostgreSQL: full-text search on the GIN-indexed `search_vector`; the SEARCH_CANDIDATES most recent
     matches are ranked, so a very common word costs no more than a rarer one.
-    Elsewhere (SQLite): every word must appear in the post or its thread's title, newest first.
+    SQLite: the FTS5 index of forum.sqlite_search; every word (or a form of it) must be in the post (or in
+    its thread's title, for the first post); the SEARCH_CANDIDATES most recent matches, newest first.
     Headlines are added per page by `search_headlines`.
     """
     terms = search_terms(query)
@@ -200,9 +217,11 @@ def posts_search(*, query: str, peer) -> QuerySet[Post]:
             .defer("search_vector", "body_html")
             .order_by("-rank", "-id")
         )
-    for term in terms:
-        posts = posts.filter(Q(body__icontains=term) | Q(thread__title__icontains=term))
-    return posts.select_related("thread__board", "author").defer("search_vector", "body_html").order_by("-id")
+    match = sqlite_search.match_expression(terms)
+    if not match:
+        return posts.none()
+    candidates = RawSQL(sqlite_search.CANDIDATES_SQL, (match, SEARCH_CANDIDATES))
+    return posts.filter(id__in=candidates).select_related("thread__board", "author").defer("search_vector", "body_html").order_by("-id")
 
 
 def _search_query(terms: list[str]) -> SearchQuery:

@@ -100,7 +100,8 @@ def board(request, slug: str):
     check_can_read_board(request.user, board)
     page = Paginator(selectors.board_thread_ids(board=board), THREADS_PER_PAGE).get_page(request.GET.get("page"))
     threads = selectors.threads_for_page(list(page.object_list))
-    return render(request, "forum/board.html", {"board": board, "page": page, "threads": threads})
+    rows_html = _jinja(request, "forum/_thread_rows.html", {"threads": threads})
+    return render(request, "forum/board.html", {"board": board, "page": page, "rows_html": rows_html})
 
 
 def thread(request, thread_id: int, slug: str | None = None):
@@ -130,16 +131,19 @@ def _posts_html(request, posts) -> SafeString:
     overdose_card = ""
     if any(post.mentions_overdose for post in posts):
         overdose_card = render_to_string("safety/_overdose_card.html", {"EMERGENCY_NUMBER": settings.EMERGENCY_NUMBER})
-    context = {
-        "posts": posts,
+    return _jinja(request, "forum/_posts.html", {"posts": posts, "overdose_card": mark_safe(overdose_card)})
+
+
+def _jinja(request, template: str, context: dict) -> SafeString:
+    """A hot partial rendered by Jinja2 (docs/architecture.md, "Templates") for a DTL page to print."""
+    context |= {
         "signed_in": request.user.is_authenticated,
         "reader_id": request.user.pk,
-        "overdose_card": mark_safe(overdose_card),
-        # One masked token for every form on the page: the backend's own `csrf_token` (with request=)
-        # masks a fresh one at each use, 90 times a page.
+        # One masked token for every form in the partial: the backend's own `csrf_token` (given
+        # request=) masks a fresh one at each use, 90 times on a thread page.
         "csrf_token": get_token(request),
     }
-    return mark_safe(render_to_string("forum/_posts.html", context, using="jinja2"))
+    return mark_safe(render_to_string(template, context, using="jinja2"))
 
 
 def thread_new(request, slug: str):

@@ -77,3 +77,41 @@ def test_snippet_fallback_escapes_and_marks(peer, thread):
     html = selectors.search_snippet_html(post, "needle")
     assert "<mark>Needle</mark>" in html
     assert "<b>" not in html
+
+
+on_sqlite = pytest.mark.skipif(connection.vendor != "sqlite", reason="the FTS5 index is SQLite's")
+
+
+@on_sqlite
+def test_sqlite_index_and_its_triggers_exist(db):
+    from forum import sqlite_search
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT type, name FROM sqlite_master WHERE name LIKE 'forum_%fts%'")
+        names = {name for _, name in cursor.fetchall()}
+    assert sqlite_search.TABLE in names
+    assert set(sqlite_search.TRIGGERS) <= names  # a migration that rebuilt forum_post would have dropped them
+
+
+@on_sqlite
+def test_sqlite_index_follows_edits_redactions_and_titles(client, peer, moderator, thread_factory):
+    thread = thread_factory(author=peer, title="Wound care questions", body="My arm has a swollen abscess.")
+    post = thread.posts.get()
+    assert "1 result" in _found(client.get("/search/", {"q": "abscess"}))
+    assert "1 result" in _found(client.get("/search/", {"q": "wound"}))  # the title, with the first post
+    assert "1 result" in _found(client.get("/search/", {"q": "abscesses"}))  # other forms of a word
+    assert "0 results" in _found(client.get("/search/", {"q": "bscess"}))  # not part of a word
+    services.post_edit(post=post, by=peer, body="It is a red patch now, healing.")
+    assert "0 results" in _found(client.get("/search/", {"q": "abscess"}))
+    assert "1 result" in _found(client.get("/search/", {"q": "healing"}))
+    services.post_redact(post=post, body="It is a red patch now.", by=moderator, reason="test")
+    assert "0 results" in _found(client.get("/search/", {"q": "healing"}))
+    post.delete()
+    assert "0 results" in _found(client.get("/search/", {"q": "patch"}))
+
+
+@on_sqlite
+def test_sqlite_query_operators_are_plain_text(client, corpus):
+    assert "0 results" in _found(client.get("/search/", {"q": "naloxone NOT kits"}))  # "not" is a word here
+    assert "results" in _found(client.get("/search/", {"q": 'naloxone" OR "x'}))
+    assert "0 results" in _found(client.get("/search/", {"q": "*"}))
