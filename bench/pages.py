@@ -171,13 +171,18 @@ def over_http_medians(reader, urls: list[str]) -> list[float]:
     subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
     port = live_servers.free_port()
     server = live_servers.start_server(env, port, app="bench.pages_server:application")
-    headers = {"Cookie": f"{settings.SESSION_COOKIE_NAME}={_session_cookie(reader)}", "X-Forwarded-Proto": "https"}
+    cookies = {settings.SESSION_COOKIE_NAME: _session_cookie(reader)}
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
 
     def fetch(url: str) -> int:
-        connection.request("GET", url, headers=headers)
+        """GET as a browser does: it sends back the cookies it was given (the CSRF cookie, say)."""
+        cookie = "; ".join(f"{name}={value}" for name, value in cookies.items())
+        connection.request("GET", url, headers={"Cookie": cookie, "X-Forwarded-Proto": "https"})
         response = connection.getresponse()
         response.read()
+        for header in response.headers.get_all("Set-Cookie") or []:
+            name, _, rest = header.partition("=")
+            cookies[name.strip()] = rest.split(";", 1)[0]
         return response.status
 
     try:

@@ -66,6 +66,8 @@ class Post(Moderated):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="posts")
     body = models.TextField(max_length=BODY_MAX_LENGTH)
     body_html = models.TextField()
+    # Whether the overdose card goes under it (safety.overdose), decided once at write time like body_html.
+    mentions_overdose = models.BooleanField(default=False, editable=False)
     content_warning = models.CharField(max_length=CONTENT_WARNING_MAX_LENGTH, blank=True, default="")
     created = models.DateTimeField(default=timezone.now)
     edited_at = models.DateTimeField(null=True, blank=True)

@@ -18,7 +18,6 @@ from django.utils.safestring import SafeString, mark_safe
 from forum import sqlite_search
 from forum.models import Board, Bookmark, Post, PostRevision, Reaction, Subscription, Thread, ThreadRead
 from moderation.models import ModerationStatus
-from safety.overdose import html_mentions_overdose
 
 SEARCH_QUERY_MAX_LENGTH = 200
 SNIPPET_RADIUS = 110
@@ -79,7 +78,7 @@ def posts_for_page(ids: list[int]) -> list[Post]:
     (kind, giver id, giver pseudonym) for each reaction, oldest first: two queries in all."""
     posts = Post.objects.filter(id__in=ids).select_related("author").only(
         "id", "thread_id", "author__username", "created", "edited_at", "deleted_at", "moderation_status",
-        "content_warning", "body_html",
+        "content_warning", "body_html", "mentions_overdose",
     )
     by_id = {post.id: post for post in posts}
     for post in by_id.values():
@@ -143,7 +142,6 @@ def posts_decorate(posts: list[Post], *, peer, thread: Thread, next_path: str = 
         post.url = post_url.format(post.id)
         post.quote_url = quote_url.format(post.id)
         post.report_url = report_url.format(post.id)
-        post.mentions_overdose = not post.is_deleted and html_mentions_overdose(post.body_html)  # body is deferred
     return posts
 
 

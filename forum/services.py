@@ -35,6 +35,7 @@ from forum.permissions import (
 )
 from moderation.models import ModerationStatus
 from moderation.screening import screen
+from safety.overdose import html_mentions_overdose
 from peers.services import notification_send
 
 MSG_TITLE_LENGTH = f"A title needs {TITLE_MIN_LENGTH} to {TITLE_MAX_LENGTH} characters."
@@ -139,17 +140,25 @@ def _notify_published(post: Post) -> None:
         notification_send(recipient=subscription.peer, kind="forum_reply", text=f"{name} replied in “{thread.title}”", url=url)
 
 
+def _body_set(post: Post, body: str) -> None:
+    """The Markdown source and what is derived from it once, at write time: the sanitised HTML and
+    whether the overdose card goes under it."""
+    post.body = body
+    post.body_html = render_markdown(body) if body else ""
+    post.mentions_overdose = html_mentions_overdose(post.body_html)
+
+
 def _post_build(*, thread: Thread, author, body: str, content_warning: str) -> Post:
     screening = screen(author=author, text=body, kind="post")
-    return Post(
+    post = Post(
         thread=thread,
         author=author,
-        body=body,
-        body_html=render_markdown(body),
         content_warning=content_warning,
         moderation_status=screening.status,
         moderation_reason="; ".join(screening.reasons),
     )
+    _body_set(post, body)
+    return post
 
 
 # --- threads and posts -----------------------------------------------------------------------
@@ -196,12 +205,13 @@ def post_edit(*, post: Post, by, body: str, content_warning: str = "") -> bool:
     PostRevision.objects.create(post=post, body=post.body, content_warning=post.content_warning)
     screening = screen(author=by, text=body, kind="post")
     was_published = post.moderation_status == ModerationStatus.APPROVED
-    post.body, post.body_html, post.content_warning = body, render_markdown(body), content_warning
+    _body_set(post, body)
+    post.content_warning = content_warning
     post.edited_at = timezone.now()
     if screening.held:
         post.moderation_status = ModerationStatus.PENDING
         post.moderation_reason = "; ".join(screening.reasons)
-    post.save(update_fields=["body", "body_html", "content_warning", "edited_at", "moderation_status", "moderation_reason"])
+    post.save(update_fields=["body", "body_html", "mentions_overdose", "content_warning", "edited_at", "moderation_status", "moderation_reason"])
     _search_vector_refresh(post, title=post.thread.title if _is_first_post(post) else "")
     if was_published and screening.held:
         _thread_counters_refresh(post.thread_id)
@@ -218,9 +228,10 @@ def post_delete(*, post: Post, by) -> bool:
     post.revisions.all().delete()
     post.bookmarks.all().delete()
     post.reactions.all().delete()
-    post.body, post.body_html, post.content_warning = "", "", ""
+    _body_set(post, "")
+    post.content_warning = ""
     post.deleted_at = timezone.now()
-    post.save(update_fields=["body", "body_html", "content_warning", "deleted_at"])
+    post.save(update_fields=["body", "body_html", "mentions_overdose", "content_warning", "deleted_at"])
     _search_vector_refresh(post)
     _thread_counters_refresh(post.thread_id)
     return True
@@ -263,8 +274,9 @@ def post_redact(*, post: Post, body: str, by, reason: str = "") -> bool:
     if post.is_deleted or body == post.body:
         return False
     PostRevision.objects.create(post=post, body=post.body, content_warning=post.content_warning)
-    post.body, post.body_html, post.edited_at = body, render_markdown(body), timezone.now()
-    post.save(update_fields=["body", "body_html", "edited_at"])
+    _body_set(post, body)
+    post.edited_at = timezone.now()
+    post.save(update_fields=["body", "body_html", "mentions_overdose", "edited_at"])
     _search_vector_refresh(post, title=post.thread.title if _is_first_post(post) else "")
     return True
 

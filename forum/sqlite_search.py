@@ -3,8 +3,9 @@
 PostgreSQL has its own (forum.services stores a tsvector, GIN-indexed). On SQLite the index is a
 virtual table `forum_post_fts` (rowid = post id; the thread's title goes with its first post, as on
 PostgreSQL) that triggers keep in step with every insert, body change and delete, whoever writes.
-Django does not know the table: a migration that rebuilds `forum_post` on SQLite drops the triggers,
-and tests/forum/test_search.py checks they exist.
+Django does not know the table. A migration that changes `forum_post` on SQLite (Django rebuilds the
+table) must wrap its operations in `triggers_off()` / `triggers_on()`, as 0008_post_mentions_overdose
+does; tests/forum/test_search.py checks the triggers exist after all migrations.
 """
 
 import re
@@ -56,6 +57,33 @@ def install(connection) -> None:
             cursor.execute(statement)
         cursor.execute(f"DELETE FROM {TABLE}")
         cursor.execute(FILL)
+
+
+def triggers_off(connection) -> None:
+    with connection.cursor() as cursor:
+        for name in TRIGGERS:
+            cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+
+
+def triggers_on(connection) -> None:
+    with connection.cursor() as cursor:
+        for statement in CREATE:
+            cursor.execute(statement)
+
+
+def wrap_table_change(operations: list) -> list:
+    """Migration operations that change forum_post, with the triggers off around them (SQLite only)."""
+    from django.db import migrations
+
+    def off(apps, schema_editor):
+        if schema_editor.connection.vendor == "sqlite":
+            triggers_off(schema_editor.connection)
+
+    def on(apps, schema_editor):
+        if schema_editor.connection.vendor == "sqlite":
+            triggers_on(schema_editor.connection)
+
+    return [migrations.RunPython(off, on), *operations, migrations.RunPython(on, off)]
 
 
 def uninstall(connection) -> None:

@@ -21,3 +21,25 @@ def test_emphasis_inside_the_words_still_shows_the_card(client, peer, thread_fac
     thread = thread_factory(author=peer, title="Help", body="She is **not** breathing")
     page = client.get(thread.get_absolute_url(), follow=True).content.decode()
     assert 'class="overdose-card"' in page
+
+
+@pytest.mark.django_db
+def test_the_card_follows_edits_redactions_and_deletion(client, peer, moderator, thread_factory):
+    from forum import services
+
+    thread = thread_factory(author=peer, title="Quiet night", body="All fine here.")
+    post = thread.posts.get()
+    card = 'class="overdose-card"'
+
+    def shown() -> bool:
+        return card in client.get(thread.get_absolute_url(), follow=True).content.decode()
+
+    assert not shown()
+    services.post_edit(post=post, by=peer, body="Update: he's unresponsive, calling now")
+    assert shown()
+    services.post_redact(post=post, body="Update: calling now", by=moderator, reason="test")
+    assert not shown()
+    services.post_edit(post=post, by=peer, body="Update: he is not breathing")
+    assert shown()
+    services.post_delete(post=post, by=peer)
+    assert not shown()
