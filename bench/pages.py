@@ -160,12 +160,12 @@ def _session_cookie(reader) -> str:
 
 
 def over_http_medians(reader, urls: list[str]) -> list[float]:
-    """uvicorn with the production settings (DEBUG off, persistent database connections), one keep-alive
+    """uvicorn with the production settings (DEBUG off; database connections pooled on PostgreSQL), one keep-alive
     connection from this process: what a person's browser waits for, minus the network."""
     from tests.rooms import live_servers
 
     env = live_servers.base_env(
-        DJANGO_DEBUG="0", DJANGO_ALLOWED_HOSTS="127.0.0.1", DJANGO_SSL_REDIRECT="0", DJANGO_CONN_MAX_AGE="60",
+        DJANGO_DEBUG="0", DJANGO_ALLOWED_HOSTS="127.0.0.1", DJANGO_SSL_REDIRECT="0",
         DJANGO_VAR_DIR=os.environ.get("DJANGO_VAR_DIR"), DATABASE_URL=os.environ.get("DATABASE_URL"),
     )
     subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)

@@ -125,6 +125,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Tests use a file too: an in-memory shared-cache database answers "table is locked" at once to a
     # second connection (a consumer's thread) instead of waiting, which the file database in WAL mode does.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test_db.sqlite3")}
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not DATABASES["default"]["CONN_MAX_AGE"]:
+    # Under ASGI every HTTP request runs in a thread of its own, so persistent connections (CONN_MAX_AGE)
+    # are never reused: each page would open a new connection. Django's psycopg pool hands a
+    # connection to each request and takes it back after (docs/performance.md). DJANGO_DB_POOL=0 turns it off.
+    if os.environ.get("DJANGO_DB_POOL", "1") != "0":
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": 2,
+            "max_size": int(os.environ.get("DJANGO_DB_POOL_SIZE", "20")),
+            "timeout": 10,
+        }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Channel layer and cache: in memory unless REDIS_URL names a Redis server.

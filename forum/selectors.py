@@ -6,7 +6,7 @@ from urllib.parse import quote
 from django.conf import settings
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import F, QuerySet, Subquery
+from django.db.models import F, QuerySet
 from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils.html import escape
@@ -190,36 +190,43 @@ def search_terms(query: str) -> list[str]:
     return [term for term in " ".join((query or "").split())[:SEARCH_QUERY_MAX_LENGTH].split(" ") if term]
 
 
-def posts_search(*, query: str, peer) -> QuerySet[Post]:
-    """Published posts matching `query` in boards the reader may see, best match first.
+def search_result_ids(*, query: str, peer) -> list[int]:
+    """Ids of the published posts matching `query` in boards the reader may see, best match first.
 
+    One query, at most SEARCH_CANDIDATES ids: paginate this list, then load a page with
+    `search_results_for_page` (joining threads, boards and authors for 20 rows, not for every match).
     PostgreSQL: full-text search on the GIN-indexed `search_vector`; the SEARCH_CANDIDATES most recent
     matches are ranked, so a very common word costs no more than a rarer one.
     SQLite: the FTS5 index of forum.sqlite_search; every word (or a form of it) must be in the post (or in
     its thread's title, for the first post); the SEARCH_CANDIDATES most recent matches, newest first.
-    Headlines are added per page by `search_headlines`.
     """
     terms = search_terms(query)
     posts = Post.objects.approved().filter(deleted_at__isnull=True)
     if not _signed_in(peer):
         posts = posts.filter(thread__board__visibility=Board.Visibility.PUBLIC)
     if not terms:
-        return posts.none()
+        return []
     if connection.vendor == "postgresql":
         search_query = _search_query(terms)
-        candidates = posts.filter(search_vector=search_query).order_by("-id").values("id")[:SEARCH_CANDIDATES]
-        return (
-            Post.objects.filter(id__in=Subquery(candidates))
+        ranked = (
+            posts.filter(search_vector=search_query)
             .annotate(rank=SearchRank(F("search_vector"), search_query))
-            .select_related("thread__board", "author")
-            .defer("search_vector", "body_html")
-            .order_by("-rank", "-id")
+            .order_by("-id")
+            .values_list("id", "rank")[:SEARCH_CANDIDATES]
         )
+        return [post_id for post_id, _ in sorted(ranked, key=lambda row: (-row[1], -row[0]))]
     match = sqlite_search.match_expression(terms)
     if not match:
-        return posts.none()
+        return []
     candidates = RawSQL(sqlite_search.CANDIDATES_SQL, (match, SEARCH_CANDIDATES))
-    return posts.filter(id__in=candidates).select_related("thread__board", "author").defer("search_vector", "body_html").order_by("-id")
+    return list(posts.filter(id__in=candidates).order_by("-id").values_list("id", flat=True))
+
+
+def search_results_for_page(ids: list[int]) -> list[Post]:
+    """The posts with these ids, in this order, with thread, board and author."""
+    posts = Post.objects.filter(id__in=ids).select_related("thread__board", "author").defer("search_vector", "body_html")
+    by_id = {post.id: post for post in posts}
+    return [by_id[i] for i in ids if i in by_id]
 
 
 def _search_query(terms: list[str]) -> SearchQuery:

@@ -312,7 +312,8 @@ def bookmarks(request):
 
 def search(request):
     query = request.GET.get("q", "").strip()
-    page = Paginator(selectors.posts_search(query=query, peer=request.user), RESULTS_PER_PAGE).get_page(request.GET.get("page"))
-    results = selectors.search_headlines(list(page.object_list), query)
-    context = {"query": query, "page": page, "results": results, "capped": page.paginator.count >= selectors.SEARCH_CANDIDATES}
+    ids = selectors.search_result_ids(query=query, peer=request.user)
+    page = Paginator(ids, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+    results = selectors.search_headlines(selectors.search_results_for_page(list(page.object_list)), query)
+    context = {"query": query, "page": page, "results": results, "capped": len(ids) >= selectors.SEARCH_CANDIDATES}
     return render(request, "forum/search.html", context)
