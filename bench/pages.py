@@ -3,9 +3,11 @@
     .venv/bin/python bench/pages.py                 # SQLite in a throw-away folder
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/hrc_forum_bench .venv/bin/python bench/pages.py
 
-Every page goes through the whole middleware stack with Django's test client, as a signed-in
-member (the costlier case: reactions, bookmarks, reading position). The data is bulk-loaded,
-bypassing the services for speed; the search vectors use the same expression as forum.services.
+Every page is requested over HTTP from uvicorn running the production settings (what a person's
+browser waits for, minus the network), then again in process with Django's test client (development
+settings, no server), as a signed-in member (the costlier case: reactions, bookmarks, reading position)
+and, for three pages, as a visitor. The data is bulk-loaded, bypassing the services for speed; the
+search vectors use the same expression as forum.services (SQLite's FTS5 index fills itself by trigger).
 Prints the median of REPEAT requests per page and its ratio to the trivial view's median.
 """
 
@@ -124,26 +126,29 @@ def load() -> tuple:
     return board, long_thread, reader
 
 
-def _round_robin(fetch, urls: list[str]) -> list[float]:
-    """Median ms per URL; round-robin, so load from elsewhere on the machine hits every page alike."""
-    for url in urls:
+def _round_robin(requests: list) -> list[float]:
+    """Median ms per request (each a function returning the status); round-robin, so load from
+    elsewhere on the machine hits every page alike."""
+    for request in requests:
         for _ in range(3):
-            status = fetch(url)
-            assert status == 200, (url, status)
-    times: list[list[float]] = [[] for _ in urls]
+            status = request()
+            assert status == 200, (request, status)
+    times: list[list[float]] = [[] for _ in requests]
     for _ in range(REPEAT):
-        for n, url in enumerate(urls):
+        for n, request in enumerate(requests):
             started = time.perf_counter()
-            fetch(url)
+            request()
             times[n].append(time.perf_counter() - started)
     return [statistics.median(samples) * 1000 for samples in times]
 
 
-def in_process_medians(reader, urls: list[str]) -> list[float]:
+def in_process_medians(reader, pages: list) -> list[float]:
     """Django's test client: the handler and middleware only, no server, no HTTP."""
-    client = Client()
-    client.force_login(reader)
-    return _round_robin(lambda url: client.get(url).status_code, urls)
+    member, visitor = Client(), Client()
+    member.force_login(reader)
+    return _round_robin(
+        [(lambda url=url, c=(visitor if as_visitor else member): c.get(url).status_code) for _, url, _, as_visitor in pages]
+    )
 
 
 def _session_cookie(reader) -> str:
@@ -159,7 +164,7 @@ def _session_cookie(reader) -> str:
     return session.session_key
 
 
-def over_http_medians(reader, urls: list[str]) -> list[float]:
+def over_http_medians(reader, pages: list) -> list[float]:
     """uvicorn with the production settings (DEBUG off; database connections pooled on PostgreSQL), one keep-alive
     connection from this process: what a person's browser waits for, minus the network."""
     from tests.rooms import live_servers
@@ -171,32 +176,46 @@ def over_http_medians(reader, urls: list[str]) -> list[float]:
     subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
     port = live_servers.free_port()
     server = live_servers.start_server(env, port, app="bench.pages_server:application")
-    cookies = {settings.SESSION_COOKIE_NAME: _session_cookie(reader)}
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    member = _Browser(port, {settings.SESSION_COOKIE_NAME: _session_cookie(reader)})
+    visitor = _Browser(port, {})
+    try:
+        return _round_robin(
+            [(lambda url=url, b=(visitor if as_visitor else member): b.get(url)) for _, url, _, as_visitor in pages]
+        )
+    finally:
+        member.close()
+        visitor.close()
+        live_servers.stop_server(server)
 
-    def fetch(url: str) -> int:
-        """GET as a browser does: it sends back the cookies it was given (the CSRF cookie, say)."""
-        cookie = "; ".join(f"{name}={value}" for name, value in cookies.items())
-        connection.request("GET", url, headers={"Cookie": cookie, "X-Forwarded-Proto": "https"})
-        response = connection.getresponse()
+
+class _Browser:
+    """One keep-alive connection that sends back the cookies it was given (the CSRF cookie, say)."""
+
+    def __init__(self, port: int, cookies: dict):
+        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        self.cookies = cookies
+
+    def get(self, url: str) -> int:
+        headers = {"X-Forwarded-Proto": "https"}
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
+        self.connection.request("GET", url, headers=headers)
+        response = self.connection.getresponse()
         response.read()
         for header in response.headers.get_all("Set-Cookie") or []:
             name, _, rest = header.partition("=")
-            cookies[name.strip()] = rest.split(";", 1)[0]
+            self.cookies[name.strip()] = rest.split(";", 1)[0]
         return response.status
 
-    try:
-        return _round_robin(fetch, urls)
-    finally:
-        connection.close()
-        live_servers.stop_server(server)
+    def close(self) -> None:
+        self.connection.close()
 
 
 def print_table(title: str, pages: list, medians: list[float]) -> None:
     bare, layout_ms = medians[0], medians[1]
     print(f"\n{title}: {REPEAT} rounds, median per page\n")
     print("| page | median ms | ÷ trivial view | ÷ empty layout page | goal |\n|---|---:|---:|---:|---:|")
-    for (label, _, goal), ms in zip(pages, medians):
+    for (label, _, goal, _), ms in zip(pages, medians):
         goal_text = f"≤ {goal}×" if goal else ""
         print(f"| {label} | {ms:.1f} | {ms / bare:.1f}× | {ms / layout_ms:.1f}× | {goal_text} |")
 
@@ -205,20 +224,23 @@ def main() -> None:
     _urlconf()
     board, long_thread, reader = load()
     last_page = (LONG_THREAD_POSTS + 29) // 30
+    member, visitor = False, True
     pages = [
-        ("trivial view", "/bench/trivial/", None),
-        ("empty page in the site layout", "/bench/layout/", None),
-        ("board, page 1", f"/b/{board.slug}/", 5),
-        ("board, page 200", f"/b/{board.slug}/?page=200", 5),
-        ("long thread, page 1", f"{long_thread.get_absolute_url()}", 5),
-        (f"long thread, last page ({last_page})", f"{long_thread.get_absolute_url()}?page={last_page}", 5),
-        ("search, common word", "/search/?q=naloxone", 10),
-        ("search, rare word", "/search/?q=zanzibarite", 10),
-        ("search, two words", "/search/?q=wound+care", 10),
+        ("trivial view", "/bench/trivial/", None, member),
+        ("empty page in the site layout", "/bench/layout/", None, member),
+        ("board, page 1", f"/b/{board.slug}/", 5, member),
+        ("board, page 200", f"/b/{board.slug}/?page=200", 5, member),
+        ("long thread, page 1", f"{long_thread.get_absolute_url()}", 5, member),
+        (f"long thread, last page ({last_page})", f"{long_thread.get_absolute_url()}?page={last_page}", 5, member),
+        ("search, common word", "/search/?q=naloxone", 10, member),
+        ("search, rare word", "/search/?q=zanzibarite", 10, member),
+        ("search, two words", "/search/?q=wound+care", 10, member),
+        ("visitor (not signed in): board, page 1", f"/b/{board.slug}/", 5, visitor),
+        ("visitor: long thread, page 1", f"{long_thread.get_absolute_url()}", 5, visitor),
+        ("visitor: search, common word", "/search/?q=naloxone", 10, visitor),
     ]
-    urls = [url for _, url, _ in pages]
-    print_table("Over HTTP (uvicorn, production settings)", pages, over_http_medians(reader, urls))
-    print_table("In process (Django's test client, development settings)", pages, in_process_medians(reader, urls))
+    print_table("Over HTTP (uvicorn, production settings)", pages, over_http_medians(reader, pages))
+    print_table("In process (Django's test client, development settings)", pages, in_process_medians(reader, pages))
 
 
 if __name__ == "__main__":

@@ -6,7 +6,7 @@ from urllib.parse import quote
 from django.conf import settings
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import F, QuerySet
+from django.db.models import Exists, F, OuterRef, QuerySet, Subquery, Value
 from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils.html import escape
@@ -61,6 +61,23 @@ def thread_get(*, thread_id: int) -> Thread:
     return Thread.objects.select_related("board").get(pk=thread_id)
 
 
+def thread_for_reader(*, thread_id: int, peer) -> Thread:
+    """The thread with its board and, in the same query, the reader's state: `read_position` (last post
+    read, 0 if none) and `subscribed`."""
+    threads = Thread.objects.select_related("board")
+    if _signed_in(peer):
+        threads = threads.annotate(
+            read_position=Subquery(
+                ThreadRead.objects.filter(thread=OuterRef("pk"), peer=peer).values("last_read_post_id")[:1]
+            ),
+            subscribed=Exists(Subscription.objects.filter(thread=OuterRef("pk"), peer=peer)),
+        )
+    thread = threads.get(pk=thread_id)
+    if not _signed_in(peer):
+        thread.read_position, thread.subscribed = None, False
+    return thread
+
+
 def post_get(*, post_id: int) -> Post:
     return Post.objects.select_related("thread__board", "author").get(pk=post_id)
 
@@ -73,13 +90,18 @@ def thread_post_ids(*, thread: Thread, peer) -> QuerySet:
     return Post.objects.visible_to(peer).filter(thread=thread).order_by("id").values_list("id", flat=True)
 
 
-def posts_for_page(ids: list[int]) -> list[Post]:
-    """The posts with these ids, in this order, with their authors; `post.reaction_rows` holds
-    (kind, giver id, giver pseudonym) for each reaction, oldest first: two queries in all."""
+def posts_for_page(ids: list[int], *, peer=None) -> list[Post]:
+    """The posts with these ids, in this order, with their authors and whether `peer` bookmarked each
+    (`post.bookmarked`); `post.reaction_rows` holds (kind, giver id, giver pseudonym) for each reaction,
+    oldest first: two queries in all."""
     posts = Post.objects.filter(id__in=ids).select_related("author").only(
         "id", "thread_id", "author__username", "created", "edited_at", "deleted_at", "moderation_status",
         "content_warning", "body_html", "mentions_overdose",
     )
+    if _signed_in(peer):
+        posts = posts.annotate(bookmarked=Exists(Bookmark.objects.filter(post=OuterRef("pk"), peer=peer)))
+    else:
+        posts = posts.annotate(bookmarked=Value(False))
     by_id = {post.id: post for post in posts}
     for post in by_id.values():
         post.reaction_rows = []
@@ -102,8 +124,8 @@ def _url_pattern(name: str, *args: int) -> str:
 
 
 def posts_decorate(posts: list[Post], *, peer, thread: Thread, next_path: str = "") -> list[Post]:
-    """Attach reaction counts, givers, the reader's own reactions and bookmarks, what the reader may do,
-    and the action URLs (one query, for bookmarks; the template then only prints)."""
+    """Attach reaction counts, givers, the reader's own reactions, what the reader may do and the action
+    URLs (no query; the template then only prints). `posts` come from `posts_for_page`."""
     signed_in = _signed_in(peer)
     peer_id = peer.pk if signed_in else None
     is_moderator = signed_in and peer.is_moderator
@@ -111,11 +133,6 @@ def posts_decorate(posts: list[Post], *, peer, thread: Thread, next_path: str = 
     report_url = f"{reverse('moderation:report')}?target=post:{{}}&next={quote(next_path, safe='')}"
     post_url = _url_pattern("forum:post", 0)
     quote_url = f"{reverse('forum:reply', args=[thread.id])}?quote={{}}"
-    mine_bookmarked: set[int] = set()
-    if signed_in and posts:
-        mine_bookmarked = set(
-            Bookmark.objects.filter(peer=peer, post_id__in=[p.id for p in posts]).values_list("post_id", flat=True)
-        )
     kinds = Reaction.Kind.choices
     for post in posts:
         givers = {kind: [] for kind, _ in kinds}
@@ -132,7 +149,6 @@ def posts_decorate(posts: list[Post], *, peer, thread: Thread, next_path: str = 
         ]
         post.pid = str(post.id)
         post.created_text = f"{localtime(post.created):%-d %b %Y, %H:%M}"
-        post.bookmarked = post.id in mine_bookmarked
         approved = post.moderation_status == ModerationStatus.APPROVED
         own = signed_in and post.author_id == peer_id
         post.can_react = signed_in and approved and not own and not post.is_deleted
@@ -161,10 +177,6 @@ def first_unread_post(*, thread: Thread, peer) -> Post | None:
     posts = Post.objects.visible_to(peer).filter(thread=thread)
     position = thread_read_position(thread=thread, peer=peer)
     return posts.filter(id__gt=position).order_by("id").first() or posts.order_by("-id").first()
-
-
-def is_subscribed(*, thread: Thread, peer) -> bool:
-    return _signed_in(peer) and Subscription.objects.filter(thread=thread, peer=peer).exists()
 
 
 def post_revisions(*, post: Post) -> QuerySet[PostRevision]:

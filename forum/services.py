@@ -335,12 +335,15 @@ def subscription_set(*, thread: Thread, peer, on: bool) -> bool:
     return bool(Subscription.objects.filter(thread=thread, peer=peer).delete()[0])
 
 
-def thread_mark_read(*, thread: Thread, peer, up_to_post_id: int) -> bool:
-    """Move the peer's reading position forward (never back); False if it didn't move."""
+def thread_mark_read(*, thread: Thread, peer, up_to_post_id: int, known_position: int | None = None) -> bool:
+    """Move the peer's reading position forward (never back); False if it didn't move.
+
+    `known_position`: the position the caller already read (selectors.thread_for_reader), saving a query.
+    """
     if not (peer and peer.is_authenticated) or not up_to_post_id:
         return False
     reads = ThreadRead.objects.filter(thread=thread, peer=peer)
-    position = reads.values_list("last_read_post_id", flat=True).first()
+    position = known_position if known_position is not None else reads.values_list("last_read_post_id", flat=True).first()
     if position is not None and position >= up_to_post_id:
         return False  # reading again what was read: one SELECT, no write
     if position is not None:

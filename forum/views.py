@@ -105,23 +105,27 @@ def board(request, slug: str):
 
 
 def thread(request, thread_id: int, slug: str | None = None):
-    thread = _thread_or_404(thread_id)
+    try:
+        thread = selectors.thread_for_reader(thread_id=thread_id, peer=request.user)
+    except Thread.DoesNotExist:
+        raise Http404("No such thread.") from None
     check_can_read_board(request.user, thread.board)
     if slug != thread.slug:
         query = request.META.get("QUERY_STRING", "")
         return redirect(thread.get_absolute_url() + (f"?{query}" if query else ""))
     page = Paginator(selectors.thread_post_ids(thread=thread, peer=request.user), POSTS_PER_PAGE).get_page(request.GET.get("page"))
     posts = selectors.posts_decorate(
-        selectors.posts_for_page(list(page.object_list)), peer=request.user, thread=thread, next_path=request.get_full_path()
+        selectors.posts_for_page(list(page.object_list), peer=request.user), peer=request.user, thread=thread,
+        next_path=request.get_full_path(),
     )
     if posts:
-        services.thread_mark_read(thread=thread, peer=request.user, up_to_post_id=posts[-1].id)
+        services.thread_mark_read(thread=thread, peer=request.user, up_to_post_id=posts[-1].id, known_position=thread.read_position)
     context = {
         "thread": thread,
         "page": page,
         "posts_html": _posts_html(request, posts),
         "form": ReplyForm(),
-        "subscribed": selectors.is_subscribed(thread=thread, peer=request.user),
+        "subscribed": thread.subscribed,
     }
     return render(request, "forum/thread.html", context)
 

@@ -9,13 +9,14 @@ from forum.views import POSTS_PER_PAGE, THREADS_PER_PAGE
 
 # The same ceilings hold for one item and for a full page. Each page is asked for twice and the
 # second time is counted: the first request of a session also fills the caches every page reads
-# (session, permissions, unread count, alert banner, supporters on duty), at most COLD_EXTRA queries.
-# Warm: the person (1), then board: board, count, ids, threads; thread: thread, count, ids, posts,
-# reactions, bookmarks, reading position, subscription; search: count, results.
+# (session, permissions, unread count, alert banner, supporters on duty) and may store a first reading
+# position, at most COLD_EXTRA queries more.
+# Warm: the person (1), then board: board, count, ids, threads; thread: thread with the reading position
+# and subscription, count, ids, posts with bookmarks, reactions; search: ranked ids, results.
 BOARD_QUERIES = 5
-THREAD_QUERIES = 9
+THREAD_QUERIES = 6
 SEARCH_QUERIES = 3
-COLD_EXTRA = 9
+COLD_EXTRA = 10
 
 
 def _busy_thread(thread, peer, peer_factory, size: int):
