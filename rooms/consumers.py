@@ -14,7 +14,7 @@ from commons.channels import ALERTS_GROUP
 from commons.consumers import JsonObjectConsumer
 from moderation import sanctions
 from rooms import selectors, services
-from rooms.fanout import RoomFanout, fanout_for, local_fanouts
+from rooms.fanout import RoomFanout, addressed, fanout_for, local_fanouts
 from rooms.models import Room
 from rooms.permissions import check_can_join, is_host
 
@@ -51,7 +51,7 @@ async def _announce_presence(room: Room, layer) -> None:
     finally:
         _presence_scheduled.discard(room.pk)
     event = await database_sync_to_async(services.presence_event)(room=room)
-    await layer.group_send(room.group_name, event)
+    await layer.group_send(room.group_name, addressed(room.group_name, event))
 
 
 _local_channels: set[str] = set()  # this process's open room sockets, refreshed together
@@ -119,16 +119,15 @@ class RoomConsumer(JsonObjectConsumer):
             await self.close(code=CLOSE_FORBIDDEN)
             return
         self.user = user
-        # Join the groups before reading the backlog, so nothing falls between the two. The room's own
-        # group reaches this socket through the process's fan-out; the rest through its own channel.
-        groups = [room.peer_group_name(user.pk), ALERTS_GROUP]
+        # Join the groups before reading the backlog, so nothing falls between the two. The room's groups
+        # reach this socket through the process's fan-out (rooms.fanout), in one order; alerts through its own channel.
+        room_groups = [room.peer_group_name(user.pk)]
         if hosting:
-            groups.append(room.moderators_group_name)
-        for group in groups:
-            await self.channel_layer.group_add(group, self.channel_name)
-        self.groups_joined = groups
+            room_groups.append(room.moderators_group_name)
         self.fanout = fanout_for(room.group_name, self.channel_layer)
-        await self.fanout.subscribe(self)
+        await self.fanout.subscribe(self, also=room_groups)
+        await self.channel_layer.group_add(ALERTS_GROUP, self.channel_name)
+        self.groups_joined = [ALERTS_GROUP]
         self.room = room
         online, names, backlog = await database_sync_to_async(self._enter)(_after(self.scope.get("query_string", b"")))
         hello = {"type": "hello", "room": room.slug, "me": user.username, "online": online}
@@ -212,9 +211,8 @@ class RoomConsumer(JsonObjectConsumer):
                 await self.send_error(refusal.code, refusal.detail)
         elif kind == "typing":
             if await database_sync_to_async(services.typing_allowed)(room=self.room, peer=self.user):
-                await self.channel_layer.group_send(
-                    self.room.group_name, {"type": "room.typing", "author": self.user.username, "channel": self.channel_name}
-                )
+                event = {"type": "room.typing", "author": self.user.username, "channel": self.channel_name}
+                await self.channel_layer.group_send(self.room.group_name, addressed(self.room.group_name, event))
         else:
             await self.send_error(services.INVALID, UNKNOWN_TYPE)
 

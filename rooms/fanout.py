@@ -3,21 +3,30 @@
 Without it every socket's consumer is its own member of the room's group: a message becomes one
 channel-layer copy per socket, and Channels wakes each consumer through a database-connection check in
 the shared sync thread before its handler runs (100 sockets: 100 hops in a row). Here the process's one
-channel receives the event once and hands it to every local socket (`RoomConsumer.deliver`), whose
-writer sends it. Other processes have their own subscription, so the group still reaches every process.
+channel for the room receives the event once and hands it to every local socket it is addressed to
+(`RoomConsumer.deliver`), whose writer sends it. Other processes have their own subscription, so the
+group still reaches every process.
 
-A socket that subscribes is a member once `subscribe` returns: the room consumer relies on that to join
-before it reads the backlog (docs/rooms.md, "Order and exactly-once").
+The room's other groups (one per person, and the room's hosts) come through the same channel, so one
+socket gets all of a room's events in the order they were sent, as it did through its own channel.
+Events name their group (`addressed`), which says which local sockets get them.
+
+A socket is a member once `subscribe` returns: the room consumer relies on that to join before it
+reads the backlog (docs/rooms.md, "Order and exactly-once").
 """
 
 import asyncio
-import contextlib
 import logging
 from typing import Protocol
 
 logger = logging.getLogger(__name__)
 
 RETRY_AFTER_ERROR = 0.5  # seconds before receiving again after the channel layer failed
+
+
+def addressed(group: str, event: dict) -> dict:
+    """`event` as sent to `group`: the fan-out delivers it to this process's sockets in that group."""
+    return {**event, "group": group}
 
 
 class LocalSocket(Protocol):
@@ -27,68 +36,83 @@ class LocalSocket(Protocol):
 
 
 class RoomFanout:
-    """This process's subscription to one group and the local sockets it writes to."""
+    """This process's subscription to one room's groups and the local sockets it writes to."""
 
     def __init__(self, group: str, layer):
-        self.group = group
+        self.group = group  # the room's group: every socket of the room is in it
         self.layer = layer
         self.loop = asyncio.get_running_loop()
-        self.sockets: dict[str, LocalSocket] = {}  # channel name -> socket, in joining order
+        self.members: dict[str, dict[str, LocalSocket]] = {}  # group -> channel name -> socket, in joining order
         self.channel: str | None = None
         self._receiver: asyncio.Task | None = None
         self._lock = asyncio.Lock()
 
-    async def subscribe(self, socket: LocalSocket) -> None:
-        self.sockets[socket.channel_name] = socket
+    @property
+    def sockets(self) -> dict[str, LocalSocket]:
+        return self.members.get(self.group, {})
+
+    async def subscribe(self, socket: LocalSocket, also: list[str] = ()) -> None:
+        """Make `socket` a member of the room's group and of the groups in `also` (all of the same room)."""
         async with self._lock:
             if self.channel is None:
                 # The layer's default prefix: channels-redis receives every "specific" channel of a process
                 # through one Redis key per prefix, polled by whichever receiver holds its lock.
-                channel = await self.layer.new_channel()
-                await self.layer.group_add(self.group, channel)
-                self.channel = channel
-                self._receiver = asyncio.create_task(self._receive(channel))
+                self.channel = await self.layer.new_channel()
+                self._receiver = asyncio.create_task(self._receive(self.channel))
                 _fanouts.setdefault(self.group, self)
+            for group in (self.group, *also):
+                members = self.members.setdefault(group, {})
+                members[socket.channel_name] = socket
+                if len(members) == 1:
+                    await self.layer.group_add(group, self.channel)
 
     async def unsubscribe(self, socket: LocalSocket) -> None:
-        if self.sockets.get(socket.channel_name) is socket:
-            del self.sockets[socket.channel_name]
         async with self._lock:
-            if self.sockets or self.channel is None:
+            for group, members in list(self.members.items()):
+                if members.get(socket.channel_name) is socket:
+                    del members[socket.channel_name]
+                    if not members:
+                        del self.members[group]
+                        await self.layer.group_discard(group, self.channel)
+            if self.members or self.channel is None:
                 return
-            channel, receiver = self.channel, self._receiver
-            self.channel, self._receiver = None, None
+            receiver, self.channel, self._receiver = self._receiver, None, None
+            # Not awaited: a channel layer may turn the cancellation of a blocking read into an error, and the
+            # loop then ends by itself because its channel is no longer this fan-out's.
+            receiver.cancel()
             if _fanouts.get(self.group) is self:
                 del _fanouts[self.group]
-            receiver.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await receiver
-            await self.layer.group_discard(self.group, channel)
 
     async def refresh(self) -> None:
-        """Renew the group membership (channel layers expire it after a day)."""
-        if self.channel is not None:
-            await self.layer.group_add(self.group, self.channel)
+        """Renew the group memberships (channel layers expire them after a day)."""
+        async with self._lock:
+            for group in self.members:
+                await self.layer.group_add(group, self.channel)
 
     async def _receive(self, channel: str) -> None:
-        while True:
+        while self.channel == channel:
             try:
                 event = await self.layer.receive(channel)
             except asyncio.CancelledError:
                 raise
             except Exception:
+                if self.channel != channel:
+                    return
                 logger.exception("room fan-out: receiving from the channel layer failed; retrying")
                 await asyncio.sleep(RETRY_AFTER_ERROR)
                 continue
-            for socket in list(self.sockets.values()):
-                socket.deliver(event)
+            for socket in list(self.members.get(event.get("group", self.group), {}).values()):
+                try:
+                    socket.deliver(event)
+                except Exception:  # one broken socket must not cost the others the event
+                    logger.exception("room fan-out: delivering to %s failed", socket.channel_name)
 
 
 _fanouts: dict[str, RoomFanout] = {}
 
 
 def fanout_for(group: str, layer) -> RoomFanout:
-    """This process's fan-out of `group` (a new one if the layer or the event loop changed, as between tests)."""
+    """This process's fan-out of room group `group` (a new one if the layer or the event loop changed, as between tests)."""
     fanout = _fanouts.get(group)
     if fanout is None or fanout.layer is not layer or fanout.loop is not asyncio.get_running_loop():
         fanout = _fanouts[group] = RoomFanout(group, layer)

@@ -21,6 +21,7 @@ from moderation.screening import screen
 from peers.roles import FORMER_MEMBER
 from rooms.models import MESSAGE_MAX_LENGTH, Message, Presence, Room, RoomMute, RoomRemoval
 from rooms.permissions import INVITED_ONLY, REMOVED_FROM_ROOM, can_see
+from rooms.fanout import addressed
 from rooms.selectors import presence_online
 
 CLIENT_ID_MAX_LENGTH = 64
@@ -51,6 +52,11 @@ class RoomRefusal(Exception):
         super().__init__(detail)
         self.code = code
         self.detail = detail
+
+
+def _send_on_commit(group: str, event: dict) -> None:
+    """After commit, send `event` to one of a room's groups (rooms.fanout hands it to that group's local sockets)."""
+    group_send_on_commit(group, addressed(group, event))
 
 
 def _hashed(*parts) -> str:
@@ -110,7 +116,7 @@ def _room_status_set(*, room: Room, status: str) -> bool:
             changes.append("ends_at")
         locked.save(update_fields=changes)
         room.status, room.starts_at, room.ends_at = locked.status, locked.starts_at, locked.ends_at
-        group_send_on_commit(room.group_name, {"type": "room.status", "status": status})
+        _send_on_commit(room.group_name, {"type": "room.status", "status": status})
     return True
 
 
@@ -229,12 +235,12 @@ def _broadcast_message(*, room: Room, message: Message) -> None:
     # Serialised once here, not once per socket.
     event = {"type": "room.message", "id": message.id, "text": json.dumps(message_frame(message))}
     if message.moderation_status == ModerationStatus.APPROVED:
-        group_send_on_commit(room.group_name, event)
+        _send_on_commit(room.group_name, event)
     elif message.moderation_status == ModerationStatus.PENDING:
         # Held: only its author and the people who can approve it see it until then.
         if message.author_id:
-            group_send_on_commit(room.peer_group_name(message.author_id), event)
-        group_send_on_commit(room.moderators_group_name, event)
+            _send_on_commit(room.peer_group_name(message.author_id), event)
+        _send_on_commit(room.moderators_group_name, event)
 
 
 @transaction.atomic
@@ -275,10 +281,10 @@ def message_remove(*, message: Message, by, reason: str = "") -> bool:
     message.moderated_at = timezone.now()
     message.save(update_fields=["moderation_status", "moderation_reason", "moderated_by", "moderated_at"])
     event = {"type": "room.removed", "id": message.id}
-    group_send_on_commit(message.room.group_name, event)
-    group_send_on_commit(message.room.moderators_group_name, event)  # they may hold it as a pending one
+    _send_on_commit(message.room.group_name, event)
+    _send_on_commit(message.room.moderators_group_name, event)  # they may hold it as a pending one
     if message.author_id:
-        group_send_on_commit(message.room.peer_group_name(message.author_id), event)
+        _send_on_commit(message.room.peer_group_name(message.author_id), event)
     return True
 
 
@@ -305,7 +311,7 @@ def mute_in_room(*, room: Room, peer, by, minutes: int, reason: str = "") -> Roo
     until = timezone.now() + timedelta(minutes=minutes)
     mute = RoomMute.objects.create(room=room, peer=peer, until=until, by=by, reason=reason[:300])
     detail = MUTED_IN_ROOM.format(until=f"{until:%d %b %Y, %H:%M}")
-    group_send_on_commit(room.peer_group_name(peer.pk), {"type": "room.muted", "detail": detail})
+    _send_on_commit(room.peer_group_name(peer.pk), {"type": "room.muted", "detail": detail})
     return mute
 
 
@@ -324,7 +330,7 @@ def person_remove(*, room: Room, peer, by, reason: str = "") -> bool:
     room.invited.remove(peer)
     room.cohosts.remove(peer)
     Presence.objects.filter(room=room, peer=peer).delete()
-    group_send_on_commit(room.peer_group_name(peer.pk), {"type": "room.kick"})
+    _send_on_commit(room.peer_group_name(peer.pk), {"type": "room.kick"})
     _broadcast_presence(room=room)
     return True
 
@@ -339,7 +345,7 @@ def _broadcast_presence(*, room: Room) -> None:
 
         layer = get_channel_layer()
         if layer is not None:
-            async_to_sync(layer.group_send)(room.group_name, presence_event(room=room))
+            async_to_sync(layer.group_send)(room.group_name, addressed(room.group_name, presence_event(room=room)))
 
     # Counted after commit, so the number includes the change that caused it.
     transaction.on_commit(send)
