@@ -140,6 +140,19 @@ def _notify_published(post: Post) -> None:
         notification_send(recipient=subscription.peer, kind="forum_reply", text=f"{name} replied in “{thread.title}”", url=url)
 
 
+def _notify_new_mentions(post: Post, *, earlier_body: str) -> None:
+    """After an edit of a published post: tell only the people it now mentions and did not before
+    (subscribers heard of the post when it was published)."""
+    author = post.author
+    name = author.username if author else "A former member"
+    already = {peer.pk for peer in _mentioned_peers(earlier_body, author=author)}
+    for peer in _mentioned_peers(post.body, author=author):
+        if peer.pk not in already:
+            notification_send(
+                recipient=peer, kind="forum_mention", text=f"{name} mentioned you in “{post.thread.title}”", url=post.get_absolute_url()
+            )
+
+
 def _body_set(post: Post, body: str) -> None:
     """The Markdown source and what is derived from it once, at write time: the sanitised HTML and
     whether the overdose card goes under it."""
@@ -205,6 +218,7 @@ def post_edit(*, post: Post, by, body: str, content_warning: str = "") -> bool:
     PostRevision.objects.create(post=post, body=post.body, content_warning=post.content_warning)
     screening = screen(author=by, text=body, kind="post")
     was_published = post.moderation_status == ModerationStatus.APPROVED
+    earlier_body = post.body
     _body_set(post, body)
     post.content_warning = content_warning
     post.edited_at = timezone.now()
@@ -215,6 +229,8 @@ def post_edit(*, post: Post, by, body: str, content_warning: str = "") -> bool:
     _search_vector_refresh(post, title=post.thread.title if _is_first_post(post) else "")
     if was_published and screening.held:
         _thread_counters_refresh(post.thread_id)
+    if post.moderation_status == ModerationStatus.APPROVED:
+        _notify_new_mentions(post, earlier_body=earlier_body)
     return True
 
 

@@ -64,6 +64,18 @@ def test_mention_notifies_the_person_once(peer, other_peer, thread, reply_factor
     assert not peer.notifications.filter(kind="forum_reply").exists()  # no double notice
 
 
+def test_an_edit_tells_only_the_people_it_newly_mentions(peer, other_peer, peer_factory, thread, reply_factory):
+    moss = peer_factory(username="moss")
+    reply = reply_factory(thread=thread, author=other_peer, body="Asking @river about this.")
+    assert peer.notifications.filter(kind="forum_mention").count() == 1
+    services.post_edit(post=reply, by=other_peer, body="Asking @river and @moss about this.")
+    assert moss.notifications.filter(kind="forum_mention").count() == 1
+    assert "willow mentioned you" in moss.notifications.get(kind="forum_mention").text
+    assert peer.notifications.filter(kind="forum_mention").count() == 1  # not told twice
+    services.post_edit(post=reply, by=other_peer, body="Asking @river and @moss about this, thanks.")
+    assert moss.notifications.filter(kind="forum_mention").count() == 1
+
+
 def test_reply_notifies_subscribers_but_not_the_writer(peer, other_peer, peer_factory, thread, reply_factory):
     reply_factory(thread=thread, author=other_peer, body="Thanks!")
     notice = peer.notifications.get(kind="forum_reply")
