@@ -278,7 +278,7 @@ def main():
     parser.add_argument("--all", action="store_true", help="uvicorn and daphne, in-memory and Redis")
     parser.add_argument("--clients", type=int, default=100)
     parser.add_argument("--rate", type=float, default=10, help="messages per second from the sender")
-    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--seconds", type=float, default=15)
     parser.add_argument("--trace", action="store_true", help="also print where each message's time goes in the server")
     parser.add_argument("--bare-server", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()

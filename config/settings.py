@@ -118,10 +118,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
     )
-    # A local file: keeping each thread's connection open costs nothing, and reopening it (with its PRAGMAs)
-    # on every database call of a socket cost ~3 ms per chat message (docs/performance.md, "Live rooms").
-    if "DJANGO_CONN_MAX_AGE" not in os.environ:
-        DATABASES["default"]["CONN_MAX_AGE"] = 600
     # Tests use a file too: an in-memory shared-cache database answers "table is locked" at once to a
     # second connection (a consumer's thread) instead of waiting, which the file database in WAL mode does.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test_db.sqlite3")}

@@ -5,9 +5,10 @@ import collections
 import logging
 from urllib.parse import parse_qs
 
+from asgiref.sync import SyncToAsync
 from channels.consumer import get_handler_name
-from channels.db import DatabaseSyncToAsync
 from django.conf import settings
+from django.db import connections
 from django.core.exceptions import PermissionDenied
 
 from commons.channels import ALERTS_GROUP
@@ -76,10 +77,28 @@ def _start_heartbeat(channel_name: str) -> None:
         _heartbeat_task = asyncio.create_task(_heartbeat())
 
 
+def _release_connections() -> None:
+    """What Channels does around each database call, except that a worker thread keeps its SQLite connection:
+    reopening it (with its PRAGMAs) on every call cost ~3 ms per chat message (docs/performance.md). The pool's
+    threads live as long as the process; HTTP requests, each in a thread of its own, still close theirs."""
+    for connection in connections.all(initialized_only=True):
+        if connection.vendor != "sqlite" or connection.errors_occurred:
+            connection.close_if_unusable_or_obsolete()
+
+
+class _WorkerDatabaseSyncToAsync(SyncToAsync):
+    def thread_handler(self, loop, *args, **kwargs):
+        _release_connections()
+        try:
+            return super().thread_handler(loop, *args, **kwargs)
+        finally:
+            _release_connections()
+
+
 def database_sync_to_async(func):
     """Run `func` in the thread pool, not Channels' one shared database thread: a burst of joins
     (each a write and a backlog read) would otherwise queue in front of people's messages."""
-    return DatabaseSyncToAsync(func, thread_sensitive=False)
+    return _WorkerDatabaseSyncToAsync(func, thread_sensitive=False)
 
 
 def _after(query_string: bytes) -> int | None:
