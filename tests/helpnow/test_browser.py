@@ -59,7 +59,11 @@ def server():
     yield f"http://127.0.0.1:{port}"
     instance.should_exit = True
     thread.join(10)
-    if connection.vendor == "postgresql":
+    if connection.vendor == "postgresql" and connection.settings_dict["OPTIONS"].get("pool"):
+        # The request threads gave their connections back to the pool; close them all (the test's own
+        # connection closes when it is given back), so the test database can be dropped at the end.
+        connection.close_pool()
+    elif connection.vendor == "postgresql":
         # Django's ASGI handler leaves the connections of its request threads open;
         # close them so the test database can be dropped at the end of the run.
         with connection.cursor() as cursor:
