@@ -391,13 +391,12 @@ def requests_escalate(*, now: datetime | None = None) -> int:
 
 
 def _room_reported(room: Room) -> bool:
-    """Is any message of this room under an open report? Read-only look at moderation's Report model
-    (moderation has no selector for this yet)."""
-    from moderation.models import Report, Target
+    """Is any message of this room under an open report?"""
+    from moderation.models import Target
+    from moderation.selectors import has_open_report
     from rooms.models import Message
 
-    message_ids = Message.objects.filter(room=room).values("pk")
-    return Report.objects.filter(target_kind=Target.MESSAGE, target_id__in=message_ids, closed_at__isnull=True).exists()
+    return has_open_report(target_kind=Target.MESSAGE, target_ids=Message.objects.filter(room=room).values("pk"))
 
 
 def requests_purge(*, now: datetime | None = None) -> tuple[int, int]:

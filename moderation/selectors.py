@@ -89,6 +89,11 @@ def item_detail(item: QueueItem) -> dict:
     }
 
 
+def has_open_report(*, target_kind: str, target_ids) -> bool:
+    """Is any of these targets (ids, or a queryset of ids) under a report nobody has closed yet?"""
+    return Report.objects.filter(target_kind=target_kind, target_id__in=target_ids, closed_at__isnull=True).exists()
+
+
 def public_log() -> QuerySet[LogEntry]:
     return LogEntry.objects.select_related("actor", "subject").order_by("-created", "-id")
 
