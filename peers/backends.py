@@ -3,6 +3,8 @@ ModelBackend answers with two joined queries per request. Roles change rarely (p
 role_grant/role_revoke, or the admin), and every such change bumps one version number, so a
 cached answer is never older than the last change."""
 
+import time
+
 from django.contrib.auth.backends import ModelBackend
 from django.core.cache import cache
 
@@ -10,12 +12,17 @@ VERSION_KEY = "peers:perms:version"
 TIMEOUT = 60 * 60  # a safety net; invalidation is by version
 
 
+def _fresh_version() -> int:
+    """Never a number used before, even if the cache lost the version key while older entries survive."""
+    return time.time_ns()
+
+
 def permissions_changed(**_ignored) -> None:
     """Forget every cached permission set (a role was granted or revoked, a group's permissions changed)."""
     try:
         cache.incr(VERSION_KEY)
     except ValueError:  # not in the cache yet (or evicted)
-        cache.set(VERSION_KEY, 2, None)
+        cache.set(VERSION_KEY, _fresh_version(), None)
 
 
 class CachedPermissionsBackend(ModelBackend):
@@ -25,7 +32,7 @@ class CachedPermissionsBackend(ModelBackend):
         if obj is not None or not user_obj.is_active or user_obj.is_anonymous:
             return super().get_all_permissions(user_obj, obj)
         if not hasattr(user_obj, "_perm_cache"):
-            version = cache.get_or_set(VERSION_KEY, 1, None)
+            version = cache.get_or_set(VERSION_KEY, _fresh_version, None)
             key = f"peers:perms:{version}:{user_obj.pk}:{int(user_obj.is_superuser)}"
             permissions = cache.get(key)
             if permissions is None:

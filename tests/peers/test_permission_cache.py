@@ -49,3 +49,16 @@ def test_each_person_gets_their_own_permissions(client, peer, moderator):
     client.force_login(peer)
     assert MODERATION_LINK not in client.get("/about/").content.decode()
     assert Peer.objects.get(pk=peer.pk).is_moderator is False
+
+
+@pytest.mark.django_db
+def test_a_lost_version_key_never_brings_back_an_old_answer(client, moderator):
+    from django.core.cache import cache
+
+    from peers.backends import VERSION_KEY
+
+    client.force_login(moderator)
+    assert MODERATION_LINK in client.get("/about/").content.decode()  # cached as a moderator
+    services.role_revoke(peer=moderator, role=roles.MODERATOR)
+    cache.delete(VERSION_KEY)  # evicted, while the old entry may still be there
+    assert MODERATION_LINK not in client.get("/about/").content.decode()
