@@ -7,6 +7,7 @@ import time
 
 from django.contrib.auth.backends import ModelBackend
 from django.core.cache import cache
+from django.db import transaction
 
 VERSION_KEY = "peers:perms:version"
 TIMEOUT = 60 * 60  # a safety net; invalidation is by version
@@ -18,7 +19,14 @@ def _fresh_version() -> int:
 
 
 def permissions_changed(**_ignored) -> None:
-    """Forget every cached permission set (a role was granted or revoked, a group's permissions changed)."""
+    """Forget every cached permission set (a role was granted or revoked, a group's permissions changed):
+    now, and again after commit, so that a request reading the old rows in between cannot cache them
+    under the new version (a revoked moderator would otherwise keep the role for TIMEOUT)."""
+    _bump_version()
+    transaction.on_commit(_bump_version)
+
+
+def _bump_version() -> None:
     try:
         cache.incr(VERSION_KEY)
     except ValueError:  # not in the cache yet (or evicted)

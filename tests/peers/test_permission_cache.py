@@ -62,3 +62,17 @@ def test_a_lost_version_key_never_brings_back_an_old_answer(client, moderator):
     services.role_revoke(peer=moderator, role=roles.MODERATOR)
     cache.delete(VERSION_KEY)  # evicted, while the old entry may still be there
     assert MODERATION_LINK not in client.get("/about/").content.decode()
+
+
+@pytest.mark.django_db
+def test_an_answer_cached_between_a_change_and_its_commit_is_not_kept(client, moderator, django_capture_on_commit_callbacks):
+    from django.core.cache import cache
+
+    from peers.backends import VERSION_KEY
+
+    client.force_login(moderator)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.role_revoke(peer=moderator, role=roles.MODERATOR)
+        # What another request would cache if it read the rows before the commit: the old role.
+        cache.set(f"peers:perms:{cache.get(VERSION_KEY)}:{moderator.pk}:0", {"peers.moderate"}, 3600)
+    assert MODERATION_LINK not in client.get("/about/").content.decode()
