@@ -79,6 +79,10 @@ class MuteForm(forms.Form):
     reason = forms.CharField(max_length=300, required=False)
 
 
+class UnmuteForm(forms.Form):
+    pseudonym = forms.CharField(max_length=100)
+
+
 class RemovePersonForm(forms.Form):
     pseudonym = forms.CharField(max_length=100)
     reason = forms.CharField(max_length=300, required=False)

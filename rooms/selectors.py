@@ -5,7 +5,7 @@ from django.db.models import Case, Count, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from moderation.models import ModerationStatus
-from rooms.models import Message, Presence, Room
+from rooms.models import Message, Presence, Room, RoomMute
 
 BACKLOG_SIZE = 50  # messages sent on connect without ?after=
 REPLAY_MAX = 200  # at most this many after ?after=<id>
@@ -22,6 +22,17 @@ def rooms_live_and_upcoming(peer=None) -> QuerySet[Room]:
     return rooms.filter(
         Q(visibility=Room.Visibility.MEMBERS) | Q(host=peer) | Q(cohosts=peer) | Q(invited=peer)
     ).distinct()
+
+
+def active_mutes(*, room: Room) -> list[dict]:
+    """Who is muted in `room` now, with until when (the latest mute per person), soonest to end first."""
+    latest: dict[int, dict] = {}
+    for peer_id, username, until in (
+        RoomMute.objects.filter(room=room, until__gt=timezone.now()).values_list("peer_id", "peer__username", "until")
+    ):
+        if peer_id not in latest or until > latest[peer_id]["until"]:
+            latest[peer_id] = {"pseudonym": username, "until": until}
+    return sorted(latest.values(), key=lambda mute: mute["until"])
 
 
 def room_get(*, slug: str) -> Room:

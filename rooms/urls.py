@@ -11,6 +11,7 @@ urlpatterns = [
     path("rooms/<slug:slug>/open/", views.room_open, name="open"),
     path("rooms/<slug:slug>/close/", views.room_close, name="close"),
     path("rooms/<slug:slug>/mute/", views.room_mute, name="mute"),
+    path("rooms/<slug:slug>/unmute/", views.room_unmute, name="unmute"),
     path("rooms/<slug:slug>/remove-person/", views.room_remove_person, name="remove_person"),
     path("rooms/<slug:slug>/messages/<int:message_id>/remove/", views.message_remove, name="message_remove"),
 ]

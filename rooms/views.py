@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from peers.models import Peer
 from rooms import permissions, selectors, services
-from rooms.forms import MuteForm, RemoveMessageForm, RemovePersonForm, RoomForm
+from rooms.forms import MuteForm, RemoveMessageForm, RemovePersonForm, RoomForm, UnmuteForm
 from rooms.models import Message, Room, RoomRemoval
 
 TZ_COOKIE = "tz"  # set by static/js/rooms.js to the browser's IANA zone
@@ -22,6 +22,8 @@ ROOM_OPENED = "The room is open. People can write now."
 ROOM_CLOSED = "The room is closed. It stays readable until its messages expire."
 ROOM_SAVED = "Room saved."
 PERSON_MUTED = "{name} is muted in this room for {minutes} minutes."
+PERSON_UNMUTED = "{name} can write in this room again."
+NOT_MUTED = "{name} wasn't muted in this room."
 PERSON_REMOVED = "{name} was removed from this room."
 ALREADY_REMOVED = "{name} had already been removed from this room."
 MESSAGE_REMOVED = "Message removed."
@@ -60,7 +62,8 @@ def room(request, slug: str):
     return render(
         request, "rooms/room.html",
         {"room": room, "removed": removed, "hosting": hosting, "hosts": selectors.room_hosts(room=room),
-         "mute_form": MuteForm(), "remove_form": RemovePersonForm(), "removed_notice": permissions.REMOVED_FROM_ROOM},
+         "mute_form": MuteForm(), "remove_form": RemovePersonForm(), "removed_notice": permissions.REMOVED_FROM_ROOM,
+         "mutes": selectors.active_mutes(room=room) if hosting else []},
     )
 
 
@@ -144,6 +147,18 @@ def room_mute(request, slug: str):
     peer = _target(room, form)
     services.mute_in_room(room=room, peer=peer, by=request.user, minutes=form.cleaned_data["minutes"], reason=form.cleaned_data["reason"])
     messages.success(request, PERSON_MUTED.format(name=peer.username, minutes=form.cleaned_data["minutes"]))
+    return redirect(room)
+
+
+@require_POST
+def room_unmute(request, slug: str):
+    room = _host_room(request, slug)
+    form = UnmuteForm(request.POST)
+    if not form.is_valid():
+        return _bad_form(request, room, form)
+    peer = _target(room, form)
+    changed = services.unmute_in_room(room=room, peer=peer, by=request.user)
+    messages.success(request, (PERSON_UNMUTED if changed else NOT_MUTED).format(name=peer.username))
     return redirect(room)
 
 

@@ -177,7 +177,12 @@
     if (frame.client_id) {
       var before = outbox.length;
       outbox = outbox.filter(function (item) { return item.client_id !== frame.client_id; });
-      if (outbox.length !== before) { errorBox.textContent = ""; flushOutbox(); }
+      if (outbox.length !== before) {
+        errorBox.textContent = "";
+        // One of ours was accepted: whatever mute there was is over (a host unmuted us, or it ran out).
+        if (muted) { muted = false; refreshBanner(); }
+        flushOutbox();
+      }
     }
     if (live && frame.author !== me) announce(frame.author + " says: " + plainText(frame.body_html));
   }

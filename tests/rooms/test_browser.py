@@ -86,3 +86,51 @@ def test_offline_peer_comes_back_and_sees_every_message_once(server):
         expect(bo.locator("#chat-log .chat-msg").last.locator(".overdose-card")).to_be_visible()
         expect(bo.locator("#chat-log .chat-msg").nth(0).locator(".overdose-card")).to_have_count(0)
         browser.close()
+
+
+def _host_session(state) -> str:
+    """A session for the room's host, made in the server's database (the fixture signs in ada and bo only)."""
+    import subprocess
+
+    code = (
+        "import importlib; from django.conf import settings; from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY; "
+        "from peers.models import Peer; host = Peer.objects.get(username='live-host'); "
+        "s = importlib.import_module(settings.SESSION_ENGINE).SessionStore(); s[SESSION_KEY] = str(host.pk); "
+        "s[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]; s[HASH_SESSION_KEY] = host.get_session_auth_hash(); s.create(); print('KEY=' + s.session_key)"
+    )
+    out = subprocess.run(
+        [live_servers.PYTHON, "manage.py", "shell", "-c", code], cwd=live_servers.ROOT, env=state["env"], check=True, timeout=60,
+        capture_output=True, text=True,
+    ).stdout
+    return out.split("KEY=", 1)[1].strip()
+
+
+def test_a_host_mutes_and_unmutes_and_the_muted_banner_follows(server):
+    from playwright.sync_api import expect, sync_playwright
+
+    base, cookies, state = server
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        pages = {}
+        for name, key in (("bo", cookies["bo"]), ("host", _host_session(state))):
+            context = browser.new_context(viewport={"width": 1280, "height": 900})
+            context.add_cookies([{"name": "sessionid", "value": key, "url": base}])
+            pages[name] = context.new_page()
+            pages[name].goto(f"{base}/rooms/live/")
+        bo, host = pages["bo"], pages["host"]
+        expect(bo.locator("#chat-online")).to_have_text(re.compile("online"))
+
+        host.fill("#mute-pseudonym", "bo")
+        host.fill("#mute-minutes", "30")
+        host.get_by_role("button", name="Mute", exact=True).click()
+        expect(host.locator(".messages")).to_contain_text("bo is muted in this room for 30 minutes")
+        expect(bo.locator("#chat-banner")).to_contain_text("muted you")
+
+        host.get_by_role("button", name="Unmute bo").click()
+        expect(host.locator(".messages")).to_contain_text("bo can write in this room again")
+        expect(host.locator(".muted-list")).to_have_count(0)
+        bo.fill("#chat-input", "back again, thanks")
+        bo.keyboard.press("Enter")
+        expect(bo.locator("#chat-log")).to_contain_text("back again, thanks")
+        expect(bo.locator("#chat-banner")).to_be_hidden()
+        browser.close()

@@ -137,3 +137,30 @@ def test_export_includes_room_messages(room, peer):
 
     services.message_store(room=room, author=peer, body="mine")
     assert apps.get_app_config("rooms").export_peer_data(peer)["room_messages"][0]["body"] == "mine"
+
+
+def test_host_sees_who_is_muted_and_unmutes_them(client, room, organiser, peer):
+    client.force_login(organiser)
+    client.post("/rooms/evening/mute/", {"pseudonym": "river", "minutes": 10})
+    page = client.get("/rooms/evening/").content.decode()
+    assert "Muted in this room now" in page and "<strong>river</strong>" in page
+    response = client.post("/rooms/evening/unmute/", {"pseudonym": "river"}, follow=True)
+    assert views.PERSON_UNMUTED.format(name="river") in response.content.decode()
+    assert services.active_room_mute(room=room, peer=peer) is None
+    assert "Muted in this room now" not in client.get("/rooms/evening/").content.decode()
+    response = client.post("/rooms/evening/unmute/", {"pseudonym": "river"}, follow=True)
+    assert escape(views.NOT_MUTED.format(name="river")) in response.content.decode()
+
+
+def test_only_hosts_unmute_and_bad_input_changes_nothing(client, room, organiser, peer, other_peer):
+    services.mute_in_room(room=room, peer=other_peer, by=organiser, minutes=10)
+    client.force_login(peer)
+    response = client.post("/rooms/evening/unmute/", {"pseudonym": "willow"})
+    assert response.status_code == 403 and escape(permissions.NOT_A_HOST) in response.content.decode()
+    assert "Muted in this room now" not in client.get("/rooms/evening/").content.decode()  # hosts only
+    client.force_login(organiser)
+    assert client.post("/rooms/evening/unmute/", {}).status_code == 400
+    assert client.post("/rooms/evening/unmute/", {"pseudonym": "x" * 101}).status_code == 400
+    assert client.post("/rooms/evening/unmute/", {"pseudonym": "ghost"}).status_code == 403
+    assert client.get("/rooms/evening/unmute/").status_code == 405
+    assert services.active_room_mute(room=room, peer=other_peer) is not None
