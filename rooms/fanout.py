@@ -96,7 +96,9 @@ class RoomFanout:
             except asyncio.CancelledError:
                 raise
             except Exception:
-                if self.channel != channel:
+                # A layer may turn the cancellation of its blocking read into another error. Retrying then
+                # would swallow the cancel: an event loop shutting down would wait on this task for ever.
+                if self.channel != channel or asyncio.current_task().cancelling():
                     return
                 logger.exception("room fan-out: receiving from the channel layer failed; retrying")
                 await asyncio.sleep(RETRY_AFTER_ERROR)

@@ -222,3 +222,38 @@ async def test_event_arriving_before_hello_is_held_until_after_the_backlog(live_
     communicator, hello = await connect(peer, live_room)  # connect() asserts hello is the first frame
     assert hello["type"] == "hello"
     assert (await next_message(communicator))["id"] == 10**9
+
+
+class LayerThatHidesCancellation:
+    """A layer whose blocking receive, when cancelled, raises another error (as a Redis client may)."""
+
+    async def new_channel(self):
+        return "fake.room!1"
+
+    async def group_add(self, group, channel):
+        pass
+
+    async def group_discard(self, group, channel):
+        pass
+
+    async def receive(self, channel):
+        try:
+            await asyncio.sleep(3600)
+        except asyncio.CancelledError:
+            raise ConnectionError("connection closed while reading") from None
+
+
+async def test_a_cancelled_receiver_ends_even_if_the_layer_hides_the_cancellation():
+    room_fanout = fanout.RoomFanout("room.hides", LayerThatHidesCancellation())
+    await room_fanout.subscribe(FakeSocket())
+    receiver = room_fanout._receiver
+    await asyncio.sleep(0.05)
+    receiver.cancel()  # what an event loop shutting down does to every task left
+    try:
+        for _ in range(40):  # polled, not awaited: awaiting a task that swallows its cancel never returns
+            if receiver.done():
+                break
+            await asyncio.sleep(0.05)
+        assert receiver.done()
+    finally:
+        room_fanout.channel = None  # had it swallowed the cancel, this lets it end at teardown
