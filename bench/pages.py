@@ -151,19 +151,6 @@ def in_process_medians(reader, pages: list) -> list[float]:
     )
 
 
-def _session_cookie(reader) -> str:
-    from importlib import import_module
-
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-
-    session = import_module(settings.SESSION_ENGINE).SessionStore()
-    session[SESSION_KEY] = str(reader.pk)
-    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
-    session[HASH_SESSION_KEY] = reader.get_session_auth_hash()
-    session.create()
-    return session.session_key
-
-
 def over_http_medians(reader, pages: list) -> list[float]:
     """uvicorn with the production settings (DEBUG off; database connections pooled on PostgreSQL), one keep-alive
     connection from this process: what a person's browser waits for, minus the network."""
@@ -176,7 +163,7 @@ def over_http_medians(reader, pages: list) -> list[float]:
     subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
     port = live_servers.free_port()
     server = live_servers.start_server(env, port, app="bench.pages_server:application")
-    member = _Browser(port, {settings.SESSION_COOKIE_NAME: _session_cookie(reader)})
+    member = _Browser(port, {settings.SESSION_COOKIE_NAME: live_servers.signed_in_session(reader)})
     visitor = _Browser(port, {})
     try:
         return _round_robin(

@@ -28,7 +28,6 @@ from forum.permissions import (
     check_can_change_post,
     check_can_keep,
     check_can_moderate_thread,
-    check_can_post_in_board,
     check_can_start_thread,
     check_can_react,
     check_can_reply,
@@ -125,32 +124,31 @@ def _mentioned_peers(body: str, *, author):
     return list(Peer.objects.filter(wanted, is_active=True))
 
 
+def _author_name(post: Post) -> str:
+    return post.author.username if post.author else "A former member"
+
+
+def _notify_mentions(post: Post, *, except_in: str = "") -> set[int]:
+    """Tell the people `post` mentions, except those `except_in` (an earlier text) already mentioned;
+    returns who was told."""
+    already = {peer.pk for peer in _mentioned_peers(except_in, author=post.author)} if except_in else set()
+    told = set()
+    for peer in _mentioned_peers(post.body, author=post.author):
+        if peer.pk not in already:
+            text = f"{_author_name(post)} mentioned you in “{post.thread.title}”"
+            notification_send(recipient=peer, kind="forum_mention", text=text, url=post.get_absolute_url())
+            told.add(peer.pk)
+    return told
+
+
 def _notify_published(post: Post) -> None:
     """Tell the people mentioned, then the thread's subscribers, once a post is public."""
-    author = post.author
-    name = author.username if author else "A former member"
     thread = post.thread
-    url = post.get_absolute_url()
-    told = {author.pk} if author else set()
-    for peer in _mentioned_peers(post.body, author=author):
-        notification_send(recipient=peer, kind="forum_mention", text=f"{name} mentioned you in “{thread.title}”", url=url)
-        told.add(peer.pk)
+    told = _notify_mentions(post) | ({post.author.pk} if post.author else set())
     subscribers = Subscription.objects.filter(thread=thread).exclude(peer_id__in=told).select_related("peer")
     for subscription in subscribers:
-        notification_send(recipient=subscription.peer, kind="forum_reply", text=f"{name} replied in “{thread.title}”", url=url)
-
-
-def _notify_new_mentions(post: Post, *, earlier_body: str) -> None:
-    """After an edit of a published post: tell only the people it now mentions and did not before
-    (subscribers heard of the post when it was published)."""
-    author = post.author
-    name = author.username if author else "A former member"
-    already = {peer.pk for peer in _mentioned_peers(earlier_body, author=author)}
-    for peer in _mentioned_peers(post.body, author=author):
-        if peer.pk not in already:
-            notification_send(
-                recipient=peer, kind="forum_mention", text=f"{name} mentioned you in “{post.thread.title}”", url=post.get_absolute_url()
-            )
+        text = f"{_author_name(post)} replied in “{thread.title}”"
+        notification_send(recipient=subscription.peer, kind="forum_reply", text=text, url=post.get_absolute_url())
 
 
 def _body_set(post: Post, body: str) -> None:
@@ -230,7 +228,7 @@ def post_edit(*, post: Post, by, body: str, content_warning: str = "") -> bool:
     if was_published and screening.held:
         _thread_counters_refresh(post.thread_id)
     if post.moderation_status == ModerationStatus.APPROVED:
-        _notify_new_mentions(post, earlier_body=earlier_body)
+        _notify_mentions(post, except_in=earlier_body)  # subscribers heard of it when it was published
     return True
 
 

@@ -1,5 +1,6 @@
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
@@ -18,7 +19,6 @@ MSG_RECOVERED = "Your password is changed. Here is your new recovery code: the o
 MSG_ACCOUNT_DELETED = "Your account is deleted. What you wrote stays, shown as written by a former member."
 MSG_TOO_MANY_ATTEMPTS = "Too many attempts. Please wait an hour before trying again."
 
-BACKEND = "peers.backends.CachedPermissionsBackend"
 
 
 @login_required
@@ -52,7 +52,7 @@ def recover(request):
             except ValidationError as invalid:
                 form.add_error("new_password1", invalid)
             else:
-                login(request, recovered.peer, backend=BACKEND)
+                login(request, recovered.peer, backend=settings.AUTHENTICATION_BACKENDS[0])
                 request.session[services.RECOVERY_CODE_SESSION_KEY] = recovered.new_code
                 messages.success(request, MSG_RECOVERED)
                 return redirect("peers:recovery_code")

@@ -73,18 +73,18 @@ class RoomForm(forms.ModelForm):
         return data
 
 
-class MuteForm(forms.Form):
+class PersonForm(forms.Form):
+    """A host action on one person of the room, named by pseudonym (unmute uses it as it is)."""
+
     pseudonym = forms.CharField(max_length=100)
+
+
+class MuteForm(PersonForm):
     minutes = forms.IntegerField(min_value=1, max_value=60 * 24 * 7, initial=15)
     reason = forms.CharField(max_length=300, required=False)
 
 
-class UnmuteForm(forms.Form):
-    pseudonym = forms.CharField(max_length=100)
-
-
-class RemovePersonForm(forms.Form):
-    pseudonym = forms.CharField(max_length=100)
+class RemovePersonForm(PersonForm):
     reason = forms.CharField(max_length=300, required=False)
 
 

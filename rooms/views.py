@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from peers.models import Peer
 from rooms import permissions, selectors, services
-from rooms.forms import MuteForm, RemoveMessageForm, RemovePersonForm, RoomForm, UnmuteForm
+from rooms.forms import MuteForm, PersonForm, RemoveMessageForm, RemovePersonForm, RoomForm
 from rooms.models import Message, Room, RoomRemoval
 
 TZ_COOKIE = "tz"  # set by static/js/rooms.js to the browser's IANA zone
@@ -138,40 +138,41 @@ def _bad_form(request, room: Room, form):
     return render(request, "403.html", {"exception": errors}, status=400)
 
 
-@require_POST
-def room_mute(request, slug: str):
+def _person_action(request, slug: str, form_class, act):
+    """A host acts on one person of the room: `act(room, peer, cleaned_data)` returns what to tell the host."""
     room = _host_room(request, slug)
-    form = MuteForm(request.POST)
+    form = form_class(request.POST)
     if not form.is_valid():
         return _bad_form(request, room, form)
-    peer = _target(room, form)
-    services.mute_in_room(room=room, peer=peer, by=request.user, minutes=form.cleaned_data["minutes"], reason=form.cleaned_data["reason"])
-    messages.success(request, PERSON_MUTED.format(name=peer.username, minutes=form.cleaned_data["minutes"]))
+    messages.success(request, act(room, _target(room, form), form.cleaned_data))
     return redirect(room)
+
+
+@require_POST
+def room_mute(request, slug: str):
+    def mute(room, peer, data):
+        services.mute_in_room(room=room, peer=peer, by=request.user, minutes=data["minutes"], reason=data["reason"])
+        return PERSON_MUTED.format(name=peer.username, minutes=data["minutes"])
+
+    return _person_action(request, slug, MuteForm, mute)
 
 
 @require_POST
 def room_unmute(request, slug: str):
-    room = _host_room(request, slug)
-    form = UnmuteForm(request.POST)
-    if not form.is_valid():
-        return _bad_form(request, room, form)
-    peer = _target(room, form)
-    changed = services.unmute_in_room(room=room, peer=peer, by=request.user)
-    messages.success(request, (PERSON_UNMUTED if changed else NOT_MUTED).format(name=peer.username))
-    return redirect(room)
+    def unmute(room, peer, data):
+        changed = services.unmute_in_room(room=room, peer=peer, by=request.user)
+        return (PERSON_UNMUTED if changed else NOT_MUTED).format(name=peer.username)
+
+    return _person_action(request, slug, PersonForm, unmute)
 
 
 @require_POST
 def room_remove_person(request, slug: str):
-    room = _host_room(request, slug)
-    form = RemovePersonForm(request.POST)
-    if not form.is_valid():
-        return _bad_form(request, room, form)
-    peer = _target(room, form)
-    changed = services.person_remove(room=room, peer=peer, by=request.user, reason=form.cleaned_data["reason"])
-    messages.success(request, (PERSON_REMOVED if changed else ALREADY_REMOVED).format(name=peer.username))
-    return redirect(room)
+    def remove(room, peer, data):
+        changed = services.person_remove(room=room, peer=peer, by=request.user, reason=data["reason"])
+        return (PERSON_REMOVED if changed else ALREADY_REMOVED).format(name=peer.username)
+
+    return _person_action(request, slug, RemovePersonForm, remove)
 
 
 @require_POST

@@ -5,7 +5,6 @@ process, on a free port) serves HTTP and WebSocket; two Chromium contexts are th
 Set HELPNOW_SCREENSHOTS=<folder> to also save screenshots of the form, the board and the private room.
 """
 
-import importlib
 import os
 import socket
 import threading
@@ -16,11 +15,11 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.db import connection
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from playwright.sync_api import expect, sync_playwright
 
 from helpnow import services
 from helpnow.models import HelpRequest
+from tests.rooms.live_servers import signed_in_session
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
@@ -73,12 +72,7 @@ def server():
 
 
 def _session_cookie(peer, base_url: str) -> dict:
-    session = importlib.import_module(settings.SESSION_ENGINE).SessionStore()
-    session[SESSION_KEY] = str(peer.pk)
-    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
-    session[HASH_SESSION_KEY] = peer.get_session_auth_hash()
-    session.create()
-    return {"name": settings.SESSION_COOKIE_NAME, "value": session.session_key, "url": base_url}
+    return {"name": settings.SESSION_COOKIE_NAME, "value": signed_in_session(peer), "url": base_url}
 
 
 def _db(function, *args, **kwargs):

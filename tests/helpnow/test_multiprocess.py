@@ -19,14 +19,12 @@ pytestmark = [
 ]
 
 SETUP = """
-import importlib, json
-from django.conf import settings
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+import json
 from helpnow import services
 from peers import roles, services as peer_services
 from peers.models import Peer
+from tests.rooms.live_servers import signed_in_session
 
-store = importlib.import_module(settings.SESSION_ENGINE).SessionStore
 cookies = {}
 for name, role in [("hn-asker", roles.MEMBER), ("hn-sup-a", roles.SUPPORTER), ("hn-sup-b", roles.SUPPORTER)]:
     peer = Peer.objects.create_user(username=name, password="a-long-test-password-42")
@@ -34,12 +32,7 @@ for name, role in [("hn-asker", roles.MEMBER), ("hn-sup-a", roles.SUPPORTER), ("
     if role != roles.MEMBER:
         peer_services.role_grant(peer=peer, role=role)
         services.duty_set(supporter=Peer.objects.get(pk=peer.pk), on=True)
-    session = store()
-    session[SESSION_KEY] = str(peer.pk)
-    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
-    session[HASH_SESSION_KEY] = peer.get_session_auth_hash()
-    session.create()
-    cookies[name] = session.session_key
+    cookies[name] = signed_in_session(peer)
 print("COOKIES=" + json.dumps(cookies))
 """
 

@@ -14,31 +14,39 @@ ROOT = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
 
 SETUP_SCRIPT = """
-import importlib, json
-from django.conf import settings
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+import json
 from peers import services as peer_services
 from peers.models import Peer
 from rooms import services
 from rooms.models import Room
+from tests.rooms.live_servers import signed_in_session
 
 names = {names!r}
 host = Peer.objects.create_user(username="live-host")
 peer_services.role_grant(peer=host, role="organiser")
 services.room_create(slug="live", title="Live test room", host=host, status=Room.Status.LIVE)
-store = importlib.import_module(settings.SESSION_ENGINE).SessionStore
 cookies = {{}}
 for name in names:
     peer = Peer.objects.create_user(username=name)  # no password: signed in by session, and hashing is slow
     peer_services.role_grant(peer=peer, role="member")  # (not peer_onboard: its recovery-code hash is slow)
-    session = store()
+    cookies[name] = signed_in_session(peer)
+print("COOKIES=" + json.dumps(cookies))
+"""
+
+
+def signed_in_session(peer) -> str:
+    """The key of a new session in which `peer` is signed in (in the database the caller's settings name)."""
+    import importlib
+
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+
+    session = importlib.import_module(settings.SESSION_ENGINE).SessionStore()
     session[SESSION_KEY] = str(peer.pk)
     session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
     session[HASH_SESSION_KEY] = peer.get_session_auth_hash()
     session.create()
-    cookies[name] = session.session_key
-print("COOKIES=" + json.dumps(cookies))
-"""
+    return session.session_key
 
 
 def free_port() -> int:

@@ -93,10 +93,8 @@ def _host_session(state) -> str:
     import subprocess
 
     code = (
-        "import importlib; from django.conf import settings; from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY; "
-        "from peers.models import Peer; host = Peer.objects.get(username='live-host'); "
-        "s = importlib.import_module(settings.SESSION_ENGINE).SessionStore(); s[SESSION_KEY] = str(host.pk); "
-        "s[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]; s[HASH_SESSION_KEY] = host.get_session_auth_hash(); s.create(); print('KEY=' + s.session_key)"
+        "from peers.models import Peer; from tests.rooms.live_servers import signed_in_session; "
+        "print('KEY=' + signed_in_session(Peer.objects.get(username='live-host')))"
     )
     out = subprocess.run(
         [live_servers.PYTHON, "manage.py", "shell", "-c", code], cwd=live_servers.ROOT, env=state["env"], check=True, timeout=60,
