@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -43,6 +44,9 @@ class Thread(models.Model):
     created = models.DateTimeField(default=timezone.now)
     last_activity = models.DateTimeField(default=timezone.now)
     reply_count = models.PositiveIntegerField(default=0)
+    # Approved posts, deleted placeholders included: how many a visitor pages through. Kept by
+    # forum.services (every change of a post's status goes through it), so the thread page needn't count.
+    approved_post_count = models.PositiveIntegerField(default=0)
     pinned = models.BooleanField(default=False)
     locked = models.BooleanField(default=False)
 
@@ -77,7 +81,12 @@ class Post(Moderated):
 
     class Meta:
         # Covers the thread page's filter (visible_to) and order, so paging a long thread reads the index only.
-        indexes = [models.Index(fields=["thread", "id", "moderation_status", "author"], name="post_thread_visible")]
+        indexes = [
+            models.Index(fields=["thread", "id", "moderation_status", "author"], name="post_thread_visible"),
+            # The few posts held or removed, per thread and author: what a reader sees beyond the approved
+            # ones (forum.selectors.thread_for_reader counts them).
+            models.Index(fields=["thread", "author"], condition=~Q(moderation_status="approved"), name="post_thread_unapproved"),
+        ]
 
     @property
     def is_deleted(self) -> bool:

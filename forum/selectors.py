@@ -1,12 +1,14 @@
 """Reads for the forum, already joined so a template never queries per row."""
 
 import re
+from dataclasses import dataclass, field
+from datetime import datetime
 from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import Exists, F, OuterRef, QuerySet, Subquery, Value
+from django.db.models import F, QuerySet
 from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils.html import escape
@@ -15,9 +17,10 @@ from django.utils.timesince import timesince
 from django.utils.timezone import localtime
 from django.utils.safestring import SafeString, mark_safe
 
+from commons import sql
 from forum import sqlite_search
-from forum.models import Board, Bookmark, Post, PostRevision, Reaction, Subscription, Thread, ThreadRead
-from moderation.models import ModerationStatus
+from forum.models import Board, Bookmark, Post, PostRevision, Reaction, Thread, ThreadRead
+from moderation.models import ModerationStatus, unapproved_visible_sql, visible_sql
 
 SEARCH_QUERY_MAX_LENGTH = 200
 SNIPPET_RADIUS = 110
@@ -63,18 +66,33 @@ def thread_get(*, thread_id: int) -> Thread:
 
 def thread_for_reader(*, thread_id: int, peer) -> Thread:
     """The thread with its board and, in the same query, the reader's state: `read_position` (the last
-    post read; None if none or a visitor) and `subscribed`."""
-    threads = Thread.objects.select_related("board")
-    if _signed_in(peer):
-        threads = threads.annotate(
-            read_position=Subquery(
-                ThreadRead.objects.filter(thread=OuterRef("pk"), peer=peer).values("last_read_post_id")[:1]
-            ),
-            subscribed=Exists(Subscription.objects.filter(thread=OuterRef("pk"), peer=peer)),
-        )
-    thread = threads.get(pk=thread_id)
-    if not _signed_in(peer):
-        thread.read_position, thread.subscribed = None, False
+    post read; None if none or a visitor), `subscribed`, and `visible_post_count`: the approved posts
+    (counted on the thread) plus the held or removed ones the reader may see.
+
+    Hand-written SQL (commons.sql): the thread page's first read, on every view of a thread.
+    """
+    beyond = unapproved_visible_sql(peer, "p")
+    reader_id = peer.pk if _signed_in(peer) else None
+    extra = (
+        f"(SELECT COUNT(*) FROM forum_post p WHERE p.thread_id = t.id AND {beyond[0]})" if beyond else "0"
+    )
+    rows = sql.fetch_all(
+        f"SELECT {sql.columns(Thread, 't')}, {sql.columns(Board, 'b')},"
+        " (SELECT r.last_read_post_id FROM forum_threadread r WHERE r.thread_id = t.id AND r.peer_id = %s),"
+        " EXISTS(SELECT 1 FROM forum_subscription s WHERE s.thread_id = t.id AND s.peer_id = %s),"
+        f" {extra}"
+        " FROM forum_thread t JOIN forum_board b ON b.id = t.board_id WHERE t.id = %s",
+        [reader_id, reader_id, *(beyond[1] if beyond else []), thread_id],
+    )
+    if not rows:
+        raise Thread.DoesNotExist
+    row, thread_width = rows[0], len(Thread._meta.concrete_fields)
+    board_end = thread_width + len(Board._meta.concrete_fields)
+    thread = sql.instance_from_row(Thread, row[:thread_width])
+    thread.board = sql.instance_from_row(Board, row[thread_width:board_end])
+    read_position, subscribed, extra_count = row[board_end:]
+    thread.read_position, thread.subscribed = read_position, bool(subscribed)
+    thread.visible_post_count = thread.approved_post_count + extra_count
     return thread
 
 
@@ -82,37 +100,106 @@ def post_get(*, post_id: int) -> Post:
     return Post.objects.select_related("thread__board", "author").get(pk=post_id)
 
 
-def thread_post_ids(*, thread: Thread, peer) -> QuerySet:
-    """Ids of every post the reader may see, oldest first; deleted ones stay as placeholders.
+@dataclass(eq=False)
+class PagePost:
+    """A post as the thread page shows it: read by `thread_posts`, then given what the reader may do and
+    the URLs by `posts_decorate`."""
 
-    Paginate these (an index-only scan on post_thread_visible), then load the page with `posts_for_page`.
-    """
-    return Post.objects.visible_to(peer).filter(thread=thread).order_by("id").values_list("id", flat=True)
+    id: int
+    author_id: int | None
+    author_name: str | None  # None: a former member
+    created: datetime
+    edited_at: datetime | None
+    deleted_at: datetime | None
+    moderation_status: str
+    content_warning: str
+    body_html: str
+    mentions_overdose: bool
+    bookmarked: bool
+    reaction_rows: list = field(default_factory=list)  # (kind, giver id, giver pseudonym), oldest first
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+    @property
+    def is_pending(self) -> bool:
+        return self.moderation_status == ModerationStatus.PENDING
 
 
-def posts_for_page(ids: list[int], *, peer=None) -> list[Post]:
-    """The posts with these ids, in this order, with their authors and whether `peer` bookmarked each
-    (`post.bookmarked`); `post.reaction_rows` holds (kind, giver id, giver pseudonym) for each reaction,
-    oldest first: two queries in all."""
-    posts = Post.objects.filter(id__in=ids).select_related("author").only(
-        "id", "thread_id", "author__username", "created", "edited_at", "deleted_at", "moderation_status",
-        "content_warning", "body_html", "mentions_overdose",
-    )
-    if _signed_in(peer):
-        posts = posts.annotate(bookmarked=Exists(Bookmark.objects.filter(post=OuterRef("pk"), peer=peer)))
+class ThreadPosts:
+    """Every post of a thread the reader may see, oldest first (deleted ones stay as placeholders), for
+    a Paginator: its length is the thread's `visible_post_count`, and a slice is one page of `PagePost`,
+    read in two queries (posts with the reader's bookmarks, then reactions)."""
+
+    def __init__(self, *, thread: Thread, peer):
+        self.thread, self.peer = thread, peer
+
+    def __len__(self) -> int:
+        return self.thread.visible_post_count
+
+    def __getitem__(self, window: slice) -> list[PagePost]:
+        start, stop, _ = window.indices(len(self))
+        if stop <= start:
+            return []
+        posts = _page_posts(thread=self.thread, peer=self.peer, start=start, stop=stop, total=len(self))
+        _attach_reactions(posts)
+        return posts
+
+
+_PAGE_POSTS_SQL = (
+    "SELECT p.id, p.author_id, a.username, p.created, p.edited_at, p.deleted_at, p.moderation_status,"
+    " p.content_warning, p.body_html, p.mentions_overdose, {bookmarked}"
+    " FROM forum_post p LEFT JOIN peers_peer a ON a.id = p.author_id"
+    " WHERE p.id IN (SELECT v.id FROM forum_post v WHERE v.thread_id = %s AND {visible} ORDER BY v.id {direction} LIMIT %s OFFSET %s)"
+    " ORDER BY p.id"
+)
+
+
+def _page_posts(*, thread: Thread, peer, start: int, stop: int, total: int) -> list[PagePost]:
+    """Posts start..stop-1 of the ones the reader sees. Past the middle of a long thread they are counted
+    from its end, so the index scan skips the fewer rows."""
+    visible, visible_params = visible_sql(peer, "v")
+    if start > total - stop:
+        direction, offset = "DESC", total - stop
     else:
-        posts = posts.annotate(bookmarked=Value(False))
-    by_id = {post.id: post for post in posts}
-    for post in by_id.values():
-        post.reaction_rows = []
-    rows = (
-        Reaction.objects.filter(post_id__in=ids)
-        .order_by("id")
-        .values_list("post_id", "kind", "peer_id", "peer__username")
+        direction, offset = "ASC", start
+    if _signed_in(peer):
+        bookmarked, bookmark_params = "EXISTS(SELECT 1 FROM forum_bookmark k WHERE k.post_id = p.id AND k.peer_id = %s)", [peer.pk]
+    else:
+        bookmarked, bookmark_params = "0", []
+    rows = sql.fetch_all(
+        _PAGE_POSTS_SQL.format(bookmarked=bookmarked, visible=visible, direction=direction),
+        [*bookmark_params, thread.id, *visible_params, stop - start, offset],
     )
-    for post_id, kind, peer_id, username in rows:  # plain tuples: ~60 model instances fewer per page
-        by_id[post_id].reaction_rows.append((kind, peer_id, username))
-    return [by_id[i] for i in ids if i in by_id]
+    return [
+        PagePost(
+            id=post_id, author_id=author_id, author_name=author_name, created=sql.aware(created),
+            edited_at=sql.aware(edited_at), deleted_at=sql.aware(deleted_at), moderation_status=status,
+            content_warning=content_warning, body_html=body_html, mentions_overdose=bool(mentions_overdose),
+            bookmarked=bool(bookmarked_flag),
+        )
+        for post_id, author_id, author_name, created, edited_at, deleted_at, status, content_warning, body_html,
+        mentions_overdose, bookmarked_flag in rows
+    ]
+
+
+def _attach_reactions(posts: list[PagePost]) -> None:
+    if not posts:
+        return
+    by_id = {post.id: post for post in posts}
+    rows = sql.fetch_all(
+        "SELECT r.post_id, r.kind, r.peer_id, g.username FROM forum_reaction r JOIN peers_peer g ON g.id = r.peer_id"
+        f" WHERE r.post_id IN ({sql.placeholders(posts)}) ORDER BY r.id",
+        list(by_id),
+    )
+    for post_id, kind, giver_id, username in rows:
+        by_id[post_id].reaction_rows.append((kind, giver_id, username))
+
+
+def thread_posts(*, thread: Thread, peer) -> ThreadPosts:
+    """What the thread page paginates; `thread` comes from `thread_for_reader`."""
+    return ThreadPosts(thread=thread, peer=peer)
 
 
 def _url_pattern(name: str, arguments: int = 1) -> str:
@@ -125,9 +212,9 @@ def _url_pattern(name: str, arguments: int = 1) -> str:
     return url
 
 
-def posts_decorate(posts: list[Post], *, peer, thread: Thread, next_path: str = "") -> list[Post]:
+def posts_decorate(posts: list[PagePost], *, peer, thread: Thread, next_path: str = "") -> list[PagePost]:
     """Attach reaction counts, givers, the reader's own reactions, what the reader may do and the action
-    URLs (no query; the template then only prints). `posts` come from `posts_for_page`."""
+    URLs (no query; the template then only prints). `posts` are a page of `thread_posts`."""
     signed_in = _signed_in(peer)
     peer_id = peer.pk if signed_in else None
     is_moderator = signed_in and peer.is_moderator

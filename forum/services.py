@@ -101,13 +101,18 @@ def _is_first_post(post: Post) -> bool:
 
 
 def _thread_counters_refresh(thread_id: int) -> None:
-    """Recount from the published posts: replies (first post excluded) and the latest activity."""
-    published = Post.objects.approved().filter(thread_id=thread_id, deleted_at__isnull=True)
+    """Recount from the approved posts: replies (first post and deleted ones excluded), approved posts
+    (deleted placeholders included: the thread page's length) and the latest activity.
+
+    The thread's row is locked first, so a reply committed meanwhile is either counted here or adds its
+    one after this write (post_create), never lost between the two."""
+    thread = Thread.objects.select_for_update().only("created").get(pk=thread_id)
+    approved = Post.objects.approved().filter(thread_id=thread_id)
+    published = approved.filter(deleted_at__isnull=True)
     summary = published.aggregate(latest=Max("created"))
     count = published.count()
-    thread = Thread.objects.only("created").get(pk=thread_id)
     Thread.objects.filter(pk=thread_id).update(
-        reply_count=max(count - 1, 0), last_activity=summary["latest"] or thread.created
+        reply_count=max(count - 1, 0), approved_post_count=approved.count(), last_activity=summary["latest"] or thread.created
     )
 
 
@@ -183,6 +188,9 @@ def thread_create(*, board: Board, author, title: str, body: str, content_warnin
     thread = Thread.objects.create(board=board, author=author, title=title)
     post = _post_build(thread=thread, author=author, body=body, content_warning=content_warning)
     post.save()
+    if not post.is_pending:
+        thread.approved_post_count = 1
+        thread.save(update_fields=["approved_post_count"])
     _search_vector_refresh(post, title=title)
     Subscription.objects.get_or_create(thread=thread, peer=author)
     if not post.is_pending:
@@ -199,7 +207,9 @@ def post_create(*, thread: Thread, author, body: str, content_warning: str = "")
     post.save()
     _search_vector_refresh(post)
     if not post.is_pending:
-        Thread.objects.filter(pk=thread.pk).update(reply_count=F("reply_count") + 1, last_activity=post.created)
+        Thread.objects.filter(pk=thread.pk).update(
+            reply_count=F("reply_count") + 1, approved_post_count=F("approved_post_count") + 1, last_activity=post.created
+        )
         _notify_published(post)
     Subscription.objects.get_or_create(thread=thread, peer=author)
     return post

@@ -72,7 +72,8 @@ def triggers_on(connection) -> None:
 
 
 def wrap_table_change(operations: list) -> list:
-    """Migration operations that change forum_post, with the triggers off around them (SQLite only)."""
+    """Migration operations that change forum_post or forum_thread, with the triggers off around them (SQLite
+    only: it rebuilds a table to change it, and a rebuild drops the triggers on it)."""
     from django.db import migrations
 
     def off(apps, schema_editor):

@@ -113,11 +113,8 @@ def thread(request, thread_id: int, slug: str | None = None):
     if slug != thread.slug:
         query = request.META.get("QUERY_STRING", "")
         return redirect(thread.get_absolute_url() + (f"?{query}" if query else ""))
-    page = Paginator(selectors.thread_post_ids(thread=thread, peer=request.user), POSTS_PER_PAGE).get_page(request.GET.get("page"))
-    posts = selectors.posts_decorate(
-        selectors.posts_for_page(list(page.object_list), peer=request.user), peer=request.user, thread=thread,
-        next_path=request.get_full_path(),
-    )
+    page = Paginator(selectors.thread_posts(thread=thread, peer=request.user), POSTS_PER_PAGE).get_page(request.GET.get("page"))
+    posts = selectors.posts_decorate(page.object_list, peer=request.user, thread=thread, next_path=request.get_full_path())
     if posts:
         services.thread_mark_read(thread=thread, peer=request.user, up_to_post_id=posts[-1].id, known_position=thread.read_position)
     context = {

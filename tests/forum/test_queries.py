@@ -11,10 +11,10 @@ from forum.views import POSTS_PER_PAGE, THREADS_PER_PAGE
 # second time is counted: the first request of a session also fills the caches every page reads
 # (session, permissions, unread count, alert banner, supporters on duty) and may store a first reading
 # position, at most COLD_EXTRA queries more.
-# Warm: the person (1), then board: board, count, ids, threads; thread: thread with the reading position
-# and subscription, count, ids, posts with bookmarks, reactions; search: ranked ids, results.
+# Warm: the person (1), then board: board, count, ids, threads; thread: thread with the reading position,
+# subscription and length, the page's posts with bookmarks, their reactions; search: ranked ids, results.
 BOARD_QUERIES = 5
-THREAD_QUERIES = 6
+THREAD_QUERIES = 4
 SEARCH_QUERIES = 3
 COLD_EXTRA = 10
 

@@ -1,0 +1,34 @@
+"""Store each thread's number of approved posts, so the thread page pages without counting them; index
+the few posts that are not approved, which a reader may see beyond those (their own, or all for moderators)."""
+
+from django.conf import settings
+from django.db import migrations, models
+
+from forum.sqlite_search import wrap_table_change
+
+COUNT_APPROVED = (
+    "UPDATE forum_thread SET approved_post_count = (SELECT COUNT(*) FROM forum_post p"
+    " WHERE p.thread_id = forum_thread.id AND p.moderation_status = 'approved')"
+)
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ("forum", "0008_post_mentions_overdose"),
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+    ]
+
+    operations = [
+        # SQLite rebuilds forum_thread to add a column, which drops the search index's trigger on it.
+        *wrap_table_change(
+            [migrations.AddField(model_name="thread", name="approved_post_count", field=models.PositiveIntegerField(default=0))]
+        ),
+        migrations.RunSQL(COUNT_APPROVED, migrations.RunSQL.noop),
+        migrations.AddIndex(
+            model_name="post",
+            index=models.Index(
+                condition=~models.Q(moderation_status="approved"), fields=["thread", "author"], name="post_thread_unapproved"
+            ),
+        ),
+    ]
