@@ -109,8 +109,10 @@ def load() -> tuple:
     with connection.cursor() as cursor:
         cursor.execute(
             "UPDATE forum_thread SET reply_count = (SELECT COUNT(*) - 1 FROM forum_post p WHERE p.thread_id = forum_thread.id),"
+            " approved_post_count = (SELECT COUNT(*) FROM forum_post p WHERE p.thread_id = forum_thread.id),"
             " last_activity = (SELECT MAX(created) FROM forum_post p WHERE p.thread_id = forum_thread.id)"
         )
+        cursor.execute("UPDATE forum_board SET thread_count = (SELECT COUNT(*) FROM forum_thread t WHERE t.board_id = forum_board.id)")
         if connection.vendor == "postgresql":
             config = settings.FORUM_SEARCH_CONFIG
             cursor.execute(f"UPDATE forum_post SET search_vector = setweight(to_tsvector('{config}', body), 'B')")

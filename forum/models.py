@@ -13,6 +13,11 @@ BODY_MAX_LENGTH = 20_000
 CONTENT_WARNING_MAX_LENGTH = 100
 
 
+def thread_slug(title: str) -> str:
+    """The words of a thread's URL, from its title."""
+    return slugify(title)[:60] or "thread"
+
+
 class Board(models.Model):
     class Visibility(models.TextChoices):
         PUBLIC = "public", "public"
@@ -26,6 +31,9 @@ class Board(models.Model):
     moderators_only = models.BooleanField(
         default=False, help_text="Only moderators start threads here (curated guides); everyone reads."
     )
+    # Kept by forum.services.thread_create (threads are never deleted on their own), so the board page
+    # needn't count its threads.
+    thread_count = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["position", "title"]
@@ -59,7 +67,7 @@ class Thread(models.Model):
 
     @property
     def slug(self) -> str:
-        return slugify(self.title)[:60] or "thread"
+        return thread_slug(self.title)
 
     def get_absolute_url(self) -> str:
         return reverse("forum:thread_slug", args=[self.pk, self.slug])

@@ -13,13 +13,12 @@ from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils import timezone
-from django.utils.timesince import timesince
 from django.utils.timezone import localtime
 from django.utils.safestring import SafeString, mark_safe
 
 from commons import sql
 from forum import sqlite_search
-from forum.models import Board, Bookmark, Post, PostRevision, Reaction, Thread, ThreadRead
+from forum.models import Board, Bookmark, Post, PostRevision, Reaction, Thread, ThreadRead, thread_slug
 from moderation.models import ModerationStatus, unapproved_visible_sql, visible_sql
 
 SEARCH_QUERY_MAX_LENGTH = 200
@@ -40,24 +39,101 @@ def boards_visible_to(*, peer) -> QuerySet[Board]:
     return boards
 
 
-def board_thread_ids(*, board: Board) -> QuerySet:
-    """Ids of a board's threads, pinned first, then newest activity: paginate these (index-only scan)."""
-    return board.threads.order_by("-pinned", "-last_activity", "-id").values_list("id", flat=True)
+def board_get(*, slug: str) -> Board:
+    rows = sql.fetch_all(f"SELECT {sql.columns(Board, 'b')} FROM forum_board b WHERE b.slug = %s", [slug])
+    if not rows:
+        raise Board.DoesNotExist
+    return sql.instance_from_row(Board, rows[0])
 
 
-def threads_for_page(ids: list[int]) -> list[Thread]:
-    """The threads with these ids, in this order, with their authors, URLs and the texts of their row."""
-    threads = Thread.objects.filter(id__in=ids).select_related("author").only(
-        "id", "title", "pinned", "locked", "reply_count", "last_activity", "author__username"
-    )
-    by_id = {thread.id: thread for thread in threads}
-    url = _url_pattern("forum:thread_slug", 2)
-    now = timezone.now()
-    for thread in by_id.values():
-        thread.url = url.format(thread.id, thread.slug)
-        thread.replies_text = f"{thread.reply_count} repl{'y' if thread.reply_count == 1 else 'ies'}"
-        thread.active_text = timesince(thread.last_activity, now)
-    return [by_id[i] for i in ids if i in by_id]
+class PagedRows:
+    """A list of `total` rows for a Paginator that reads only the page asked for: its length is a count
+    stored beforehand, and a slice calls `load(start, stop)`."""
+
+    def __init__(self, *, total: int, load):
+        self.total, self.load = total, load
+
+    def __len__(self) -> int:
+        return self.total
+
+    def __getitem__(self, window: slice) -> list:
+        start, stop, _ = window.indices(self.total)
+        return self.load(start, stop) if stop > start else []
+
+
+def _window(start: int, stop: int, total: int) -> tuple[bool, int, int]:
+    """(from the end?, LIMIT, OFFSET) for rows start..stop-1 of `total`: past the middle, a page is read
+    in reverse order from the end, so the index scan skips the fewer rows (the last page of a 5,000-post
+    thread: none instead of 4,980)."""
+    if start > total - stop:
+        return True, stop - start, total - stop
+    return False, stop - start, start
+
+
+@dataclass(eq=False)
+class BoardRow:
+    """A thread as its board's page lists it."""
+
+    id: int
+    title: str
+    pinned: bool
+    locked: bool
+    reply_count: int
+    last_activity: datetime
+    author_name: str | None  # None: a former member
+    url: str = ""
+    replies_text: str = ""
+    active_text: str = ""
+
+
+_BOARD_ORDER = "t.pinned {0}, t.last_activity {0}, t.id {0}"
+_BOARD_ROWS_SQL = (
+    "SELECT t.id, t.title, t.pinned, t.locked, t.reply_count, t.last_activity, a.username"
+    " FROM forum_thread t LEFT JOIN peers_peer a ON a.id = t.author_id"
+    " WHERE t.id IN (SELECT t.id FROM forum_thread t WHERE t.board_id = %s ORDER BY {inner} LIMIT %s OFFSET %s)"
+    " ORDER BY {outer}"
+)
+
+
+def board_threads(*, board: Board) -> PagedRows:
+    """A board's threads for its Paginator, pinned first, then newest activity: each page is one query
+    (the thread_board_order index, then the rows with their authors) of `BoardRow`s with their URLs and
+    texts; the length is the board's stored `thread_count`."""
+
+    def load(start: int, stop: int) -> list[BoardRow]:
+        from_end, limit, offset = _window(start, stop, board.thread_count)
+        inner = _BOARD_ORDER.format("ASC" if from_end else "DESC")
+        rows = sql.fetch_all(
+            _BOARD_ROWS_SQL.format(inner=inner, outer=_BOARD_ORDER.format("DESC")), [board.id, limit, offset]
+        )
+        url, now = _url_pattern("forum:thread_slug", 2), timezone.now()
+        threads = []
+        for thread_id, title, pinned, locked, reply_count, last_activity, author_name in rows:
+            row = BoardRow(
+                id=thread_id, title=title, pinned=bool(pinned), locked=bool(locked), reply_count=reply_count,
+                last_activity=sql.aware(last_activity), author_name=author_name,
+            )
+            row.url = url.format(thread_id, thread_slug(title))
+            row.replies_text = f"{reply_count} repl{'y' if reply_count == 1 else 'ies'}"
+            row.active_text = time_ago(row.last_activity, now)
+            threads.append(row)
+        return threads
+
+    return PagedRows(total=board.thread_count, load=load)
+
+
+_TIME_UNITS = ((365 * 86400, "year"), (30 * 86400, "month"), (7 * 86400, "week"), (86400, "day"), (3600, "hour"), (60, "minute"))
+
+
+def time_ago(then: datetime, now: datetime) -> str:
+    """"5 minutes ago", "2 days ago", "just now": the largest whole unit, as forums show activity.
+    (Django's timesince, with two units and translation, cost 0.5 ms a board page.)"""
+    seconds = int((now - then).total_seconds())
+    for size, unit in _TIME_UNITS:
+        if seconds >= size:
+            count = seconds // size
+            return f"{count} {unit}{'' if count == 1 else 's'} ago"
+    return "just now"
 
 
 def thread_get(*, thread_id: int) -> Thread:
@@ -127,26 +203,6 @@ class PagePost:
         return self.moderation_status == ModerationStatus.PENDING
 
 
-class ThreadPosts:
-    """Every post of a thread the reader may see, oldest first (deleted ones stay as placeholders), for
-    a Paginator: its length is the thread's `visible_post_count`, and a slice is one page of `PagePost`,
-    read in two queries (posts with the reader's bookmarks, then reactions)."""
-
-    def __init__(self, *, thread: Thread, peer):
-        self.thread, self.peer = thread, peer
-
-    def __len__(self) -> int:
-        return self.thread.visible_post_count
-
-    def __getitem__(self, window: slice) -> list[PagePost]:
-        start, stop, _ = window.indices(len(self))
-        if stop <= start:
-            return []
-        posts = _page_posts(thread=self.thread, peer=self.peer, start=start, stop=stop, total=len(self))
-        _attach_reactions(posts)
-        return posts
-
-
 _PAGE_POSTS_SQL = (
     "SELECT p.id, p.author_id, a.username, p.created, p.edited_at, p.deleted_at, p.moderation_status,"
     " p.content_warning, p.body_html, p.mentions_overdose, {bookmarked}"
@@ -156,21 +212,17 @@ _PAGE_POSTS_SQL = (
 )
 
 
-def _page_posts(*, thread: Thread, peer, start: int, stop: int, total: int) -> list[PagePost]:
-    """Posts start..stop-1 of the ones the reader sees. Past the middle of a long thread they are counted
-    from its end, so the index scan skips the fewer rows."""
+def _page_posts(*, thread: Thread, peer, start: int, stop: int) -> list[PagePost]:
+    """Posts start..stop-1 of the ones the reader sees, with whether the reader bookmarked each."""
     visible, visible_params = visible_sql(peer, "v")
-    if start > total - stop:
-        direction, offset = "DESC", total - stop
-    else:
-        direction, offset = "ASC", start
+    from_end, limit, offset = _window(start, stop, thread.visible_post_count)
     if _signed_in(peer):
         bookmarked, bookmark_params = "EXISTS(SELECT 1 FROM forum_bookmark k WHERE k.post_id = p.id AND k.peer_id = %s)", [peer.pk]
     else:
         bookmarked, bookmark_params = "0", []
     rows = sql.fetch_all(
-        _PAGE_POSTS_SQL.format(bookmarked=bookmarked, visible=visible, direction=direction),
-        [*bookmark_params, thread.id, *visible_params, stop - start, offset],
+        _PAGE_POSTS_SQL.format(bookmarked=bookmarked, visible=visible, direction="DESC" if from_end else "ASC"),
+        [*bookmark_params, thread.id, *visible_params, limit, offset],
     )
     return [
         PagePost(
@@ -197,9 +249,17 @@ def _attach_reactions(posts: list[PagePost]) -> None:
         by_id[post_id].reaction_rows.append((kind, giver_id, username))
 
 
-def thread_posts(*, thread: Thread, peer) -> ThreadPosts:
-    """What the thread page paginates; `thread` comes from `thread_for_reader`."""
-    return ThreadPosts(thread=thread, peer=peer)
+def thread_posts(*, thread: Thread, peer) -> PagedRows:
+    """Every post of a thread the reader may see, oldest first (deleted ones stay as placeholders), for the
+    thread page's Paginator: `thread` comes from `thread_for_reader`, whose `visible_post_count` is the
+    length; a page is two queries (the posts with the reader's bookmarks, then their reactions)."""
+
+    def load(start: int, stop: int) -> list[PagePost]:
+        posts = _page_posts(thread=thread, peer=peer, start=start, stop=stop)
+        _attach_reactions(posts)
+        return posts
+
+    return PagedRows(total=thread.visible_post_count, load=load)
 
 
 def _url_pattern(name: str, arguments: int = 1) -> str:

@@ -186,6 +186,7 @@ def thread_create(*, board: Board, author, title: str, body: str, content_warnin
     check_can_start_thread(author, board)
     title, body, content_warning = _clean_title(title), _clean_body(body), _clean_content_warning(content_warning)
     thread = Thread.objects.create(board=board, author=author, title=title)
+    Board.objects.filter(pk=board.pk).update(thread_count=F("thread_count") + 1)
     post = _post_build(thread=thread, author=author, body=body, content_warning=content_warning)
     post.save()
     if not post.is_pending:

@@ -11,9 +11,10 @@ from forum.views import POSTS_PER_PAGE, THREADS_PER_PAGE
 # second time is counted: the first request of a session also fills the caches every page reads
 # (session, permissions, unread count, alert banner, supporters on duty) and may store a first reading
 # position, at most COLD_EXTRA queries more.
-# Warm: the person (1), then board: board, count, ids, threads; thread: thread with the reading position,
-# subscription and length, the page's posts with bookmarks, their reactions; search: ranked ids, results.
-BOARD_QUERIES = 5
+# Warm: the person (1), then board: the board with its length, the page of threads; thread: the thread with
+# the reading position, subscription and length, the page's posts with bookmarks, their reactions;
+# search: ranked ids, results.
+BOARD_QUERIES = 3
 THREAD_QUERIES = 4
 SEARCH_QUERIES = 3
 COLD_EXTRA = 10

@@ -1,5 +1,6 @@
-"""Store each thread's number of approved posts, so the thread page pages without counting them; index
-the few posts that are not approved, which a reader may see beyond those (their own, or all for moderators)."""
+"""Store each thread's number of approved posts and each board's number of threads, so that their pages
+needn't count; index the few posts that are not approved, which a reader may see beyond the approved ones
+(their own, or all for moderators)."""
 
 from django.conf import settings
 from django.db import migrations, models
@@ -10,6 +11,7 @@ COUNT_APPROVED = (
     "UPDATE forum_thread SET approved_post_count = (SELECT COUNT(*) FROM forum_post p"
     " WHERE p.thread_id = forum_thread.id AND p.moderation_status = 'approved')"
 )
+COUNT_THREADS = "UPDATE forum_board SET thread_count = (SELECT COUNT(*) FROM forum_thread t WHERE t.board_id = forum_board.id)"
 
 
 class Migration(migrations.Migration):
@@ -25,6 +27,10 @@ class Migration(migrations.Migration):
             [migrations.AddField(model_name="thread", name="approved_post_count", field=models.PositiveIntegerField(default=0))]
         ),
         migrations.RunSQL(COUNT_APPROVED, migrations.RunSQL.noop),
+        migrations.AddField(
+            model_name="board", name="thread_count", field=models.PositiveIntegerField(default=0, editable=False)
+        ),
+        migrations.RunSQL(COUNT_THREADS, migrations.RunSQL.noop),
         migrations.AddIndex(
             model_name="post",
             index=models.Index(
