@@ -155,10 +155,8 @@ else:
 
 # Accounts: a pseudonym and a password are enough.
 AUTH_USER_MODEL = "peers.Peer"
-AUTHENTICATION_BACKENDS = [
-    "peers.backends.CachedPermissionsBackend",  # ModelBackend with permissions from the cache
-    "allauth.account.auth_backends.AuthenticationBackend",
-]
+# One backend: allauth's, with permissions from the cache and a lean read of the signed-in person.
+AUTHENTICATION_BACKENDS = ["peers.backends.CachedPermissionsBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
@@ -191,7 +189,9 @@ ACCOUNT_RATE_LIMITS = {
 
 LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"
-USE_I18N = True
+# The site is written in English only. Translation machinery off: under ASGI each lookup of the active
+# language goes through a context variable, and every {% url %} and reverse() asks for it (docs/performance.md).
+USE_I18N = False
 USE_TZ = True
 
 STATIC_URL = "/static/"

@@ -15,7 +15,7 @@ from forum.views import POSTS_PER_PAGE, THREADS_PER_PAGE
 # the reading position, subscription and length, the page's posts with bookmarks, their reactions;
 # search: ranked ids, results.
 BOARD_QUERIES = 3
-THREAD_QUERIES = 4
+THREAD_QUERIES = 3
 SEARCH_QUERIES = 3
 COLD_EXTRA = 10
 

@@ -122,3 +122,20 @@ def test_a_page_post_carries_what_the_page_shows(peer, other_peer, board):
     assert post.body_html == stored.body_html and post.content_warning == "loss"
     assert post.bookmarked is True and post.mentions_overdose is False and not post.is_deleted and not post.is_pending
     assert post.reaction_rows == [("support", other_peer.id, "willow")]
+
+
+def test_reactions_come_oldest_first_with_their_givers(peer, peer_factory, board):
+    thread = services.thread_create(board=board, author=peer, title="Reactions", body="First.")
+    post = thread.posts.get()
+    givers = [peer_factory(username=name) for name in ("zed", "amy", "mo")]
+    for giver in givers:
+        services.reaction_add(post=post, peer=giver, kind="helpful")
+    services.reaction_add(post=post, peer=givers[1], kind="support")
+    thread = selectors.thread_for_reader(thread_id=thread.id, peer=None)
+    [shown] = selectors.thread_posts(thread=thread, peer=None)[0:30]
+    assert shown.reaction_rows == [("helpful", g.id, g.username) for g in givers] + [("support", givers[1].id, "amy")]
+    page = Client().get(thread.get_absolute_url()).content.decode()
+    assert 'title="zed, amy, mo">Helpful <span class="reaction__count">3</span>' not in page  # visitors see no givers
+    member = Client()
+    member.force_login(peer)
+    assert 'title="zed, amy, mo"' in member.get(thread.get_absolute_url()).content.decode()

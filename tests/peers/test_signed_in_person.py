@@ -1,0 +1,61 @@
+"""The signed-in person is read fresh on every request (peers.backends.get_user, plain SQL): a changed
+password, a deactivated or a deleted account count at once, and the person read is the one stored."""
+
+import pytest
+from django.contrib.auth import get_user
+from django.test import Client, RequestFactory
+
+from peers import services
+from peers.backends import CachedPermissionsBackend
+from peers.models import Peer
+
+
+@pytest.mark.django_db
+def test_the_person_read_is_the_one_stored(peer):
+    read = CachedPermissionsBackend().get_user(str(peer.pk))
+    stored = Peer.objects.get(pk=peer.pk)
+    assert read == stored and read.username == "river" and read.password == stored.password
+    assert read.date_joined == stored.date_joined and read.date_joined.tzinfo is not None
+    assert read.is_active is True and read.is_staff is False and read.is_superuser is False
+    assert read._state.adding is False
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("user_id", ["999999", "not a number", "", None])
+def test_an_unknown_or_malformed_id_is_nobody(user_id):
+    assert CachedPermissionsBackend().get_user(user_id) is None
+
+
+@pytest.mark.django_db
+def test_a_deactivated_account_is_signed_out_at_the_next_request(auth_client, peer):
+    assert auth_client.get("/settings/").status_code == 200
+    Peer.objects.filter(pk=peer.pk).update(is_active=False)
+    assert auth_client.get("/settings/").status_code == 302
+
+
+@pytest.mark.django_db
+def test_a_new_password_signs_out_the_other_sessions(peer):
+    other_device = Client()
+    other_device.force_login(peer)
+    assert other_device.get("/settings/").status_code == 200
+    peer.set_password("a-brand-new-passphrase-9")
+    peer.save()
+    assert other_device.get("/settings/").status_code == 302
+
+
+@pytest.mark.django_db
+def test_a_deleted_account_is_signed_out(auth_client, peer):
+    services.account_delete(peer=peer)
+    assert auth_client.get("/settings/").status_code == 302
+
+
+@pytest.mark.django_db
+def test_signing_up_signs_in_through_the_one_backend(client):
+    response = client.post(
+        "/accounts/signup/", {"username": "newcomer", "password1": "long-enough-passphrase-7", "password2": "long-enough-passphrase-7"}
+    )
+    assert response.status_code == 302
+    request = RequestFactory().get("/")
+    request.session = client.session
+    assert get_user(request).username == "newcomer"
+    assert client.session["_auth_user_backend"] == "peers.backends.CachedPermissionsBackend"
