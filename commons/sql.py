@@ -36,6 +36,19 @@ def _boolean(field: models.Field, value):
     return value
 
 
+def epoch(column: str) -> str:
+    """SQL for a datetime column as seconds since 1970, to read with `from_epoch`. Faster to load than the
+    datetime itself: on PostgreSQL Django's own timestamp loader is plain Python (~13 µs a value, 30
+    on a thread page), on SQLite the text is parsed by a regular expression. Good to the millisecond."""
+    if connection.vendor == "postgresql":
+        return f"EXTRACT(EPOCH FROM {column})::float8"
+    return f"((julianday({column}) - 2440587.5) * 86400.0)"
+
+
+def from_epoch(seconds: float | None) -> datetime | None:
+    return None if seconds is None else datetime.fromtimestamp(seconds, UTC)
+
+
 def columns(model: type[models.Model], alias: str) -> str:
     """The SELECT list of every column of `model`, in the order `instance_from_row` expects."""
     quote = connection.ops.quote_name

@@ -95,6 +95,7 @@ TEMPLATES = [
                 "safety.context_processors.alert_banner",
                 "helpnow.context_processors.on_duty",
             ],
+            "libraries": {"assets": "commons.assets"},
         },
     },
     {

@@ -14,7 +14,6 @@ from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils import timezone
-from django.utils.timezone import localtime
 from django.utils.safestring import SafeString, mark_safe
 
 from commons import sql
@@ -89,7 +88,7 @@ class BoardRow:
 
 _BOARD_ORDER = "t.pinned {0}, t.last_activity {0}, t.id {0}"
 _BOARD_ROWS_SQL = (
-    "SELECT t.id, t.title, t.pinned, t.locked, t.reply_count, t.last_activity, a.username"
+    "SELECT t.id, t.title, t.pinned, t.locked, t.reply_count, {last_activity}, a.username"
     " FROM forum_thread t LEFT JOIN peers_peer a ON a.id = t.author_id"
     " WHERE t.id IN (SELECT t.id FROM forum_thread t WHERE t.board_id = %s ORDER BY {inner} LIMIT %s OFFSET %s)"
     " ORDER BY {outer}"
@@ -105,14 +104,15 @@ def board_threads(*, board: Board) -> PagedRows:
         from_end, limit, offset = _window(start, stop, board.thread_count)
         inner = _BOARD_ORDER.format("ASC" if from_end else "DESC")
         rows = sql.fetch_all(
-            _BOARD_ROWS_SQL.format(inner=inner, outer=_BOARD_ORDER.format("DESC")), [board.id, limit, offset]
+            _BOARD_ROWS_SQL.format(last_activity=sql.epoch("t.last_activity"), inner=inner, outer=_BOARD_ORDER.format("DESC")),
+            [board.id, limit, offset],
         )
         url, now = _url_pattern("forum:thread_slug", 2), timezone.now()
         threads = []
         for thread_id, title, pinned, locked, reply_count, last_activity, author_name in rows:
             row = BoardRow(
                 id=thread_id, title=title, pinned=bool(pinned), locked=bool(locked), reply_count=reply_count,
-                last_activity=sql.aware(last_activity), author_name=author_name,
+                last_activity=sql.from_epoch(last_activity), author_name=author_name,
             )
             row.url = url.format(thread_id, thread_slug(title))
             row.replies_text = f"{reply_count} repl{'y' if reply_count == 1 else 'ies'}"
@@ -186,8 +186,8 @@ class PagePost:
     author_id: int | None
     author_name: str | None  # None: a former member
     created: datetime
-    edited_at: datetime | None
-    deleted_at: datetime | None
+    is_edited: bool
+    is_deleted: bool
     moderation_status: str
     content_warning: str
     body_html: str
@@ -196,17 +196,13 @@ class PagePost:
     reaction_rows: list = field(default_factory=list)  # (kind, giver id, giver pseudonym), oldest first
 
     @property
-    def is_deleted(self) -> bool:
-        return self.deleted_at is not None
-
-    @property
     def is_pending(self) -> bool:
         return self.moderation_status == ModerationStatus.PENDING
 
 
 _PAGE_POSTS_SQL = (
-    "SELECT p.id, p.author_id, a.username, p.created, p.edited_at, p.deleted_at, p.moderation_status,"
-    " p.content_warning, p.body_html, p.mentions_overdose, {bookmarked}, {reactions}"
+    "SELECT p.id, p.author_id, a.username, {created}, p.edited_at IS NOT NULL, p.deleted_at IS NOT NULL,"
+    " p.moderation_status, p.content_warning, p.body_html, p.mentions_overdose, {bookmarked}, {reactions}"
     " FROM forum_post p LEFT JOIN peers_peer a ON a.id = p.author_id"
     " WHERE p.id IN (SELECT v.id FROM forum_post v WHERE v.thread_id = %s AND {visible} ORDER BY v.id {direction} LIMIT %s OFFSET %s)"
     " ORDER BY p.id"
@@ -236,19 +232,19 @@ def _page_posts(*, thread: Thread, peer, start: int, stop: int) -> list[PagePost
         bookmarked, bookmark_params = "0", []
     rows = sql.fetch_all(
         _PAGE_POSTS_SQL.format(
-            bookmarked=bookmarked, reactions=_REACTIONS_JSON[connection.vendor], visible=visible,
-            direction="DESC" if from_end else "ASC",
+            created=sql.epoch("p.created"), bookmarked=bookmarked, reactions=_REACTIONS_JSON[connection.vendor],
+            visible=visible, direction="DESC" if from_end else "ASC",
         ),
         [*bookmark_params, thread.id, *visible_params, limit, offset],
     )
     return [
         PagePost(
-            id=post_id, author_id=author_id, author_name=author_name, created=sql.aware(created),
-            edited_at=sql.aware(edited_at), deleted_at=sql.aware(deleted_at), moderation_status=status,
-            content_warning=content_warning, body_html=body_html, mentions_overdose=bool(mentions_overdose),
-            bookmarked=bool(bookmarked_flag), reaction_rows=[tuple(row) for row in json.loads(reactions or "[]")],
+            id=post_id, author_id=author_id, author_name=author_name, created=sql.from_epoch(created),
+            is_edited=bool(edited), is_deleted=bool(deleted), moderation_status=status, content_warning=content_warning,
+            body_html=body_html, mentions_overdose=bool(mentions_overdose), bookmarked=bool(bookmarked_flag),
+            reaction_rows=[tuple(row) for row in json.loads(reactions or "[]")],
         )
-        for post_id, author_id, author_name, created, edited_at, deleted_at, status, content_warning, body_html,
+        for post_id, author_id, author_name, created, edited, deleted, status, content_warning, body_html,
         mentions_overdose, bookmarked_flag, reactions in rows
     ]
 
@@ -281,6 +277,8 @@ def posts_decorate(posts: list[PagePost], *, peer, thread: Thread, next_path: st
     post_url = _url_pattern("forum:post")
     quote_url = f"{reverse('forum:reply', args=[thread.id])}?quote={{}}"
     kinds = Reaction.Kind.choices
+    # The reader's time zone once per page: under ASGI each lookup goes through a context variable.
+    zone = timezone.get_current_timezone()
     for post in posts:
         givers = {kind: [] for kind, _ in kinds}
         mine = set()
@@ -295,13 +293,13 @@ def posts_decorate(posts: list[PagePost], *, peer, thread: Thread, next_path: st
             for kind, label in kinds
         ]
         post.pid = str(post.id)
-        post.created_text = f"{localtime(post.created):%-d %b %Y, %H:%M}"
+        post.created_text = f"{post.created.astimezone(zone):%-d %b %Y, %H:%M}"
         approved = post.moderation_status == ModerationStatus.APPROVED
         own = signed_in and post.author_id == peer_id
         post.can_react = signed_in and approved and not own and not post.is_deleted
         post.can_quote = signed_in and approved and not thread.locked and not post.is_deleted
         post.can_change = own and not post.is_deleted and post.moderation_status != ModerationStatus.REJECTED
-        post.can_see_history = bool(post.edited_at) and not post.is_deleted and (own or is_moderator)
+        post.can_see_history = post.is_edited and not post.is_deleted and (own or is_moderator)
         post.url = post_url.format(post.id)
         post.quote_url = quote_url.format(post.id)
         post.report_url = report_url.format(post.id)

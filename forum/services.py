@@ -367,6 +367,8 @@ def thread_mark_read(*, thread: Thread, peer, up_to_post_id: int, known_position
     """
     if not (peer and peer.is_authenticated) or not up_to_post_id:
         return False
+    if known_position is not None and known_position >= up_to_post_id:
+        return False  # reading again what was read: nothing to ask, nothing to write
     reads = ThreadRead.objects.filter(thread=thread, peer=peer)
     position = known_position if known_position is not None else reads.values_list("last_read_post_id", flat=True).first()
     if position is not None and position >= up_to_post_id:

@@ -2,6 +2,7 @@
 them; these tests hold that count to a recount after every kind of write, and check the pages."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.test import Client
@@ -118,10 +119,15 @@ def test_a_page_post_carries_what_the_page_shows(peer, other_peer, board):
     thread = selectors.thread_for_reader(thread_id=thread.id, peer=other_peer)
     [post] = selectors.thread_posts(thread=thread, peer=other_peer)[0:30]
     stored = Post.objects.get(thread=thread)
-    assert (post.id, post.author_id, post.author_name, post.created) == (stored.id, peer.id, "river", stored.created)
+    assert (post.id, post.author_id, post.author_name) == (stored.id, peer.id, "river")
+    assert abs(post.created - stored.created) < timedelta(milliseconds=1) and post.created.tzinfo is not None
+    assert post.is_edited is False
     assert post.body_html == stored.body_html and post.content_warning == "loss"
     assert post.bookmarked is True and post.mentions_overdose is False and not post.is_deleted and not post.is_pending
     assert post.reaction_rows == [("support", other_peer.id, "willow")]
+    services.post_edit(post=stored, by=peer, body="**First**, edited")
+    [post] = selectors.thread_posts(thread=thread, peer=other_peer)[0:30]
+    assert post.is_edited is True
 
 
 def test_reactions_come_oldest_first_with_their_givers(peer, peer_factory, board):
