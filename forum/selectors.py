@@ -46,6 +46,18 @@ def board_get(*, slug: str) -> Board:
     return sql.instance_from_row(Board, rows[0])
 
 
+@dataclass(slots=True)
+class ReactionCount:
+    """One kind of reaction under a post, as the thread page prints it (an object, not a dict: Jinja2
+    looks an attribute up first, and a dict made it fail and retry 30 times a post)."""
+
+    kind: str
+    label: str
+    count: str
+    givers: str  # their pseudonyms, oldest first
+    mine: bool
+
+
 class PagedRows:
     """A list of `total` rows for a Paginator that reads only the page asked for: its length is a count
     stored beforehand, and a slice calls `load(start, stop)`."""
@@ -275,6 +287,8 @@ def posts_decorate(posts: list[PagePost], *, peer, thread: Thread, next_path: st
     # The report link of moderation/_report_link.html, built once here: {% url %} per post cost ~0.1 ms each.
     report_url = f"{reverse('moderation:report')}?target=post:{{}}&next={quote(next_path, safe='')}"
     post_url = _url_pattern("forum:post")
+    profile_url = _url_pattern("peers:profile")
+    author_urls: dict[str, str] = {}  # a page often shows the same few people
     quote_url = f"{reverse('forum:reply', args=[thread.id])}?quote={{}}"
     kinds = Reaction.Kind.choices
     # The reader's time zone once per page: under ASGI each lookup goes through a context variable.
@@ -289,7 +303,7 @@ def posts_decorate(posts: list[PagePost], *, peer, thread: Thread, next_path: st
         # Strings, not ints or datetimes: the template engine localises every number and date it prints,
         # which was a third of the thread page's rendering time.
         post.reaction_summary = [
-            {"kind": kind, "label": label.capitalize(), "count": str(len(givers[kind])), "givers": ", ".join(givers[kind]), "mine": kind in mine}
+            ReactionCount(kind=kind, label=label.capitalize(), count=str(len(givers[kind])), givers=", ".join(givers[kind]), mine=kind in mine)
             for kind, label in kinds
         ]
         post.pid = str(post.id)
@@ -300,6 +314,9 @@ def posts_decorate(posts: list[PagePost], *, peer, thread: Thread, next_path: st
         post.can_quote = signed_in and approved and not thread.locked and not post.is_deleted
         post.can_change = own and not post.is_deleted and post.moderation_status != ModerationStatus.REJECTED
         post.can_see_history = post.is_edited and not post.is_deleted and (own or is_moderator)
+        if post.author_name and post.author_name not in author_urls:
+            author_urls[post.author_name] = profile_url.format(quote(post.author_name, safe=""))
+        post.author_url = author_urls.get(post.author_name, "")
         post.url = post_url.format(post.id)
         post.quote_url = quote_url.format(post.id)
         post.report_url = report_url.format(post.id)
