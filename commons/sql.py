@@ -46,7 +46,9 @@ def epoch(column: str) -> str:
 
 
 def from_epoch(seconds: float | None) -> datetime | None:
-    return None if seconds is None else datetime.fromtimestamp(seconds, UTC)
+    # Rounded to the millisecond: SQLite's julianday arithmetic can land a hair before the true time,
+    # which would show a post made at 10:00:00.000 as 09:59.
+    return None if seconds is None else datetime.fromtimestamp(round(seconds, 3), UTC)
 
 
 def columns(model: type[models.Model], alias: str) -> str:

@@ -69,6 +69,8 @@ class PagedRows:
         return self.total
 
     def __getitem__(self, window: slice) -> list:
+        if not isinstance(window, slice):
+            raise TypeError("PagedRows only gives pages: slice it, as a Paginator does")
         start, stop, _ = window.indices(self.total)
         return self.load(start, stop) if stop > start else []
 
@@ -220,7 +222,9 @@ _PAGE_POSTS_SQL = (
     " ORDER BY p.id"
 )
 # Each post's reactions as a JSON list of [kind, giver id, giver pseudonym], oldest first: in the same
-# query, which saves PostgreSQL a round trip per page. SQLite keeps the order of the subquery it reads.
+# query, which saves PostgreSQL a round trip per page. On SQLite the order is that of the subquery, which
+# SQLite keeps in practice without promising it (ORDER BY inside an aggregate needs SQLite 3.44); it
+# only orders the givers' names in a tooltip.
 _REACTIONS_JSON = {
     "postgresql": (
         "(SELECT json_agg(json_build_array(r.kind, r.peer_id, g.username) ORDER BY r.id)::text"

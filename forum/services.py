@@ -106,7 +106,7 @@ def _thread_counters_refresh(thread_id: int) -> None:
 
     The thread's row is locked first, so a reply committed meanwhile is either counted here or adds its
     one after this write (post_create), never lost between the two."""
-    thread = Thread.objects.select_for_update().only("created").get(pk=thread_id)
+    thread = Thread.objects.select_for_update(no_key=True).only("created").get(pk=thread_id)
     approved = Post.objects.approved().filter(thread_id=thread_id)
     published = approved.filter(deleted_at__isnull=True)
     summary = published.aggregate(latest=Max("created"))
@@ -114,6 +114,29 @@ def _thread_counters_refresh(thread_id: int) -> None:
     Thread.objects.filter(pk=thread_id).update(
         reply_count=max(count - 1, 0), approved_post_count=approved.count(), last_activity=summary["latest"] or thread.created
     )
+
+
+_RECOUNT_THREADS = (
+    "UPDATE forum_thread SET"
+    " approved_post_count = (SELECT COUNT(*) FROM forum_post p WHERE p.thread_id = forum_thread.id AND p.moderation_status = %s),"
+    " reply_count = (SELECT CASE WHEN COUNT(*) > 0 THEN COUNT(*) - 1 ELSE 0 END FROM forum_post p"
+    "   WHERE p.thread_id = forum_thread.id AND p.moderation_status = %s AND p.deleted_at IS NULL),"
+    " last_activity = COALESCE((SELECT MAX(p.created) FROM forum_post p"
+    "   WHERE p.thread_id = forum_thread.id AND p.moderation_status = %s AND p.deleted_at IS NULL), forum_thread.created)"
+)
+_RECOUNT_BOARDS = "UPDATE forum_board SET thread_count = (SELECT COUNT(*) FROM forum_thread t WHERE t.board_id = forum_board.id)"
+
+
+@transaction.atomic
+def counters_recount_all() -> None:
+    """Recount every thread's replies, approved posts and latest activity, and every board's threads,
+    from the posts themselves: after a deploy in which older code wrote while migration 0009 ran, or
+    whenever a count is in doubt (`manage.py forum_recount`). A count that is too low or too high
+    would shift a thread's or a board's later pages by its error."""
+    approved = ModerationStatus.APPROVED.value
+    with connection.cursor() as cursor:
+        cursor.execute(_RECOUNT_THREADS, [approved, approved, approved])
+        cursor.execute(_RECOUNT_BOARDS)
 
 
 def _mentioned_peers(body: str, *, author):

@@ -145,3 +145,46 @@ def test_reactions_come_oldest_first_with_their_givers(peer, peer_factory, board
     member = Client()
     member.force_login(peer)
     assert 'title="zed, amy, mo"' in member.get(thread.get_absolute_url()).content.decode()
+
+
+def test_forum_recount_repairs_counts_that_drifted(monkeypatch, peer, other_peer, moderator, board):
+    """A reply written by older code while migration 0009 ran never added one: the command puts every
+    stored count back to what the posts say, and the thread's pages are whole again."""
+    from django.core.management import call_command
+
+    from forum.models import Board
+
+    thread = services.thread_create(board=board, author=peer, title="Drifted", body="Post 0.")
+    for n in range(1, 65):
+        services.post_create(thread=thread, author=other_peer, body=f"Post {n}.")
+    _hold_next_posts(monkeypatch, True)
+    services.post_create(thread=thread, author=other_peer, body="Held.")
+    services.post_delete(post=Post.objects.get(body="Post 5."), by=other_peer)
+    expected = Thread.objects.filter(pk=thread.pk).values("approved_post_count", "reply_count", "last_activity").get()
+    Thread.objects.filter(pk=thread.pk).update(approved_post_count=64, reply_count=3, last_activity=thread.created)
+    Board.objects.filter(pk=board.pk).update(thread_count=7)
+    call_command("forum_recount", verbosity=0)
+    assert Thread.objects.filter(pk=thread.pk).values("approved_post_count", "reply_count", "last_activity").get() == expected
+    assert expected["approved_post_count"] == 65 and expected["reply_count"] == 63
+    board.refresh_from_db()
+    assert board.thread_count == 1
+    visitor = Client()
+    shown = [_post_ids_on(visitor, f"{thread.get_absolute_url()}?page={number}") for number in (1, 2, 3)]
+    assert sum(shown, []) == list(Post.objects.filter(thread=thread, moderation_status="approved").order_by("id").values_list("id", flat=True))
+
+
+@pytest.mark.parametrize("micro", [0, 500, 999_000])
+def test_a_post_made_on_the_minute_shows_that_minute(peer, board, micro):
+    from datetime import datetime, UTC
+
+    thread = services.thread_create(board=board, author=peer, title="On the minute", body="First.")
+    Post.objects.filter(thread=thread).update(created=datetime(2026, 11, 25, 10, 0, 0, micro, tzinfo=UTC))
+    thread = selectors.thread_for_reader(thread_id=thread.id, peer=None)
+    [post] = selectors.posts_decorate(selectors.thread_posts(thread=thread, peer=None)[0:30], peer=None, thread=thread)
+    assert post.created_text == "25 Nov 2026, 10:00"
+
+
+def test_paged_rows_only_give_pages(peer, board):
+    thread = selectors.thread_for_reader(thread_id=services.thread_create(board=board, author=peer, title="Pages", body="A.").id, peer=None)
+    with pytest.raises(TypeError):
+        selectors.thread_posts(thread=thread, peer=None)[0]

@@ -59,3 +59,27 @@ def test_signing_up_signs_in_through_the_one_backend(client):
     request.session = client.session
     assert get_user(request).username == "newcomer"
     assert client.session["_auth_user_backend"] == "peers.backends.CachedPermissionsBackend"
+
+
+@pytest.mark.django_db
+def test_a_session_started_under_allauths_backend_stays_signed_in(client, peer):
+    """Sessions from a sign-up before the change named allauth's own backend; migration 0004 renames it."""
+    import importlib
+
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.db import connection
+
+    migration = importlib.import_module("peers.migrations.0004_sessions_one_backend")
+    session = importlib.import_module(settings.SESSION_ENGINE).SessionStore()
+    session.update({SESSION_KEY: str(peer.pk), BACKEND_SESSION_KEY: migration.OLD, HASH_SESSION_KEY: peer.get_session_auth_hash()})
+    session.create()
+    client.cookies[settings.SESSION_COOKIE_NAME] = session.session_key
+    assert client.get("/settings/").status_code == 302  # the old name is no longer a backend
+
+    from types import SimpleNamespace
+
+    from django.apps import apps
+
+    migration.name_the_one_backend(apps, SimpleNamespace(connection=connection))
+    assert client.get("/settings/").status_code == 200
