@@ -59,6 +59,7 @@ def _sentence(rng: random.Random, n: int) -> str:
 
 def load() -> tuple:
     from commons.markup import render_markdown
+    from forum import services as forum_services
     from forum.models import Board, Post, Reaction, Thread
     from peers import services as peer_services
     from peers.models import Peer
@@ -106,13 +107,8 @@ def load() -> tuple:
         [Reaction(post_id=pid, peer=peers[k], kind=kind) for pid in long_posts for k, kind in ((1, "helpful"), (2, "support"))],
         batch_size=5000,
     )
+    forum_services.counters_recount_all()
     with connection.cursor() as cursor:
-        cursor.execute(
-            "UPDATE forum_thread SET reply_count = (SELECT COUNT(*) - 1 FROM forum_post p WHERE p.thread_id = forum_thread.id),"
-            " approved_post_count = (SELECT COUNT(*) FROM forum_post p WHERE p.thread_id = forum_thread.id),"
-            " last_activity = (SELECT MAX(created) FROM forum_post p WHERE p.thread_id = forum_thread.id)"
-        )
-        cursor.execute("UPDATE forum_board SET thread_count = (SELECT COUNT(*) FROM forum_thread t WHERE t.board_id = forum_board.id)")
         if connection.vendor == "postgresql":
             config = settings.FORUM_SEARCH_CONFIG
             cursor.execute(f"UPDATE forum_post SET search_vector = setweight(to_tsvector('{config}', body), 'B')")

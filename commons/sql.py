@@ -17,11 +17,6 @@ def fetch_all(sql: str, params: list) -> list[tuple]:
         return cursor.fetchall()
 
 
-def placeholders(values: list) -> str:
-    """"%s, %s, ..." for an IN list of these values."""
-    return ", ".join(["%s"] * len(values))
-
-
 def aware(value: datetime | None) -> datetime | None:
     """A datetime column as the ORM gives it: SQLite hands back naive UTC datetimes, PostgreSQL aware ones."""
     if value is not None and value.tzinfo is None:

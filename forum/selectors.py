@@ -95,9 +95,9 @@ class BoardRow:
     reply_count: int
     last_activity: datetime
     author_name: str | None  # None: a former member
-    url: str = ""
-    replies_text: str = ""
-    active_text: str = ""
+    url: str
+    replies_text: str
+    active_text: str
 
 
 _BOARD_ORDER = "t.pinned {0}, t.last_activity {0}, t.id {0}"
@@ -123,15 +123,13 @@ def board_threads(*, board: Board) -> PagedRows:
         )
         url, now = _url_pattern("forum:thread_slug", 2), timezone.now()
         threads = []
-        for thread_id, title, pinned, locked, reply_count, last_activity, author_name in rows:
-            row = BoardRow(
+        for thread_id, title, pinned, locked, reply_count, seconds, author_name in rows:
+            last_activity = sql.from_epoch(seconds)
+            threads.append(BoardRow(
                 id=thread_id, title=title, pinned=bool(pinned), locked=bool(locked), reply_count=reply_count,
-                last_activity=sql.from_epoch(last_activity), author_name=author_name,
-            )
-            row.url = url.format(thread_id, thread_slug(title))
-            row.replies_text = f"{reply_count} repl{'y' if reply_count == 1 else 'ies'}"
-            row.active_text = time_ago(row.last_activity, now)
-            threads.append(row)
+                last_activity=last_activity, author_name=author_name, url=url.format(thread_id, thread_slug(title)),
+                replies_text=f"{reply_count} repl{'y' if reply_count == 1 else 'ies'}", active_text=time_ago(last_activity, now),
+            ))
         return threads
 
     return PagedRows(total=board.thread_count, load=load)

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import F, Max, Q, TextField, Value
+from django.db.models import F, Q, TextField, Value
 from django.utils import timezone
 
 from commons.markup import render_markdown
@@ -100,22 +100,8 @@ def _is_first_post(post: Post) -> bool:
     return not Post.objects.filter(thread_id=post.thread_id, id__lt=post.id).exists()
 
 
-def _thread_counters_refresh(thread_id: int) -> None:
-    """Recount from the approved posts: replies (first post and deleted ones excluded), approved posts
-    (deleted placeholders included: the thread page's length) and the latest activity.
-
-    The thread's row is locked first, so a reply committed meanwhile is either counted here or adds its
-    one after this write (post_create), never lost between the two."""
-    thread = Thread.objects.select_for_update(no_key=True).only("created").get(pk=thread_id)
-    approved = Post.objects.approved().filter(thread_id=thread_id)
-    published = approved.filter(deleted_at__isnull=True)
-    summary = published.aggregate(latest=Max("created"))
-    count = published.count()
-    Thread.objects.filter(pk=thread_id).update(
-        reply_count=max(count - 1, 0), approved_post_count=approved.count(), last_activity=summary["latest"] or thread.created
-    )
-
-
+# The thread counters, recounted from its posts: replies (approved, not deleted, first post excluded),
+# approved posts (deleted placeholders included: the thread page's length) and the latest activity.
 _RECOUNT_THREADS = (
     "UPDATE forum_thread SET"
     " approved_post_count = (SELECT COUNT(*) FROM forum_post p WHERE p.thread_id = forum_thread.id AND p.moderation_status = %s),"
@@ -125,17 +111,26 @@ _RECOUNT_THREADS = (
     "   WHERE p.thread_id = forum_thread.id AND p.moderation_status = %s AND p.deleted_at IS NULL), forum_thread.created)"
 )
 _RECOUNT_BOARDS = "UPDATE forum_board SET thread_count = (SELECT COUNT(*) FROM forum_thread t WHERE t.board_id = forum_board.id)"
+_APPROVED = [ModerationStatus.APPROVED.value] * 3
+
+
+def _thread_counters_refresh(thread_id: int) -> None:
+    """Recount one thread's counters (_RECOUNT_THREADS). The thread's row is locked first, so a reply
+    committed meanwhile is either counted here or adds its one after this write (post_create), never
+    lost between the two."""
+    Thread.objects.select_for_update(no_key=True).filter(pk=thread_id).values_list("id").get()
+    with connection.cursor() as cursor:
+        cursor.execute(f"{_RECOUNT_THREADS} WHERE forum_thread.id = %s", [*_APPROVED, thread_id])
 
 
 @transaction.atomic
 def counters_recount_all() -> None:
-    """Recount every thread's replies, approved posts and latest activity, and every board's threads,
-    from the posts themselves: after a deploy in which older code wrote while migration 0009 ran, or
-    whenever a count is in doubt (`manage.py forum_recount`). A count that is too low or too high
-    would shift a thread's or a board's later pages by its error."""
-    approved = ModerationStatus.APPROVED.value
+    """Recount every thread's counters and every board's threads from the posts themselves: after a
+    deploy in which older code wrote while migration 0009 ran, or whenever a count is in doubt
+    (`manage.py forum_recount`). A count that is too low or too high would shift a thread's or a
+    board's later pages by its error."""
     with connection.cursor() as cursor:
-        cursor.execute(_RECOUNT_THREADS, [approved, approved, approved])
+        cursor.execute(_RECOUNT_THREADS, _APPROVED)
         cursor.execute(_RECOUNT_BOARDS)
 
 
