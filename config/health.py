@@ -1,45 +1,89 @@
-"""/healthz: is the database reachable, does a message make a round trip through the channel layer?"""
+"""/healthz/live (the process answers), /healthz/ready and /healthz (the database and the channel layer are usable).
+
+Each readiness check is bounded and cheap: no new event loop, connection pool or channel per request.
+- database: `SELECT 1` in one thread of its own (never queued behind chat work in the shared pool), at most
+  one at a time, its answer reused for a second, given up after DB_TIMEOUT seconds;
+- channel layer: what this process's Redis watch last saw (commons.redis_watch: it asks Redis every second
+  over a connection of its own, and counts as ready only once the layer has rejoined its groups after an
+  outage). The in-memory layer is always usable.
+docs/reliability.md.
+"""
 
 import asyncio
-import uuid
+import time
+from concurrent.futures import ThreadPoolExecutor
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
-from django.db import connection
+from django.conf import settings
+from django.db import close_old_connections, connection
 from django.http import JsonResponse
 
-CHANNEL_TIMEOUT_SECONDS = 2.0
+from commons import redis_watch
+
+DB_TIMEOUT = 2.0  # seconds
+DB_ANSWER_REUSED_FOR = 1.0  # seconds
+WATCH_FIRST_CHECK_TIMEOUT = 2.0  # seconds a new process waits for its first look at Redis
+
+_db_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="healthz-db")
+_db_answer: tuple[float, bool] = (0.0, False)  # (time.monotonic(), ok)
+_db_pending: "asyncio.Future | None" = None
 
 
 def database_ok() -> bool:
     try:
+        close_old_connections()
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             return cursor.fetchone()[0] == 1
     except Exception:
         return False
+    finally:
+        if connection.vendor != "sqlite":  # the thread lives on; give pooled connections back
+            connection.close()
 
 
-async def _channel_round_trip() -> bool:
-    layer = get_channel_layer()
-    channel = await layer.new_channel("healthz.")
-    token = uuid.uuid4().hex
-    await layer.send(channel, {"type": "healthz.ping", "token": token})
-    message = await asyncio.wait_for(layer.receive(channel), CHANNEL_TIMEOUT_SECONDS)
-    return message.get("token") == token
-
-
-def channel_layer_ok() -> bool:
+async def database_ready() -> bool:
+    global _db_answer, _db_pending
+    checked_at, ok = _db_answer
+    if time.monotonic() - checked_at < DB_ANSWER_REUSED_FOR:
+        return ok
+    loop = asyncio.get_running_loop()
+    if _db_pending is None or _db_pending.done() or _db_pending.get_loop() is not loop:
+        _db_pending = loop.run_in_executor(_db_thread, database_ok)
     try:
-        return async_to_sync(_channel_round_trip)()
-    except Exception:
-        return False
+        ok = await asyncio.wait_for(asyncio.shield(_db_pending), DB_TIMEOUT)
+    except asyncio.TimeoutError:
+        ok = False
+    _db_answer = (time.monotonic(), ok)
+    return ok
 
 
-def healthz(request):
-    checks = {"db": database_ok(), "channel_layer": channel_layer_ok()}
-    body = {"status": "ok" if all(checks.values()) else "error"}
+async def channel_layer_ready() -> bool:
+    if not settings.REDIS_URL:
+        return True  # the in-memory layer lives in this process
+    watch = redis_watch.watch_for(settings.REDIS_URL)
+    if watch.checked_at == 0.0:
+        try:
+            await asyncio.wait_for(watch.first_check(), WATCH_FIRST_CHECK_TIMEOUT)
+        except asyncio.TimeoutError:
+            return False
+    return watch.ready
+
+
+def _answer(checks: dict[str, bool]) -> JsonResponse:
+    healthy = all(checks.values())
+    body = {"status": "ok" if healthy else "error"}
     body.update({name: "ok" if ok else "error" for name, ok in checks.items()})
-    response = JsonResponse(body, status=200 if all(checks.values()) else 503)
+    response = JsonResponse(body, status=200 if healthy else 503)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+async def ready(request):
+    db, layer = await asyncio.gather(database_ready(), channel_layer_ready())
+    return _answer({"db": db, "channel_layer": layer})
+
+
+async def live(request):
+    response = JsonResponse({"status": "ok"})
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -10,6 +10,9 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from redis.asyncio.retry import Retry as AsyncRetry
+from redis.backoff import ExponentialWithJitterBackoff, NoBackoff
+from redis.retry import Retry
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("DJANGO_VAR_DIR", BASE_DIR / "var"))
@@ -137,17 +140,27 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Channel layer and cache: in memory unless REDIS_URL names a Redis server.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
+    # Both ride out a Redis restart or outage (docs/reliability.md). Time-outs are short so that a Redis that
+    # stopped answering costs a second, not minutes; the layer's read time-out stays above channels-redis'
+    # 5-second blocking read, and a read time-out never ends a socket (commons.layers retries it).
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": os.environ.get("CHANNEL_PREFIX", "hrc")},
+            "BACKEND": "commons.layers.ResilientRedisChannelLayer",
+            "CONFIG": {
+                "hosts": [{
+                    "address": REDIS_URL, "socket_connect_timeout": 2, "socket_timeout": 10,
+                    "retry": AsyncRetry(ExponentialWithJitterBackoff(cap=0.5, base=0.05), 2),
+                }],
+                "prefix": os.environ.get("CHANNEL_PREFIX", "hrc"),
+            },
         }
     }
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "commons.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_PREFIX", "hrc"),
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1, "retry": Retry(NoBackoff(), 1)},
         }
     }
 else:
@@ -257,6 +270,8 @@ ROOMS_TYPING_SECONDS = int(os.environ.get("ROOMS_TYPING_SECONDS", "3"))
 # Presence rows are refreshed every HEARTBEAT seconds and stop counting after TTL (a crashed process).
 ROOMS_PRESENCE_HEARTBEAT = int(os.environ.get("ROOMS_PRESENCE_HEARTBEAT", "30"))
 ROOMS_PRESENCE_TTL = int(os.environ.get("ROOMS_PRESENCE_TTL", "90"))
+# Every this many seconds each process reads back any room message whose broadcast it missed (docs/reliability.md).
+ROOMS_CATCH_UP_SECONDS = float(os.environ.get("ROOMS_CATCH_UP_SECONDS", "5"))
 # Opt-in: CHANNEL_LAYER=pubsub uses channels-redis' pub/sub layer (one publish per group message, fanned
 # out inside each process) instead of one Redis list entry per socket. See docs/performance.md, "Live rooms".
 if REDIS_URL and os.environ.get("CHANNEL_LAYER", "") == "pubsub":

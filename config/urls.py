@@ -1,9 +1,11 @@
 from django.urls import include, path
 
-from config.health import healthz
+from config import health
 
 urlpatterns = [
-    path("healthz", healthz, name="healthz"),
+    path("healthz", health.ready, name="healthz"),
+    path("healthz/ready", health.ready, name="healthz-ready"),
+    path("healthz/live", health.live, name="healthz-live"),
     path("accounts/", include("allauth.urls")),
     path("", include("peers.urls")),
     path("", include("moderation.urls")),

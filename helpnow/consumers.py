@@ -14,7 +14,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 
-from commons.consumers import JsonObjectConsumer
+from commons.consumers import GuardedConsumer
 
 from helpnow import selectors, services
 from helpnow.models import HelpRequest
@@ -30,7 +30,7 @@ BAD_ID = "\"id\" must be the number of a request on the board."
 NO_SUCH_REQUEST = "That request is no longer on the board."
 
 
-class BoardConsumer(JsonObjectConsumer):
+class BoardConsumer(GuardedConsumer):
     not_json_detail = NOT_JSON
 
     async def connect(self):

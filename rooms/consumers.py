@@ -3,16 +3,18 @@
 import asyncio
 import collections
 import logging
+import time
 from urllib.parse import parse_qs
 
 from asgiref.sync import SyncToAsync
 from channels.consumer import get_handler_name
 from django.conf import settings
-from django.db import connections
+from django.db import DatabaseError, connections
 from django.core.exceptions import PermissionDenied
 
+from commons import layers
 from commons.channels import ALERTS_GROUP
-from commons.consumers import JsonObjectConsumer
+from commons.consumers import CLOSE_SESSION_ENDED, GuardedConsumer
 from moderation import sanctions
 from rooms import selectors, services
 from rooms.fanout import RoomFanout, addressed, fanout_for, local_fanouts
@@ -51,8 +53,11 @@ async def _announce_presence(room: Room, layer) -> None:
         await asyncio.sleep(PRESENCE_DEBOUNCE)
     finally:
         _presence_scheduled.discard(room.pk)
-    event = await database_sync_to_async(services.presence_event)(room=room)
-    await layer.group_send(room.group_name, addressed(room.group_name, event))
+    try:
+        event = await database_sync_to_async(services.presence_event)(room=room)
+        await layer.group_send(room.group_name, addressed(room.group_name, event))
+    except Exception as error:  # Redis or the database is away: announced again when Redis is back
+        logger.warning("room presence: announcing failed (%s)", type(error).__name__)
 
 
 _local_channels: set[str] = set()  # this process's open room sockets, refreshed together
@@ -61,13 +66,27 @@ _heartbeat_task: asyncio.Task | None = None
 
 async def _heartbeat() -> None:
     """One UPDATE per process per beat, not one per socket: sockets that connected together would otherwise
-    all beat together and queue on the database thread in front of people's messages."""
+    all beat together and queue on the database thread in front of people's messages. Every few seconds in
+    between, each room's fan-out reads back any message whose broadcast was lost (one indexed query a room)."""
+    last_beat = time.monotonic()
     while _local_channels:
-        await asyncio.sleep(settings.ROOMS_PRESENCE_HEARTBEAT)
-        if _local_channels:
-            await database_sync_to_async(services.presence_touch)(channel_names=list(_local_channels))
+        await asyncio.sleep(min(settings.ROOMS_PRESENCE_HEARTBEAT, settings.ROOMS_CATCH_UP_SECONDS))
+        if not _local_channels:
+            break
         for fanout in local_fanouts():
-            await fanout.refresh()
+            try:
+                await fanout.catch_up()
+            except Exception as error:  # the database is away: the next tick tries again
+                logger.warning("room fan-out: catching up failed (%s)", type(error).__name__)
+        if time.monotonic() - last_beat < settings.ROOMS_PRESENCE_HEARTBEAT:
+            continue
+        last_beat = time.monotonic()
+        try:
+            await database_sync_to_async(services.presence_touch)(channel_names=list(_local_channels))
+            for fanout in local_fanouts():
+                await fanout.refresh()
+        except Exception as error:
+            logger.warning("room heartbeat failed (%s)", type(error).__name__)
 
 
 def _start_heartbeat(channel_name: str) -> None:
@@ -75,6 +94,16 @@ def _start_heartbeat(channel_name: str) -> None:
     _local_channels.add(channel_name)
     if _heartbeat_task is None or _heartbeat_task.done() or _heartbeat_task.get_loop() is not asyncio.get_running_loop():
         _heartbeat_task = asyncio.create_task(_heartbeat())
+
+
+@layers.on_recovery
+async def _after_redis_came_back(layer) -> None:
+    """Redis is back and the layer has rejoined its groups: hand on what was stored meanwhile, recount presence.
+    A failure raises, so the watch tries again (and readiness stays false until it has worked)."""
+    for fanout in local_fanouts():
+        await fanout.catch_up()
+        if isinstance(fanout.catch_up_source, _RoomCatchUp):
+            _in_background(_announce_presence(fanout.catch_up_source.room, layer))
 
 
 def _release_connections() -> None:
@@ -108,16 +137,33 @@ def _after(query_string: bytes) -> int | None:
     return None
 
 
-class RoomConsumer(JsonObjectConsumer):
+class _RoomCatchUp:
+    """Where a room's fan-out reads back messages whose broadcast it missed (rooms.fanout.CatchUp)."""
+
+    def __init__(self, room: Room):
+        self.room = room
+
+    async def latest_id(self) -> int:
+        return await database_sync_to_async(services.latest_message_id)(room=self.room)
+
+    async def events_after(self, after: int, upto: int | None) -> list[dict]:
+        return await database_sync_to_async(services.message_events_after)(room=self.room, after=after, upto=upto)
+
+
+class RoomConsumer(GuardedConsumer):
     not_json_detail = NOT_JSON
 
     room: Room | None = None
     fanout: RoomFanout | None = None
+    groups_joined: tuple = ()
+    last_sent_id = 0  # the highest message id this socket has sent (backlog or live): it sends each once, in order
+
+    def run_sync(self, func):
+        return database_sync_to_async(func)
 
     async def connect(self):
         self.room = None
         self.groups_joined: list[str] = []
-        self.sent_on_connect: set[int] = set()
         # Room events from this process's fan-out (rooms.fanout) wait here until hello and backlog are sent,
         # then one writer task at a time sends them in order.
         self.outbox: collections.deque[dict] = collections.deque()
@@ -128,6 +174,9 @@ class RoomConsumer(JsonObjectConsumer):
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:
             await self.close(code=CLOSE_ANONYMOUS)
+            return
+        if not await self.bind_to_session(user):
+            await self.close(code=CLOSE_SESSION_ENDED)
             return
         try:
             room, hosting = await database_sync_to_async(self._admit)(user, self.scope["url_route"]["kwargs"]["slug"])
@@ -143,18 +192,20 @@ class RoomConsumer(JsonObjectConsumer):
         room_groups = [room.peer_group_name(user.pk)]
         if hosting:
             room_groups.append(room.moderators_group_name)
-        self.fanout = fanout_for(room.group_name, self.channel_layer)
+        self.fanout = fanout_for(room.group_name, self.channel_layer, _RoomCatchUp(room))
         await self.fanout.subscribe(self, also=room_groups)
         await self.channel_layer.group_add(ALERTS_GROUP, self.channel_name)
         self.groups_joined = [ALERTS_GROUP]
         self.room = room
-        online, names, backlog = await database_sync_to_async(self._enter)(_after(self.scope.get("query_string", b"")))
+        after = _after(self.scope.get("query_string", b""))
+        self.last_sent_id = after or 0
+        online, names, backlog = await database_sync_to_async(self._enter)(after)
         hello = {"type": "hello", "room": room.slug, "me": user.username, "online": online}
         if room.show_names:
             hello["names"] = names
         await self.send_json(hello)
         for frame in backlog:
-            self.sent_on_connect.add(frame["id"])
+            self.last_sent_id = max(self.last_sent_id, frame["id"])
             await self.send_json(frame)
         self.live = True
         self._write_soon()
@@ -174,13 +225,23 @@ class RoomConsumer(JsonObjectConsumer):
         return online, names, backlog
 
     async def disconnect(self, code):
+        """Runs once however the socket ended (commons.consumers); each step goes on if one before it failed."""
         _local_channels.discard(self.channel_name)
-        await self._leave_fanout()
+        try:
+            await self._leave_fanout()
+        except Exception as error:
+            logger.warning("room socket: leaving the fan-out failed (%s)", type(error).__name__)
         for group in self.groups_joined:
-            await self.channel_layer.group_discard(group, self.channel_name)
+            try:
+                await self.channel_layer.group_discard(group, self.channel_name)
+            except Exception as error:
+                logger.warning("room socket: leaving a group failed (%s)", type(error).__name__)
         if self.room is not None:
             room, self.room = self.room, None
-            await database_sync_to_async(services.presence_leave)(room=room, channel_name=self.channel_name)
+            try:
+                await database_sync_to_async(services.presence_leave)(room=room, channel_name=self.channel_name)
+            except Exception as error:  # the row stops counting after ROOMS_PRESENCE_TTL; purge_rooms deletes it
+                logger.warning("room socket: presence not removed (%s)", type(error).__name__)
             _in_background(_announce_presence(room, self.channel_layer))
 
     # --- room events from this process's fan-out -> this socket ----------------------------
@@ -222,24 +283,50 @@ class RoomConsumer(JsonObjectConsumer):
     async def receive_json(self, content, **kwargs):
         kind = content.get("type")
         if kind == "message":
-            try:
-                await database_sync_to_async(services.message_send)(
-                    room=self.room, author=self.user, body=content.get("body"), client_id=content.get("client_id")
-                )
-            except services.RoomRefusal as refusal:
-                await self.send_error(refusal.code, refusal.detail)
+            await self._send_message(content)
         elif kind == "typing":
             if await database_sync_to_async(services.typing_allowed)(room=self.room, peer=self.user):
                 event = {"type": "room.typing", "author": self.user.username, "channel": self.channel_name}
-                await self.channel_layer.group_send(self.room.group_name, addressed(self.room.group_name, event))
+                try:
+                    await self.channel_layer.group_send(self.room.group_name, addressed(self.room.group_name, event))
+                except layers.REDIS_ERRORS:
+                    pass  # a typing notice is not worth an error
         else:
             await self.send_error(services.INVALID, UNKNOWN_TYPE)
+
+    async def _send_message(self, content: dict) -> None:
+        try:
+            message = await database_sync_to_async(services.message_send)(
+                room=self.room, author=self.user, body=content.get("body"), client_id=content.get("client_id")
+            )
+        except services.RoomRefusal as refusal:
+            await self.send_error(refusal.code, refusal.detail)
+            if refusal.detail == services.ACCOUNT_GONE:
+                await self.close(code=CLOSE_SESSION_ENDED)
+            return
+        except DatabaseError as error:
+            # Nothing was stored (the transaction rolled back): the client keeps the message and sends it again.
+            logger.warning("room socket: storing a message failed (%s)", type(error).__name__)
+            await self.send_error(services.RATE_LIMITED, services.NOT_SAVED, retry=True)
+            return
+        if not message.resent:
+            # This process's sockets get it now, whatever the channel layer does (rooms.fanout).
+            await self.fanout.handle(message.room_event)
+        elif message.id <= self.last_sent_id:
+            # Sent before (the echo was lost on the way): the sender learns its id again.
+            await self.send(text_data=message.room_event["text"])
+            if not message.room_event["to"]:  # removed by a moderator since
+                await self.send_json({"type": "message_removed", "id": message.id})
+        else:
+            await self.fanout.catch_up()  # stored, not yet sent here: it comes in order
 
     # --- channel layer -> this socket ---------------------------------------------------
 
     async def room_message(self, event):
-        if event["id"] in self.sent_on_connect:  # already in the backlog this socket received
-            return
+        if event.get("seq"):
+            if event["id"] <= self.last_sent_id:  # in the backlog this socket received, or sent already
+                return
+            self.last_sent_id = event["id"]
         await self.send(text_data=event["text"])
 
     async def room_removed(self, event):

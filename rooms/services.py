@@ -14,15 +14,16 @@ from django.utils import timezone
 
 from commons.markup import render_markdown
 from commons.ratelimit import window_hit
-from commons.realtime import group_send_on_commit
+from commons.realtime import group_send_now, group_send_on_commit
 from moderation import sanctions
 from moderation.models import ModerationStatus
 from moderation.screening import screen
+from peers.models import Peer
 from peers.roles import FORMER_MEMBER
 from rooms.models import MESSAGE_MAX_LENGTH, Message, Presence, Room, RoomMute, RoomRemoval
 from rooms.permissions import INVITED_ONLY, REMOVED_FROM_ROOM, can_see
 from rooms.fanout import addressed
-from rooms.selectors import presence_online
+from rooms.selectors import REPLAY_MAX, presence_online
 
 CLIENT_ID_MAX_LENGTH = 64
 
@@ -39,6 +40,8 @@ BODY_TOO_LONG = f"Messages can be up to {MESSAGE_MAX_LENGTH:,} characters. Try s
 BAD_CLIENT_ID = f"client_id must be text of at most {CLIENT_ID_MAX_LENGTH} characters."
 SLOW_MODE = "Slow mode is on in this room: please wait {seconds} seconds between messages."
 FLOOD = "That's a lot of messages in a short time. Take a breath and try again in a few seconds."
+NOT_SAVED = "We couldn't save that message just now. It will be sent again in a moment."
+ACCOUNT_GONE = "Your account is no longer signed in here."
 ROOM_NOT_OPEN = "This room isn't open yet. You can read along until the host opens it."
 ROOM_IS_CLOSED = "This room is closed, so it is read-only now."
 NOT_A_MODERATOR = "Only moderators can redact messages."
@@ -190,12 +193,17 @@ def _check_rate(*, room: Room, author) -> None:
 
 
 def message_send(*, room: Room, author, body, client_id=None) -> Message:
-    """Check, store and (after commit) broadcast one chat message; raise RoomRefusal and store nothing if refused."""
+    """Check, store and (after commit) broadcast one chat message; raise RoomRefusal and store nothing if refused.
+
+    A `client_id` the author already used in the room returns the stored message (`resent` set) and stores
+    nothing. The returned message carries `room_event`: the event its broadcast sent, which the writer's
+    process hands to its own sockets at once (rooms.fanout)."""
     _validate_body(body, client_id)
     now = timezone.now()
     with transaction.atomic():
         # The row lock serialises writers per room, so ids follow commit order. The person's
-        # removal and mute come with it, as subqueries: this runs for every message.
+        # removal and mute come with it, as subqueries, and the room's latest message id (the new
+        # message's `prev`, so every process can tell when one was lost on the way): this runs for every message.
         room = (
             Room.objects.select_for_update(of=("self",))
             .annotate(
@@ -203,9 +211,13 @@ def message_send(*, room: Room, author, body, client_id=None) -> Message:
                 author_muted_until=Subquery(
                     RoomMute.objects.filter(room=OuterRef("pk"), peer=author, until__gt=now).order_by("-until").values("until")[:1]
                 ),
+                author_present=Exists(Peer.objects.filter(pk=author.pk, is_active=True)),
+                latest_message_id=Subquery(Message.objects.filter(room=OuterRef("pk")).order_by("-id").values("id")[:1]),
             )
             .get(pk=room.pk)
         )
+        if not room.author_present:  # deleted (or deactivated) a moment ago; its sockets are closing
+            raise RoomRefusal(FORBIDDEN, ACCOUNT_GONE)
         if room.author_removed:
             raise RoomRefusal(FORBIDDEN, REMOVED_FROM_ROOM)
         if not can_see(author, room):
@@ -222,25 +234,58 @@ def message_send(*, room: Room, author, body, client_id=None) -> Message:
             raise RoomRefusal(MUTED, MUTED_IN_ROOM.format(until=f"{room.author_muted_until:%d %b %Y, %H:%M}"))
         if client_id:
             # A client that lost its socket resends what it never saw echoed; store it only once.
-            earlier = Message.objects.filter(author=author, client_id=client_id, room=room).first()
+            earlier = Message.objects.filter(author=author, client_id=client_id, room=room).select_related("author").first()
             if earlier is not None:
+                earlier.resent = True
+                earlier.room_event = message_event(earlier)
                 return earlier
         _check_rate(room=room, author=author)
         message = _message_create(room=room, author=author, body=body, client_id=client_id or "")
-        _broadcast_message(room=room, message=message)
+        message.resent = False
+        message.room_event = message_event(message, prev=room.latest_message_id or 0)
+        _send_on_commit(room.group_name, message.room_event)
     return message
 
 
-def _broadcast_message(*, room: Room, message: Message) -> None:
-    # Serialised once here, not once per socket.
-    event = {"type": "room.message", "id": message.id, "text": json.dumps(message_frame(message))}
+def message_event(message: Message, *, prev: int | None = None) -> dict:
+    """The channel-layer event of a message, sent to the room's group and handed to the sockets in `to`.
+
+    With `prev` (the room's message before it) it is a new message in the room's order (`seq`); without, an
+    update of one already sent (approved, redacted). Held messages go to their author and the room's hosts
+    only; removed ones to nobody. Serialised once here, not once per socket."""
+    room = message.room
     if message.moderation_status == ModerationStatus.APPROVED:
-        _send_on_commit(room.group_name, event)
+        to = [room.group_name]
     elif message.moderation_status == ModerationStatus.PENDING:
-        # Held: only its author and the people who can approve it see it until then.
-        if message.author_id:
-            _send_on_commit(room.peer_group_name(message.author_id), event)
-        _send_on_commit(room.moderators_group_name, event)
+        to = ([room.peer_group_name(message.author_id)] if message.author_id else []) + [room.moderators_group_name]
+    else:
+        to = []
+    event = {"type": "room.message", "id": message.id, "text": json.dumps(message_frame(message)), "to": to}
+    if prev is not None:
+        event.update(seq=True, prev=prev)
+    return event
+
+
+def message_events_after(*, room: Room, after: int, upto: int | None = None) -> list[dict]:
+    """New-message events of `room` with ids after `after` (up to `upto`), in id order, as message_send sent them:
+    what a process reads back when a broadcast was lost (rooms.fanout)."""
+    messages = Message.objects.filter(room=room, id__gt=after).select_related("author", "room").order_by("id")
+    if upto is not None:
+        messages = messages.filter(id__lte=upto)
+    events, prev = [], after
+    for message in messages[:REPLAY_MAX]:
+        events.append(message_event(message, prev=prev))
+        prev = message.id
+    return events
+
+
+def latest_message_id(*, room: Room) -> int:
+    return Message.objects.filter(room=room).order_by("-id").values_list("id", flat=True).first() or 0
+
+
+def _broadcast_message(*, room: Room, message: Message) -> None:
+    """An update of a message already sent (approved, redacted): every socket that may see it gets it again."""
+    _send_on_commit(room.group_name, message_event(message))
 
 
 @transaction.atomic
@@ -339,16 +384,8 @@ def person_remove(*, room: Room, peer, by, reason: str = "") -> bool:
 
 
 def _broadcast_presence(*, room: Room) -> None:
-    def send() -> None:
-        from asgiref.sync import async_to_sync
-        from channels.layers import get_channel_layer
-
-        layer = get_channel_layer()
-        if layer is not None:
-            async_to_sync(layer.group_send)(room.group_name, addressed(room.group_name, presence_event(room=room)))
-
     # Counted after commit, so the number includes the change that caused it.
-    transaction.on_commit(send)
+    transaction.on_commit(lambda: group_send_now(room.group_name, addressed(room.group_name, presence_event(room=room))))
 
 
 @transaction.atomic
