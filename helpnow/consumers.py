@@ -8,13 +8,13 @@ Client -> server: {"type": "claim", "id": int}, {"type": "backup", "id": int}, {
 
 import asyncio
 import contextlib
+import logging
 
 from channels.db import database_sync_to_async
-from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 
-from commons.consumers import GuardedConsumer
+from commons.consumers import CLOSE_SESSION_ENDED, GuardedConsumer
 
 from helpnow import selectors, services
 from helpnow.models import HelpRequest
@@ -28,10 +28,16 @@ NOT_JSON = "Frames must be JSON text, like {\"type\": \"claim\", \"id\": 12}."
 UNKNOWN_TYPE = "Unknown frame type. Send \"claim\", \"backup\" or \"refresh\"."
 BAD_ID = "\"id\" must be the number of a request on the board."
 NO_SUCH_REQUEST = "That request is no longer on the board."
+READ_ONLY = "This socket is read-only."
+
+logger = logging.getLogger(__name__)
 
 
 class BoardConsumer(GuardedConsumer):
     not_json_detail = NOT_JSON
+    user = None
+    groups_joined: tuple = ()
+    ticker: asyncio.Task | None = None
 
     async def connect(self):
         self.user = None
@@ -41,6 +47,9 @@ class BoardConsumer(GuardedConsumer):
         user = self.scope.get("user")
         if user is None or not user.is_authenticated:
             await self.close(code=CLOSE_ANONYMOUS)
+            return
+        if not await self.bind_to_session(user):
+            await self.close(code=CLOSE_SESSION_ENDED)
             return
         try:
             await database_sync_to_async(self._admit)(user)
@@ -64,7 +73,10 @@ class BoardConsumer(GuardedConsumer):
         sure each due request is pushed once per interval, whichever process gets there first."""
         while True:
             await asyncio.sleep(settings.HELPNOW_ESCALATION_CHECK_SECONDS)
-            await database_sync_to_async(services.requests_escalate)()
+            try:
+                await database_sync_to_async(services.requests_escalate)()
+            except Exception as error:  # the database or Redis is away: the next tick tries again
+                logger.warning("supporters' board: escalation check failed (%s)", type(error).__name__)
 
     async def disconnect(self, code):
         if self.ticker is not None:
@@ -72,7 +84,8 @@ class BoardConsumer(GuardedConsumer):
             with contextlib.suppress(asyncio.CancelledError):
                 await self.ticker
         for group in self.groups_joined:
-            await self.channel_layer.group_discard(group, self.channel_name)
+            with contextlib.suppress(Exception):  # the layer keeps no error from the rest of the clean-up
+                await self.channel_layer.group_discard(group, self.channel_name)
 
     async def send_snapshot(self):
         await self.send_json(await database_sync_to_async(selectors.board_snapshot)(supporter=self.user))
@@ -118,12 +131,14 @@ class BoardConsumer(GuardedConsumer):
         await self.send_json({"type": "push", "id": event["id"], "reason": event["reason"], "text": event["text"]})
 
 
-class RequestStatusConsumer(AsyncJsonWebsocketConsumer):
+class RequestStatusConsumer(GuardedConsumer):
     """/ws/help/<id>/: read-only status of one conversation, for the person, its supporters and moderators.
 
     Sends {"type": "status", "status": "waiting"|"claimed"|"resolved", "text": str} on connect and on every
     change; a frame from the client is answered with an `invalid` error.
     """
+
+    group = None
 
     async def connect(self):
         self.group = None
@@ -133,6 +148,9 @@ class RequestStatusConsumer(AsyncJsonWebsocketConsumer):
             await self.close(code=CLOSE_ANONYMOUS)
             return
         self.user = user
+        if not await self.bind_to_session(user):
+            await self.close(code=CLOSE_SESSION_ENDED)
+            return
         self.request_id = self.scope["url_route"]["kwargs"]["pk"]
         try:
             await database_sync_to_async(self._admit)()
@@ -169,7 +187,7 @@ class RequestStatusConsumer(AsyncJsonWebsocketConsumer):
             await self.channel_layer.group_discard(self.group, self.channel_name)
 
     async def receive(self, text_data=None, bytes_data=None, **kwargs):
-        await self.send_json({"type": "error", "code": services.INVALID, "detail": "This socket is read-only."})
+        await self.send_error(services.INVALID, READ_ONLY)
 
     async def request_changed(self, event):
         await self.send_status()

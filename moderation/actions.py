@@ -11,6 +11,7 @@ from datetime import timedelta
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from commons.realtime import CLOSE_FORBIDDEN, person_sockets_close
 from moderation import services
 from moderation.models import Action, LogEntry, ModerationStatus, QueueItem, Sanction, Target
 from moderation.permissions import check_can_act_on
@@ -207,6 +208,8 @@ def sanction_apply(*, peer, action: str, moderator, reason: str, hours: float | 
     entry = services._log(actor=moderator, action=action, kind=Target.USER, target_id=peer.pk, subject=peer, item=item,
                           reason=reason, until=ends if timed else None)
     sanction = Sanction.objects.create(peer=peer, kind=SANCTION_KINDS[action], reason=reason[:500], starts=now, ends=ends, log_entry=entry)
+    if action in (Action.SUSPEND, Action.BAN):  # their open sockets close (4403) once this commits, on every process
+        person_sockets_close(peer_id=peer.pk, code=CLOSE_FORBIDDEN)
     if action == Action.WARN:
         text = f"A moderator sent you a warning. Reason: {reason}"
     elif action == Action.BAN:

@@ -6,11 +6,18 @@ class PeersConfig(AppConfig):
     verbose_name = "Peers"
 
     def ready(self):
+        from allauth.account import signals as account_signals
         from django.contrib.auth.models import Group, Permission
+        from django.contrib.auth.signals import user_logged_out
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
+        from peers import sockets
         from peers.backends import permissions_changed
         from peers.models import Peer
+
+        user_logged_out.connect(sockets.close_on_logout, dispatch_uid="peers-sockets-logout")
+        for signal in (account_signals.password_changed, account_signals.password_set, account_signals.password_reset):
+            signal.connect(sockets.close_on_password_change, dispatch_uid=f"peers-sockets-password-{id(signal)}")
 
         for through in (Peer.groups.through, Peer.user_permissions.through, Group.permissions.through):
             m2m_changed.connect(permissions_changed, sender=through, dispatch_uid=f"perms-{through.__name__}")

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from commons.markup import render_markdown
+from commons.realtime import CLOSE_SESSION_ENDED, person_sockets_close
 from peers import recovery, roles
 from peers.models import BIO_MAX_LENGTH, Peer
 
@@ -54,6 +55,7 @@ def account_recover(*, pseudonym: str, code: str, new_password: str) -> Recovere
     validate_password(new_password, user=peer)
     peer.set_password(new_password)
     peer.save(update_fields=["password"])
+    person_sockets_close(peer_id=peer.pk, code=CLOSE_SESSION_ENDED)  # whoever had the account open is signed out
     return Recovered(peer=peer, new_code=recovery_code_issue(peer=peer))
 
 
@@ -90,7 +92,9 @@ def role_revoke(*, peer: Peer, role: str) -> bool:
 @transaction.atomic
 def account_delete(*, peer: Peer) -> None:
     """Delete the account row. What it wrote stays, its author set to none ("former member");
-    every model that points at a peer chooses SET_NULL for content, CASCADE for private state."""
+    every model that points at a peer chooses SET_NULL for content, CASCADE for private state.
+    Every open socket of the person closes (4401) once this commits."""
+    person_sockets_close(peer_id=peer.pk, code=CLOSE_SESSION_ENDED)
     peer.delete()
 
 

@@ -1,27 +1,35 @@
-"""The read-only alerts socket: anyone may open /ws/alerts/ and hears every newly published drug alert."""
+"""The read-only alerts socket: anyone may open /ws/alerts/ and hears every newly published drug alert.
 
-import json
+A signed-in person's socket is tied to their session like every other (commons.consumers): it closes with
+4401 when they sign out, and alerts.js opens it again, then as nobody in particular."""
 
-from channels.generic.websocket import AsyncWebsocketConsumer
+import contextlib
 
 from commons.channels import ALERTS_GROUP
+from commons.consumers import CLOSE_SESSION_ENDED, GuardedConsumer
 
 READ_ONLY_DETAIL = "This socket only sends drug alerts; it does not take messages."
 
 
-class AlertsConsumer(AsyncWebsocketConsumer):
+class AlertsConsumer(GuardedConsumer):
+    joined = False
+
     async def connect(self) -> None:
-        await self.channel_layer.group_add(ALERTS_GROUP, self.channel_name)
+        await self.channel_layer.group_add(ALERTS_GROUP, self.channel_name)  # before accepting: nothing is missed
+        self.joined = True
+        user = self.scope.get("user")
+        current = user is None or not user.is_authenticated or await self.bind_to_session(user)
         await self.accept()
+        if not current:
+            await self.close(code=CLOSE_SESSION_ENDED)
 
     async def disconnect(self, code) -> None:
-        await self.channel_layer.group_discard(ALERTS_GROUP, self.channel_name)
+        if self.joined:
+            with contextlib.suppress(Exception):
+                await self.channel_layer.group_discard(ALERTS_GROUP, self.channel_name)
 
-    async def receive(self, text_data=None, bytes_data=None) -> None:
-        await self.send_json({"type": "error", "code": "invalid", "detail": READ_ONLY_DETAIL})
+    async def receive(self, text_data=None, bytes_data=None, **kwargs) -> None:
+        await self.send_error("invalid", READ_ONLY_DETAIL)
 
     async def alert_published(self, event: dict) -> None:
         await self.send_json(event["frame"])
-
-    async def send_json(self, content: dict) -> None:
-        await self.send(text_data=json.dumps(content))
