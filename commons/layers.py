@@ -55,6 +55,7 @@ class ResilientRedisChannelLayer(RedisChannelLayer):
         super().__init__(*args, **kwargs)
         self.memberships: dict[str, set[str]] = collections.defaultdict(set)  # group -> this process's channels
         self.rejoined_at = 0.0
+        self.receive_failing = False
 
     # --- the watch: one per process and event loop ---------------------------------------
 
@@ -88,10 +89,13 @@ class ResilientRedisChannelLayer(RedisChannelLayer):
         failures = 0
         while True:
             try:
-                return await super().receive(channel)
+                message = await super().receive(channel)
+                self.receive_failing = False
+                return message
             except REDIS_ERRORS as error:
                 failures += 1
-                if failures == 1:
+                if not self.receive_failing:  # once per outage, not once per socket
+                    self.receive_failing = True
                     logger.warning("channel layer: receiving failed (%s); waiting for Redis", type(error).__name__)
                 await asyncio.sleep(min(RECEIVE_RETRY_MAX, 0.1 * failures))
 

@@ -202,8 +202,7 @@ def message_send(*, room: Room, author, body, client_id=None) -> Message:
     now = timezone.now()
     with transaction.atomic():
         # The row lock serialises writers per room, so ids follow commit order. The person's
-        # removal and mute come with it, as subqueries, and the room's latest message id (the new
-        # message's `prev`, so every process can tell when one was lost on the way): this runs for every message.
+        # removal and mute come with it, as subqueries: this runs for every message.
         room = (
             Room.objects.select_for_update(of=("self",))
             .annotate(
@@ -212,7 +211,6 @@ def message_send(*, room: Room, author, body, client_id=None) -> Message:
                     RoomMute.objects.filter(room=OuterRef("pk"), peer=author, until__gt=now).order_by("-until").values("until")[:1]
                 ),
                 author_present=Exists(Peer.objects.filter(pk=author.pk, is_active=True)),
-                latest_message_id=Subquery(Message.objects.filter(room=OuterRef("pk")).order_by("-id").values("id")[:1]),
             )
             .get(pk=room.pk)
         )
@@ -240,9 +238,13 @@ def message_send(*, room: Room, author, body, client_id=None) -> Message:
                 earlier.room_event = message_event(earlier)
                 return earlier
         _check_rate(room=room, author=author)
+        # The room's message before this one (its `prev`, so every process can tell when one was lost on the
+        # way), read in a statement of its own now that the lock is held: a subquery of the locking SELECT
+        # reads the snapshot from before it waited, and would miss a message committed meanwhile.
+        prev = latest_message_id(room=room)
         message = _message_create(room=room, author=author, body=body, client_id=client_id or "")
         message.resent = False
-        message.room_event = message_event(message, prev=room.latest_message_id or 0)
+        message.room_event = message_event(message, prev=prev)
         _send_on_commit(room.group_name, message.room_event)
     return message
 

@@ -93,18 +93,24 @@ def prepare_database(env: dict, names: list[str]) -> dict[str, str]:
     return json.loads(out.split("COOKIES=", 1)[1].strip())
 
 
-def start_server(env: dict, port: int, server: str = "uvicorn", app: str = "config.asgi:application") -> subprocess.Popen:
+def start_server(env: dict, port: int, server: str = "uvicorn", app: str = "config.asgi:application", log_path=None) -> subprocess.Popen:
+    """Start a server and wait until it is ready. Its stderr goes to `log_path` if given: a pipe nobody reads fills
+    up and then stops a server that logs (a Redis outage logs), so long runs should give one."""
     if server == "daphne":
         command = [PYTHON, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), app]
     else:
         command = [PYTHON, "-m", "uvicorn", app, "--host", "127.0.0.1", "--port", str(port), "--no-access-log", "--lifespan", "off", "--log-level", "warning"]
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    log = open(log_path, "ab") if log_path else None
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log or subprocess.PIPE)
+    if log is not None:
+        log.close()  # the child has its own copy
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError("server exited: " + process.stderr.read().decode()[-2000:])
+            output = process.stderr.read().decode() if process.stderr else Path(log_path).read_text()
+            raise RuntimeError("server exited: " + output[-2000:])
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz/ready", timeout=2) as response:
                 if response.status == 200:
                     return process
         except OSError:
