@@ -3,7 +3,9 @@
  * Nothing lost, nothing twice: every message has an id; the log keeps one element per id, in id order.
  * After a dropped connection the client reconnects with ?after=<highest id seen> and the server replays
  * what it missed. A message the person sent but never saw echoed is resent with the same client_id;
- * the server stores a (room, author, client_id) only once.
+ * the server stores a (room, author, client_id) only once and answers a resend with the stored message.
+ * A message shows only once the server has stored it (its echo). A refused frame is never sent again;
+ * one the server could not save just now (error with "retry": true) goes again after a second or two.
  */
 (function () {
   "use strict";
@@ -52,6 +54,10 @@
   var typingTimer = null;
   var lastTypingSent = 0;
   var connectedOnce = false;
+  var resendTimer = null;
+  var MAX_TRIES = 5;         // connections a message is sent on before the client stops sending it
+  var NOT_SENT = "That message couldn't be sent, so it is back in the box. Please try again.";
+  var UNSENDABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?:[^\uD800-\uDBFF]|^)[\uDC00-\uDFFF]/;
 
   function randomId() {
     var bytes = new Uint8Array(12);
@@ -217,16 +223,25 @@
   }
 
   function handleError(frame) {
+    if (frame.retry && outbox.length) {
+      // Nothing was stored (the server could not save it just now): the same message goes again shortly.
+      errorBox.textContent = frame.detail;
+      outbox[0].sentOn = null;
+      clearTimeout(resendTimer);
+      resendTimer = setTimeout(flushOutbox, 1000 + Math.random() * 1000);
+      setWritable();
+      return;
+    }
     if (frame.code === "muted") {
       muted = true;
       showBanner(frame.detail, "warning");
     } else if (frame.code === "room_closed" || frame.code === "forbidden") {
       showBanner(frame.detail, "warning");
     }
-    // The refused frame was our oldest unsent message: give its text back so nothing typed is lost.
+    // The refused frame was our oldest unsent message: it is never sent again; its text goes back to the
+    // box so nothing typed is lost.
     if (outbox.length && ["invalid", "too_long", "rate_limited", "muted", "room_closed", "forbidden"].indexOf(frame.code) >= 0) {
-      var refused = outbox.shift();
-      if (!input.value) input.value = refused.body;
+      giveBack(outbox.shift());
     }
     errorBox.textContent = frame.detail;
     setWritable();
@@ -277,11 +292,24 @@
     log.scrollTop = log.scrollHeight;
   }
 
+  function giveBack(item) {
+    if (!input.value) input.value = item.body;
+  }
+
   function flushOutbox() {
     if (!socket || socket.readyState !== WebSocket.OPEN || !outbox.length) { setWritable(); return; }
     var item = outbox[0];
     if (!item.sentOn || item.sentOn !== socket) {
+      if (item.tries >= MAX_TRIES) {
+        // Sent on several connections and each ended before an answer: it is not sent again.
+        outbox.shift();
+        giveBack(item);
+        errorBox.textContent = NOT_SENT;
+        flushOutbox();
+        return;
+      }
       item.sentOn = socket;
+      item.tries = (item.tries || 0) + 1;
       socket.send(JSON.stringify({ type: "message", body: item.body, client_id: item.client_id }));
     }
     setWritable();
@@ -324,6 +352,7 @@
     var body = input.value;
     if (!body.trim()) { errorBox.textContent = "Write something first."; return; }
     if (body.length > 2000) { errorBox.textContent = "Messages can be up to 2,000 characters."; return; }
+    if (UNSENDABLE.test(body)) { errorBox.textContent = "That message has a character that can't be sent (a NUL, or half of an emoji). Please remove it."; return; }
     errorBox.textContent = "";
     outbox.push({ client_id: randomId(), body: body });
     input.value = "";
