@@ -93,6 +93,8 @@ class ResilientRedisChannelLayer(RedisChannelLayer):
                 self.receive_failing = False
                 return message
             except REDIS_ERRORS as error:
+                if redis_watch.cancelling():  # not retried: that would swallow the cancel
+                    raise asyncio.CancelledError() from error
                 failures += 1
                 if not self.receive_failing:  # once per outage, not once per socket
                     self.receive_failing = True

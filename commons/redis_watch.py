@@ -66,6 +66,8 @@ class RedisWatch:
             info = await asyncio.wait_for(self.client.info("server"), TIMEOUT)
             server_id = str(info.get("run_id", ""))
         except Exception as error:  # any failure means "not answering"; the reason is logged once per outage
+            if cancelling():
+                raise asyncio.CancelledError() from error
             if self.answering or self.checked_at == 0.0:
                 logger.warning("Redis is not answering (%s)", type(error).__name__)
                 self.outages += 1
@@ -108,6 +110,13 @@ class RedisWatch:
                 await asyncio.wait_for(self._wake.wait(), interval)
             except asyncio.TimeoutError:
                 pass
+
+
+def cancelling() -> bool:
+    """redis-py can turn the cancellation of a read into a connection error: carrying on would swallow the
+    cancel, and an event loop shutting down would wait on this task for ever."""
+    task = asyncio.current_task()
+    return task is not None and task.cancelling() > 0
 
 
 _watches: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, RedisWatch]]" = weakref.WeakKeyDictionary()

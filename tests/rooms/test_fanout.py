@@ -257,3 +257,102 @@ async def test_a_cancelled_receiver_ends_even_if_the_layer_hides_the_cancellatio
         assert receiver.done()
     finally:
         room_fanout.channel = None  # had it swallowed the cancel, this lets it end at teardown
+
+
+# --- new messages in order, each once, whatever the layer lost (docs/reliability.md) -------
+
+
+class StoredMessages:
+    """A fan-out's CatchUp over a list of events standing for the database."""
+
+    def __init__(self, *ids):
+        self.events = {}
+        prev = 0
+        for message_id in ids:
+            self.events[message_id] = {"type": "room.message", "id": message_id, "seq": True, "prev": prev, "to": ["room.test.seq"]}
+            prev = message_id
+        self.reads = 0
+
+    async def latest_id(self):
+        return 0
+
+    async def events_after(self, after, upto):
+        self.reads += 1
+        return [e for i, e in sorted(self.events.items()) if i > after and (upto is None or i <= upto)][:2]
+
+
+async def test_a_message_whose_broadcast_was_lost_is_read_back_before_the_next_one():
+    layer = get_channel_layer()
+    stored = StoredMessages(3, 5, 8, 9)
+    room = fanout.RoomFanout("room.test.seq", layer, stored)
+    socket = FakeSocket()
+    await room.subscribe(socket)
+    await room.handle(stored.events[3])
+    await room.handle(stored.events[8])  # 5 never came through the layer
+    assert [e["id"] for e in socket.events] == [3, 5, 8]
+    await room.handle(stored.events[5])  # late, already handed on
+    await room.handle(stored.events[8])  # the writer's process and the layer both hand it on
+    assert [e["id"] for e in socket.events] == [3, 5, 8]
+    await room.unsubscribe(socket)
+
+
+async def test_catching_up_hands_on_what_was_stored_after_the_last_one_in_pages():
+    layer = get_channel_layer()
+    stored = StoredMessages(3, 5, 8, 9, 12)
+    room = fanout.RoomFanout("room.test.seq", layer, stored)
+    socket = FakeSocket()
+    await room.subscribe(socket)
+    await room.handle(stored.events[3])
+    assert await room.catch_up() == 4  # nothing came after 3 (Redis was away); read two at a time
+    assert [e["id"] for e in socket.events] == [3, 5, 8, 9, 12]
+    assert await room.catch_up() == 0
+    await room.unsubscribe(socket)
+
+
+async def test_a_message_sent_while_the_channel_layer_is_down_is_stored_and_echoed_to_the_local_sockets(
+    live_room, peer, other_peer, connect, monkeypatch
+):
+    writer, _ = await connect(peer, live_room)
+    reader, _ = await connect(other_peer, live_room)
+    layer = get_channel_layer()
+
+    async def down(group, message):
+        raise ConnectionError("Redis is restarting")
+
+    monkeypatch.setattr(layer, "group_send", down)
+    await writer.send_json_to({"type": "message", "body": "while Redis is away", "client_id": "away-1"})
+    echo = await next_message(writer)
+    assert echo["client_id"] == "away-1"
+    assert (await next_message(reader))["id"] == echo["id"]  # same process: handed on without the layer
+    assert await db(Message.objects.filter(client_id="away-1").count)() == 1
+
+
+async def test_a_resent_client_id_already_stored_is_answered_with_the_stored_message(live_room, peer, connect):
+    first, _ = await connect(peer, live_room)
+    await first.send_json_to({"type": "message", "body": "once", "client_id": "again-1"})
+    stored = await next_message(first)
+    await first.disconnect()
+    # The echo was lost with the socket; the client reconnects past it (it saw a later id) and resends.
+    later = await db(services.message_store)(room=live_room, author=peer, body="later")
+    second, _ = await connect(peer, live_room, after=later.id)
+    await second.send_json_to({"type": "message", "body": "once", "client_id": "again-1"})
+    echo = await next_message(second)
+    assert (echo["id"], echo["client_id"]) == (stored["id"], "again-1")
+    assert await db(Message.objects.filter(client_id="again-1").count)() == 1
+
+
+async def test_a_message_the_database_could_not_store_is_refused_with_retry_and_nothing_is_stored(live_room, peer, connect, monkeypatch):
+    from django.db import OperationalError
+
+    communicator, _ = await connect(peer, live_room)
+
+    def refused(**kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(services, "message_send", refused)
+    await communicator.send_json_to({"type": "message", "body": "not now", "client_id": "db-1"})
+    frame = await recv(communicator)
+    while frame["type"] != "error":
+        frame = await recv(communicator)
+    assert frame == {"type": "error", "code": "rate_limited", "detail": services.NOT_SAVED, "retry": True}
+    assert await db(Message.objects.count)() == 0
