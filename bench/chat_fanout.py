@@ -18,7 +18,9 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -217,6 +219,30 @@ def stage_breakdown(trace_file: Path, arrivals: dict[str, list[float]]) -> str:
     return "\n".join(lines)
 
 
+class ReadinessPoller:
+    """Asks /healthz/ready every half second in a thread of its own and counts the answers that were not 200."""
+
+    def __init__(self, port: int):
+        self.port, self.polls, self.failures = port, 0, 0
+        self.stopping = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        while not self.stopping.wait(0.5):
+            self.polls += 1
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/healthz/ready", timeout=5) as response:
+                    ok = response.status == 200
+            except OSError:
+                ok = False
+            self.failures += not ok
+
+    def stop(self) -> None:
+        self.stopping.set()
+        self.thread.join()
+
+
 def run_combo(server: str, layer: str, clients: int, rate: float, seconds: float, trace: bool = False) -> dict:
     folder = Path(tempfile.mkdtemp(prefix="chat-fanout-"))
     redis_url = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/2") if layer.startswith("redis") else None
@@ -232,6 +258,7 @@ def run_combo(server: str, layer: str, clients: int, rate: float, seconds: float
     if trace:
         env["CHAT_TRACE_FILE"] = str(trace_file)
     app = live_servers.start_server(env, port, server=server, app="bench.chat_trace:application" if trace else "config.asgi:application")
+    readiness = ReadinessPoller(port)  # a load balancer's view while the room is busy (docs/reliability.md)
     try:
         url = f"ws://127.0.0.1:{port}/ws/rooms/live/"
         origin = f"http://127.0.0.1:{port}"
@@ -242,7 +269,9 @@ def run_combo(server: str, layer: str, clients: int, rate: float, seconds: float
         if trace:
             time.sleep(1.5)  # one more dump of the server's trace
     finally:
+        readiness.stop()
         live_servers.stop_server(app)
+    app_result["ready_polls"], app_result["ready_failures"] = readiness.polls, readiness.failures
     if trace:
         print(stage_breakdown(trace_file, app_result["arrivals"]), flush=True)
     bare_port = live_servers.free_port()
@@ -261,13 +290,14 @@ def report(result: dict) -> str:
     return (
         f"| {result['server']} | {result['layer']} | {result['clients']} | {result['rate']:g}/s | {app['sent']} | "
         f"{app['delivered_ratio']:.3f} | {app['duplicates']} | {app['p50_ms']:.1f} | {app['p99_ms']:.1f} | "
-        f"{bare['delivered_ratio']:.3f} | {bare['p50_ms']:.1f} | {bare['p99_ms']:.1f} | {ratio:.2f}× |"
+        f"{bare['delivered_ratio']:.3f} | {bare['p50_ms']:.1f} | {bare['p99_ms']:.1f} | {ratio:.2f}× | "
+        f"{app['ready_failures']}/{app['ready_polls']} |"
     )
 
 
 HEADER = (
-    "| server | layer | clients | rate | sent | delivered/sent | duplicates | p50 ms | p99 ms | bare delivered/sent | bare p50 ms | bare p99 ms | p99 ratio |\n"
-    "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+    "| server | layer | clients | rate | sent | delivered/sent | duplicates | p50 ms | p99 ms | bare delivered/sent | bare p50 ms | bare p99 ms | p99 ratio | not ready/polls |\n"
+    "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 )
 
 
@@ -292,9 +322,9 @@ def main():
     for server, layer in combos:
         result = run_combo(server, layer, args.clients, args.rate, args.seconds, trace=args.trace)
         print(report(result), flush=True)
-        failed |= result["app"]["delivered_ratio"] != 1.0 or result["app"]["duplicates"] != 0
+        failed |= result["app"]["delivered_ratio"] != 1.0 or result["app"]["duplicates"] != 0 or result["app"]["ready_failures"] != 0
     if failed:
-        print("FAILED: a message was lost or delivered twice", file=sys.stderr)
+        print("FAILED: a message was lost or delivered twice, or the server said it was not ready", file=sys.stderr)
         sys.exit(1)
 
 
