@@ -14,6 +14,7 @@ and an end that comes with the session.
 import asyncio
 import contextlib
 import logging
+import weakref
 from importlib import import_module
 
 from channels.db import aclose_old_connections, database_sync_to_async
@@ -22,7 +23,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY, get_user_model
 
-from commons import realtime
+from commons import layers, realtime
 from commons.frames import NOT_AN_OBJECT, NOT_TEXT, FrameRefused, parse_frame
 
 INVALID = "invalid"
@@ -47,6 +48,28 @@ def session_is_current(session_key: str | None, user) -> bool:
     return bool(session_hash) and session_hash == current.get_session_auth_hash()
 
 
+_bound: "weakref.WeakSet[GuardedConsumer]" = weakref.WeakSet()  # this process's signed-in sockets
+_background: set[asyncio.Task] = set()
+
+
+@layers.on_recovery
+async def _recheck_sessions(layer) -> None:
+    """A logout or a suspension sent while Redis was away never reached its sockets: each signed-in socket of this
+    process checks its session again, in the background (readiness does not wait for it)."""
+    task = asyncio.create_task(_recheck(layer, [c for c in list(_bound) if c.session_key and not c.closing]))
+    _background.add(task)
+    task.add_done_callback(_background.discard)
+
+
+async def _recheck(layer, consumers: list) -> None:
+    for consumer in consumers:
+        try:
+            if not await database_sync_to_async(session_is_current)(consumer.session_key, consumer.scope["user"]):
+                await layer.send(consumer.channel_name, {"type": "person.close", "code": CLOSE_SESSION_ENDED})
+        except Exception as error:
+            logger.warning("checking a socket's session after Redis came back failed (%s)", type(error).__name__)
+
+
 class GuardedConsumer(AsyncJsonWebsocketConsumer):
     """Base of every socket. Subclasses set `not_json_detail`, implement `receive_json`, return False from
     `accepting_frames()` until admitted, and call `bind_to_session(user)` before admitting a signed-in person."""
@@ -54,6 +77,7 @@ class GuardedConsumer(AsyncJsonWebsocketConsumer):
     not_json_detail = "Frames must be JSON text."
     person_group: str | None = None
     session_tag: str = ""
+    session_key: str | None = None
     closing = False
 
     def run_sync(self, func):
@@ -111,7 +135,9 @@ class GuardedConsumer(AsyncJsonWebsocketConsumer):
         session = self.scope.get("session")
         session_key = getattr(session, "session_key", None) if session is not None else None
         self.session_tag = realtime.session_tag(session_key) if session_key else ""
+        self.session_key = session_key
         await self.channel_layer.group_add(self.person_group, self.channel_name)
+        _bound.add(self)
         if session is None:
             return True
         return await self.run_sync(session_is_current)(session_key, user)

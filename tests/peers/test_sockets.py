@@ -187,3 +187,19 @@ async def test_a_socket_whose_session_ended_while_it_connected_is_closed_with_44
     communicator = await opened("/ws/rooms/tied/", session, first_frame=None)
     assert await closed_with(communicator, 4401, within=3)
     assert await db(Presence.objects.count)() == 0
+
+
+async def test_after_redis_comes_back_a_socket_whose_logout_was_lost_is_closed(room, opened, monkeypatch):
+    """The logout's close was sent while Redis was away (lost); the recovery hook checks every session again."""
+    from channels.layers import get_channel_layer
+
+    from commons import consumers
+
+    peer = await db(make_peer)()
+    session = await db(signed_in_session)(peer)
+    socket = await opened("/ws/rooms/tied/", session)
+    monkeypatch.setattr("peers.sockets.person_sockets_close", lambda **kwargs: None)  # lost on the way
+    assert await db(_logout)(session) == 302
+    assert await still_open(socket)
+    await consumers._recheck_sessions(get_channel_layer())
+    assert await closed_with(socket, 4401, within=3)
