@@ -305,7 +305,8 @@ class RoomConsumer(GuardedConsumer):
                 await self.close(code=CLOSE_SESSION_ENDED)
             return
         except DatabaseError as error:
-            # Nothing was stored (the transaction rolled back): the client keeps the message and sends it again.
+            # Nothing was stored (rolled back), or a commit's answer was lost: either way the client sends the same
+            # client_id again, and a stored one is answered with its echo.
             logger.warning("room socket: storing a message failed (%s)", type(error).__name__)
             await self.send_error(services.RATE_LIMITED, services.NOT_SAVED, retry=True)
             return
