@@ -14,10 +14,11 @@ from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E40
 from rooms.routing import websocket_urlpatterns as room_routes  # noqa: E402
 from safety.routing import websocket_urlpatterns as safety_routes  # noqa: E402
 from helpnow.routing import websocket_urlpatterns as helpnow_routes  # noqa: E402
+from config.health import with_health  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
-        "http": django_asgi_app,
+        "http": with_health(django_asgi_app),
         "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(room_routes + safety_routes + helpnow_routes))),
     }
 )

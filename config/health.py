@@ -10,6 +10,7 @@ docs/reliability.md.
 """
 
 import asyncio
+import json
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -69,21 +70,42 @@ async def channel_layer_ready() -> bool:
     return watch.ready
 
 
-def _answer(checks: dict[str, bool]) -> JsonResponse:
-    healthy = all(checks.values())
-    body = {"status": "ok" if healthy else "error"}
-    body.update({name: "ok" if ok else "error" for name, ok in checks.items()})
-    response = JsonResponse(body, status=200 if healthy else 503)
+async def readiness() -> tuple[int, dict]:
+    db, layer = await asyncio.gather(database_ready(), channel_layer_ready())
+    healthy = db and layer
+    body = {"status": "ok" if healthy else "error", "db": "ok" if db else "error", "channel_layer": "ok" if layer else "error"}
+    return (200 if healthy else 503), body
+
+
+def _json(status: int, body: dict) -> JsonResponse:
+    response = JsonResponse(body, status=status)
     response.headers["Cache-Control"] = "no-store"
     return response
 
 
 async def ready(request):
-    db, layer = await asyncio.gather(database_ready(), channel_layer_ready())
-    return _answer({"db": db, "channel_layer": layer})
+    return _json(*await readiness())
 
 
 async def live(request):
-    response = JsonResponse({"status": "ok"})
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return _json(200, {"status": "ok"})
+
+
+def with_health(app):
+    """ASGI: answer the health paths on the event loop, before Django's middleware (whose sync parts queue in
+    one shared thread behind every socket's connection checks under load, and which would redirect a plain-HTTP
+    probe to HTTPS or refuse its Host); everything else goes to `app`. The URLs stay in config/urls.py too."""
+
+    async def health_or_app(scope, receive, send):
+        path = scope.get("path") if scope["type"] == "http" else None
+        if path in ("/healthz", "/healthz/ready", "/healthz/live"):
+            status, body = (200, {"status": "ok"}) if path == "/healthz/live" else await readiness()
+            payload = json.dumps(body).encode()
+            headers = [(b"content-type", b"application/json"), (b"cache-control", b"no-store"),
+                       (b"content-length", str(len(payload)).encode())]
+            await send({"type": "http.response.start", "status": status, "headers": headers})
+            await send({"type": "http.response.body", "body": payload})
+            return
+        await app(scope, receive, send)
+
+    return health_or_app

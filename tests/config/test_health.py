@@ -1,5 +1,7 @@
 """/healthz/live, /healthz/ready and /healthz: what a load balancer and an operator are told."""
 
+import json
+
 import pytest
 from django.db.backends.base.base import BaseDatabaseWrapper
 
@@ -64,3 +66,20 @@ def test_readiness_is_503_naming_the_channel_layer_when_it_fails(client, monkeyp
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json() == {"status": "error", "db": "ok", "channel_layer": "error"}
+
+
+async def test_the_asgi_app_answers_health_before_django_even_for_an_unknown_host(monkeypatch):
+    """A load balancer's probe over plain HTTP with an address for Host: not redirected, not refused."""
+    from channels.testing import HttpCommunicator
+
+    from config.asgi import application
+
+    async def fine():
+        return True
+
+    monkeypatch.setattr(health, "database_ready", fine)
+    for path, body in [("/healthz/live", {"status": "ok"}), ("/healthz/ready", {"status": "ok", "db": "ok", "channel_layer": "ok"})]:
+        communicator = HttpCommunicator(application, "GET", path, headers=[(b"host", b"10.0.0.7:8000")])
+        response = await communicator.get_response()
+        assert response["status"] == 200
+        assert json.loads(response["body"]) == body
