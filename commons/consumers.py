@@ -54,7 +54,7 @@ _background: set[asyncio.Task] = set()
 
 @layers.on_recovery
 async def _recheck_sessions(layer) -> None:
-    """A logout or a suspension sent while Redis was away never reached its sockets: each signed-in socket of this
+    """A logout, password change or deletion sent while Redis was away never reached its sockets: each signed-in socket of this
     process checks its session again, in the background (readiness does not wait for it)."""
     task = asyncio.create_task(_recheck(layer, [c for c in list(_bound) if c.session_key and not c.closing]))
     _background.add(task)
