@@ -223,6 +223,15 @@ LOGGING = {
     },
 }
 
+# Request bodies: the site takes no uploads. A body above REQUEST_BODY_MAX_BYTES is refused with 413 before
+# Django reads it (commons.asgi); Django's own form limit is the same, and nothing a request sends is ever
+# written to disk (uploads, if a form ever had one, stay in memory within that limit). A post of 20,000
+# characters, each percent-encoded, fits well inside 1 MB.
+REQUEST_BODY_MAX_BYTES = int(os.environ.get("REQUEST_BODY_MAX_BYTES", str(1024 * 1024)))
+DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_BODY_MAX_BYTES
+FILE_UPLOAD_MAX_MEMORY_SIZE = REQUEST_BODY_MAX_BYTES
+FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler"]
+
 # Sessions are read from the cache (Redis when REDIS_URL is set) and written through to the database:
 # one query less on every page. Several processes must share Redis, as they must for the channel layer.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

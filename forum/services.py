@@ -10,6 +10,7 @@ from django.db.models import F, Q, TextField, Value
 from django.utils import timezone
 
 from commons.markup import render_markdown
+from commons.text import validate_visible
 from forum.models import (
     BODY_MAX_LENGTH,
     CONTENT_WARNING_MAX_LENGTH,
@@ -57,6 +58,7 @@ def _clean_body(body: str) -> str:
         raise ValidationError(MSG_BODY_EMPTY, code="empty")
     if len(body) > BODY_MAX_LENGTH:
         raise ValidationError(MSG_BODY_TOO_LONG, code="too_long")
+    validate_visible(body)
     return body
 
 
@@ -64,6 +66,7 @@ def _clean_title(title: str) -> str:
     title = " ".join((title or "").split())
     if not TITLE_MIN_LENGTH <= len(title) <= TITLE_MAX_LENGTH:
         raise ValidationError(MSG_TITLE_LENGTH, code="title_length")
+    validate_visible(title)
     return title
 
 
@@ -71,6 +74,7 @@ def _clean_content_warning(content_warning: str) -> str:
     content_warning = " ".join((content_warning or "").split())
     if len(content_warning) > CONTENT_WARNING_MAX_LENGTH:
         raise ValidationError(MSG_CONTENT_WARNING_TOO_LONG, code="cw_too_long")
+    validate_visible(content_warning)
     return content_warning
 
 

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_POST
 
+from commons.ids import parse_id
 from forum import selectors, services
 from forum.forms import EditForm, ReplyForm, ThreadForm
 from forum.models import Board, Post, Thread
@@ -184,10 +185,10 @@ def reply(request, thread_id: int):
     if (response := _must_sign_in(request)) is not None:
         return response
     if request.method != "POST":
-        quote_id = request.GET.get("quote", "")
-        if not quote_id.isdigit():
+        quote_id = parse_id(request.GET.get("quote", ""))
+        if quote_id is None:
             return redirect(thread.get_absolute_url())
-        quoted = _post_or_404(int(quote_id))
+        quoted = _post_or_404(quote_id)
         check_can_read_post(request.user, quoted)
         if quoted.thread_id != thread.pk or quoted.is_deleted:
             raise Http404("No such post in this thread.")

@@ -18,6 +18,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from commons.realtime import group_send_on_commit
+from commons.text import MSG_INVISIBLE_ONLY, has_visible_text
 from helpnow.models import ANSWER_MAX_LENGTH, NOTE_MAX_LENGTH, Duty, HelpRequest
 from helpnow.permissions import check_can_support, check_is_claimer, check_is_requester, is_supporter
 from moderation import sanctions
@@ -196,6 +197,8 @@ def _validate_answers(*, happening, danger, would_help) -> tuple[str, str, str]:
     would_help = (would_help or "").strip() if isinstance(would_help, str) or would_help is None else None
     if happening is None or would_help is None or len(happening) > ANSWER_MAX_LENGTH or len(would_help) > ANSWER_MAX_LENGTH:
         raise HelpRefusal(INVALID, ANSWER_TOO_LONG)
+    if any(text and not has_visible_text(text) for text in (happening, would_help)):
+        raise HelpRefusal(INVALID, MSG_INVISIBLE_ONLY)
     danger = danger or ""
     if danger not in HelpRequest.Danger.values:
         raise HelpRefusal(INVALID, BAD_DANGER)
@@ -342,6 +345,8 @@ def request_resolve(*, help_request: HelpRequest, by, note: str = "") -> bool:
     note = (note or "").strip() if isinstance(note, str) or note is None else None
     if note is None or len(note) > NOTE_MAX_LENGTH:
         raise HelpRefusal(INVALID, NOTE_TOO_LONG)
+    if note and not has_visible_text(note):
+        raise HelpRefusal(INVALID, MSG_INVISIBLE_ONLY)
     return _end(help_request=help_request, by=by, ended_by=HelpRequest.EndedBy.SUPPORTER, note=note)
 
 

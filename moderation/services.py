@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from commons.text import validate_visible
 from moderation import targets
 from moderation.permissions import (  # noqa: F401  (re-exported: views and tests use services.MSG_*)
     MSG_APPEAL_NOT_YOURS, MSG_APPEAL_SAME_MODERATOR, MSG_MODERATORS_ONLY, MSG_SELF_SANCTION,
@@ -108,6 +109,7 @@ def report_create(*, reporter, target_ref: str, reason: str, text: str = "") -> 
     text = (text or "").strip()[:1000]
     if reason not in ReportReason.values:
         raise ValidationError(MSG_REPORT_REASON, code="reason")
+    validate_visible(text)
     if reason == ReportReason.OTHER and not text:
         raise ValidationError(MSG_REPORT_OTHER_NEEDS_TEXT, code="text")
     target = targets.parse(target_ref)
@@ -234,6 +236,8 @@ def item_decide(*, item: QueueItem, moderator, content_action: str = "", sanctio
         chosen.append(actions.SANCTIONS[sanction])
     if not chosen:
         raise ValidationError(MSG_UNKNOWN_ACTION)
+    validate_visible((reason or "").strip())
+    validate_visible((redacted_body or "").strip())
     ctx = actions.Context(item=item, target=targets.resolve(item.target_kind, item.target_id), moderator=moderator,
                           reason=(reason or "").strip()[:500], hours=hours, redacted_body=redacted_body or "")
     for action in chosen:
@@ -265,6 +269,7 @@ def appeal_create(*, appellant, log_entry: LogEntry, text: str) -> Appeal:
         raise ValidationError(MSG_APPEAL_NOT_APPEALABLE)
     if not text or len(text) > 2000:
         raise ValidationError(MSG_APPEAL_TEXT)
+    validate_visible(text)
     try:
         with transaction.atomic():
             return Appeal.objects.create(log_entry=log_entry, appellant=appellant, text=text)
@@ -304,6 +309,7 @@ def appeal_decide(*, appeal: Appeal, moderator, overturn: bool, reason: str) -> 
     reason = (reason or "").strip()[:500]
     if not reason:
         raise ValidationError(MSG_REASON_REQUIRED)
+    validate_visible(reason)
     entry = appeal.log_entry
     with transaction.atomic():
         status = Appeal.Status.OVERTURNED if overturn else Appeal.Status.UPHELD
@@ -331,6 +337,8 @@ def pattern_add(*, moderator, pattern: str, kind: str, note: str = "") -> Sourci
     pattern = " ".join((pattern or "").split()) if kind == SourcingPattern.Kind.PHRASE else (pattern or "").strip()
     if not pattern:
         raise ValidationError(MSG_PATTERN_EMPTY)
+    validate_visible(pattern)
+    validate_visible((note or "").strip())
     if kind not in SourcingPattern.Kind.values:
         raise ValidationError(MSG_UNKNOWN_ACTION)
     if kind == SourcingPattern.Kind.REGEX:

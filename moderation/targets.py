@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 
+from commons.ids import parse_id
 from moderation.models import Target
 
 MSG_BAD_TARGET = "We couldn't find what you're reporting. It may have been removed already."
@@ -90,8 +91,8 @@ def parse(ref: str) -> Resolved:
     """`post:12`, `message:5` or `user:river` -> the thing; ValidationError(MSG_BAD_TARGET) if there is none."""
     kind, _, value = (ref or "").strip().partition(":")
     resolved = None
-    if kind in (Target.POST, Target.MESSAGE) and value.isdigit():
-        resolved = resolve(kind, int(value))
+    if kind in (Target.POST, Target.MESSAGE) and parse_id(value) is not None:
+        resolved = resolve(kind, parse_id(value))
     elif kind == Target.USER and value:
         from peers.models import Peer
 

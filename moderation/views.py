@@ -7,9 +7,9 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from commons.http import safe_next
 from commons.ratelimit import allow
 from moderation import selectors, services, targets
 from moderation.forms import AppealDecisionForm, AppealForm, DecisionForm, PatternForm, ReportForm
@@ -45,13 +45,6 @@ def members_only(view):
     return wrapped
 
 
-def _safe_next(request, fallback: str) -> str:
-    candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if candidate and url_has_allowed_host_and_scheme(candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return candidate
-    return fallback
-
-
 @members_only
 def report(request):
     ref = request.POST.get("target") or request.GET.get("target", "")
@@ -79,8 +72,8 @@ def report(request):
                     form.add_error(None, invalid)
                 else:
                     messages.success(request, services.MSG_REPORT_THANKS)
-                    return redirect(_safe_next(request, target.url if target else "/"))
-    return render(request, "moderation/report.html", {"form": form, "target": target, "next": _safe_next(request, "")}, status=status)
+                    return redirect(safe_next(request, target.url if target else "/"))
+    return render(request, "moderation/report.html", {"form": form, "target": target, "next": safe_next(request, "")}, status=status)
 
 
 @moderators_only

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from commons.markup import render_markdown
+from commons.text import validate_visible
 from peers import recovery, roles
 from peers.models import BIO_MAX_LENGTH, Peer
 
@@ -63,6 +64,7 @@ def profile_update(*, peer: Peer, bio: str) -> bool:
     bio = bio.strip()
     if len(bio) > BIO_MAX_LENGTH:
         raise ValidationError(MSG_BIO_TOO_LONG)
+    validate_visible(bio)
     if bio == peer.bio:
         return False
     peer.bio = bio

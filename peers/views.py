@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from commons.http import safe_next
 from commons.ratelimit import allow
 from peers import services
 from peers.export import peer_data_export
@@ -25,7 +26,7 @@ MSG_TOO_MANY_ATTEMPTS = "Too many attempts. Please wait an hour before trying ag
 def recovery_code(request):
     """Show a freshly issued recovery code exactly once."""
     if request.method == "POST":
-        return redirect(request.POST.get("next") or "/")
+        return redirect(safe_next(request))
     code = request.session.pop(services.RECOVERY_CODE_SESSION_KEY, None)
     response = render(request, "peers/recovery_code.html", {"code": code, "already_shown": MSG_CODE_ALREADY_SHOWN})
     response.headers["Cache-Control"] = "no-store"

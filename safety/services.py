@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from commons.channels import ALERTS_GROUP
 from commons.realtime import group_send_on_commit
+from commons.text import validate_visible
 from moderation.models import Action, ModerationStatus, Target
 from moderation.screening import screen
 from moderation.services import audit_record
@@ -39,6 +40,7 @@ def _clean_text(value: str, *, field: str, limit: int, required_message: str | N
         raise ValidationError(required_message, code="required")
     if len(value) > limit:
         raise ValidationError(MSG_TOO_LONG.format(field=field, limit=limit), code="too_long")
+    validate_visible(value)
     return value
 
 
@@ -123,6 +125,7 @@ def _notify_moderators_of_held(alert: DrugAlert) -> None:
 def alert_moderate(*, alert: DrugAlert, status: str, by, reason: str = "") -> bool:
     """Approve or reject an alert (moderation's queue calls this); approving publishes it live. False if unchanged."""
     check_can_moderate(by)
+    validate_visible(reason)
     alert = DrugAlert.objects.select_for_update().get(pk=alert.pk)
     if alert.moderation_status == status:
         return False
@@ -199,6 +202,7 @@ def _clean_service(data: dict) -> dict:
             value = (value or "").strip()
             if len(value) > limit:
                 raise ValidationError(MSG_TOO_LONG.format(field=label, limit=limit), code="too_long")
+            validate_visible(value)
         else:
             value = _clean_text(value, field=label, limit=limit,
                                 required_message=MSG_SERVICE_FIELD_REQUIRED.format(field=label.lower()) if required else None)

@@ -93,7 +93,10 @@ def alert_review(request, alert_id: int):
         changed = services.alert_moderate(alert=alert, status=ModerationStatus.APPROVED, by=request.user)
     elif action == "reject":
         reason = " ".join(request.POST.get("reason", "").split())[:500]
-        changed = services.alert_moderate(alert=alert, status=ModerationStatus.REJECTED, by=request.user, reason=reason)
+        try:
+            changed = services.alert_moderate(alert=alert, status=ModerationStatus.REJECTED, by=request.user, reason=reason)
+        except ValidationError as invalid:
+            return _refused(request, invalid.messages[0], 400)
     elif action == "end":
         changed = services.alert_end(alert=alert, by=request.user)
     else:
