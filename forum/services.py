@@ -1,6 +1,7 @@
 """Writes for the forum: every thread, post, edit, reaction, bookmark and subscription goes through here."""
 
 import re
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVector
@@ -9,6 +10,7 @@ from django.db import connection, transaction
 from django.db.models import F, Q, TextField, Value
 from django.utils import timezone
 
+from commons.limits import limit_use
 from commons.markup import render_markdown
 from commons.text import validate_visible
 from forum.models import (
@@ -79,6 +81,13 @@ def _clean_content_warning(content_warning: str) -> str:
 
 
 # --- helpers ---------------------------------------------------------------------------------
+
+
+def _posting_limit(author) -> None:
+    """One post (a thread's first or a reply) against the author's limit: stricter for accounts younger
+    than FORUM_NEW_ACCOUNT_DAYS (moderators excepted). Called after validation, so a refused post does not count."""
+    new = timezone.now() - author.date_joined < timedelta(days=settings.FORUM_NEW_ACCOUNT_DAYS)
+    limit_use("forum_post_new" if new and not author.is_moderator else "forum_post", author.pk)
 
 
 def _search_vector_refresh(post: Post, *, title: str = "") -> None:
@@ -207,6 +216,7 @@ def thread_create(*, board: Board, author, title: str, body: str, content_warnin
     """Start a thread with its first post; validates everything before writing."""
     check_can_start_thread(author, board)
     title, body, content_warning = _clean_title(title), _clean_body(body), _clean_content_warning(content_warning)
+    _posting_limit(author)
     thread = Thread.objects.create(board=board, author=author, title=title)
     Board.objects.filter(pk=board.pk).update(thread_count=F("thread_count") + 1)
     post = _post_build(thread=thread, author=author, body=body, content_warning=content_warning)
@@ -226,6 +236,7 @@ def post_create(*, thread: Thread, author, body: str, content_warning: str = "")
     """Reply to a thread; the thread's activity and reply count move only for a published post."""
     check_can_reply(author, thread)
     body, content_warning = _clean_body(body), _clean_content_warning(content_warning)
+    _posting_limit(author)
     post = _post_build(thread=thread, author=author, body=body, content_warning=content_warning)
     post.save()
     _search_vector_refresh(post)
@@ -246,6 +257,7 @@ def post_edit(*, post: Post, by, body: str, content_warning: str = "") -> bool:
     body, content_warning = _clean_body(body), _clean_content_warning(content_warning)
     if body == post.body and content_warning == post.content_warning:
         return False
+    limit_use("forum_edit", by.pk)
     PostRevision.objects.create(post=post, body=post.body, content_warning=post.content_warning)
     screening = screen(author=by, text=body, kind="post")
     was_published = post.moderation_status == ModerationStatus.APPROVED
@@ -272,6 +284,7 @@ def post_delete(*, post: Post, by) -> bool:
     if post.is_deleted:
         return False
     check_can_change_post(by, post)
+    limit_use("forum_edit", by.pk)
     post.revisions.all().delete()
     post.bookmarks.all().delete()
     post.reactions.all().delete()
@@ -332,6 +345,7 @@ def post_redact(*, post: Post, body: str, by, reason: str = "") -> bool:
 def thread_lock(*, thread: Thread, by, locked: bool = True) -> bool:
     """Moderators lock (or unlock) a thread; False when it already was."""
     check_can_moderate_thread(by)
+    limit_use("moderator_action", by.pk)
     return bool(Thread.objects.filter(pk=thread.pk).exclude(locked=locked).update(locked=locked))
 
 
@@ -339,6 +353,7 @@ def thread_lock(*, thread: Thread, by, locked: bool = True) -> bool:
 def thread_pin(*, thread: Thread, by, pinned: bool = True) -> bool:
     """Moderators pin (or unpin) a thread to the top of its board; False when it already was."""
     check_can_moderate_thread(by)
+    limit_use("moderator_action", by.pk)
     return bool(Thread.objects.filter(pk=thread.pk).exclude(pinned=pinned).update(pinned=pinned))
 
 
@@ -351,6 +366,7 @@ def reaction_add(*, post: Post, peer, kind: str) -> bool:
     if kind not in Reaction.Kind.values:
         raise ValidationError(MSG_UNKNOWN_REACTION)
     check_can_react(peer, post)
+    limit_use("forum_reaction", peer.pk)
     _, created = Reaction.objects.get_or_create(post=post, peer=peer, kind=kind)
     return created
 
@@ -360,6 +376,7 @@ def reaction_remove(*, post: Post, peer, kind: str) -> bool:
     if kind not in Reaction.Kind.values:
         raise ValidationError(MSG_UNKNOWN_REACTION)
     check_can_react(peer, post)
+    limit_use("forum_reaction", peer.pk)
     deleted, _ = Reaction.objects.filter(post=post, peer=peer, kind=kind).delete()
     return bool(deleted)
 
@@ -367,6 +384,7 @@ def reaction_remove(*, post: Post, peer, kind: str) -> bool:
 @transaction.atomic
 def bookmark_set(*, post: Post, peer, on: bool) -> bool:
     check_can_keep(peer, post)
+    limit_use("forum_keep", peer.pk)
     if on:
         return Bookmark.objects.get_or_create(post=post, peer=peer)[1]
     return bool(Bookmark.objects.filter(post=post, peer=peer).delete()[0])
@@ -377,6 +395,7 @@ def subscription_set(*, thread: Thread, peer, on: bool) -> bool:
     first_post = Post.objects.select_related("thread__board").filter(thread=thread).order_by("id").first()
     if first_post is not None:
         check_can_keep(peer, first_post)
+    limit_use("forum_keep", peer.pk)
     if on:
         return Subscription.objects.get_or_create(thread=thread, peer=peer)[1]
     return bool(Subscription.objects.filter(thread=thread, peer=peer).delete()[0])

@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from commons.limits import limit_use
 from commons.realtime import group_send_on_commit
 from commons.text import MSG_INVISIBLE_ONLY, has_visible_text
 from helpnow.models import ANSWER_MAX_LENGTH, NOTE_MAX_LENGTH, Duty, HelpRequest
@@ -118,6 +119,7 @@ def duty_get(*, supporter) -> Duty:
 def duty_set(*, supporter, on: bool) -> bool:
     """Go on or off duty. Going on duty starts a new shift (its resolved count starts at zero). False if unchanged."""
     check_can_support(supporter)
+    limit_use("help_action", supporter.pk)
     duty = duty_get(supporter=supporter)
     duty = Duty.objects.select_for_update().get(pk=duty.pk)
     if duty.on_duty == on:
@@ -135,6 +137,7 @@ def duty_set(*, supporter, on: bool) -> bool:
 def break_set(*, supporter, on: bool) -> bool:
     """The "need a break" toggle: no new pushes while on, and not counted as available. False if unchanged."""
     check_can_support(supporter)
+    limit_use("help_action", supporter.pk)
     duty = duty_get(supporter=supporter)
     duty = Duty.objects.select_for_update().get(pk=duty.pk)
     if not duty.on_duty:
@@ -216,6 +219,8 @@ def request_create(*, requester, happening: str = "", danger: str = "", would_he
     """
     happening, danger, would_help = _validate_answers(happening=happening, danger=danger, would_help=would_help)
     sanctions.check_can_write(requester)
+    if open_request_of(requester) is None:  # going back to one's open request is not a new one
+        limit_use("help_request", requester.pk)
     try:
         with transaction.atomic():
             if open_request_of(requester) is not None:
@@ -259,6 +264,7 @@ def request_claim(*, help_request: HelpRequest, supporter) -> HelpRequest:
         raise HelpRefusal(FORBIDDEN, str(refusal)) from None
     if help_request.requester_id == supporter.pk:
         raise HelpRefusal(FORBIDDEN, OWN_REQUEST)
+    limit_use("help_action", supporter.pk)
     with transaction.atomic():
         _lock_supporter(supporter)
         _check_claim_limit(supporter)
@@ -282,6 +288,7 @@ def request_backup_ask(*, help_request: HelpRequest, by) -> bool:
     """The claiming supporter asks for a second supporter; the board shows it to everyone on duty. False if already asked."""
     help_request.refresh_from_db()
     check_is_claimer(by, help_request)
+    limit_use("help_action", by.pk)
     if not help_request.is_open:
         raise HelpRefusal(CLOSED, ALREADY_ENDED)
     changed = HelpRequest.objects.filter(
@@ -303,6 +310,7 @@ def request_backup_join(*, help_request: HelpRequest, supporter) -> HelpRequest:
         raise HelpRefusal(FORBIDDEN, str(refusal)) from None
     if supporter.pk in (help_request.requester_id, help_request.claimed_by_id):
         raise HelpRefusal(FORBIDDEN, OWN_REQUEST if supporter.pk == help_request.requester_id else BACKUP_TAKEN)
+    limit_use("help_action", supporter.pk)
     with transaction.atomic():
         _lock_supporter(supporter)
         _check_claim_limit(supporter)
@@ -347,6 +355,7 @@ def request_resolve(*, help_request: HelpRequest, by, note: str = "") -> bool:
         raise HelpRefusal(INVALID, NOTE_TOO_LONG)
     if note and not has_visible_text(note):
         raise HelpRefusal(INVALID, MSG_INVISIBLE_ONLY)
+    limit_use("help_action", by.pk)
     return _end(help_request=help_request, by=by, ended_by=HelpRequest.EndedBy.SUPPORTER, note=note)
 
 
@@ -367,6 +376,7 @@ def request_rate(*, help_request: HelpRequest, by, helped: bool) -> bool:
         raise HelpRefusal(INVALID, NOT_RESOLVED_YET)
     if not isinstance(helped, bool):
         raise HelpRefusal(INVALID, "Choose “it helped” or “it didn't help”.")
+    limit_use("help_action", by.pk)
     return HelpRequest.objects.filter(pk=help_request.pk).exclude(helped=helped).update(helped=helped) > 0
 
 

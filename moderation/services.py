@@ -5,7 +5,6 @@ Every moderator action writes one LogEntry (the public audit log).
 """
 
 import re
-from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from commons.limits import limit_use
 from commons.text import validate_visible
 from moderation import targets
 from moderation.permissions import (  # noqa: F401  (re-exported: views and tests use services.MSG_*)
@@ -32,7 +32,6 @@ MSG_REPORT_REASON = "Please choose a reason for the report."
 MSG_REPORT_OTHER_NEEDS_TEXT = "Please say a few words about what is wrong."
 MSG_REPORT_SELF = "You can't report yourself or your own words. You can edit or ask a moderator for help instead."
 MSG_ALREADY_REPORTED = "You've already reported this. A moderator will look at it soon."
-MSG_REPORT_LIMIT_RESTRICTED = "While your account is restricted you can send at most {limit} reports a day."
 MSG_REPORT_THANKS = "Thank you. A moderator will look at your report soon."
 MSG_ALREADY_RESOLVED = "Another moderator already resolved this item, so nothing was changed."
 MSG_REASON_REQUIRED = "Please give a reason: the person affected and the public log will see it."
@@ -96,10 +95,6 @@ def _open_item_for(*, kind: str, target_id: int, subject, created=None, held: bo
         return QueueItem.objects.select_for_update().get(target_kind=kind, target_id=target_id, status=QueueItem.Status.OPEN)
 
 
-def _restricted_report_limit() -> int:
-    return int(getattr(settings, "MODERATION_RESTRICTED_REPORTS_PER_DAY", 3))
-
-
 @transaction.atomic
 def report_create(*, reporter, target_ref: str, reason: str, text: str = "") -> Report:
     """File one report; reports on one target gather into one open queue item. Hides the content for
@@ -117,14 +112,12 @@ def report_create(*, reporter, target_ref: str, reason: str, text: str = "") -> 
         raise ValidationError(targets.MSG_BAD_TARGET, code="bad_target")
     if target.author is not None and target.author.pk == reporter.pk:
         raise ValidationError(MSG_REPORT_SELF, code="self")
-    restriction = active_restriction(reporter)
-    if restriction is not None:
-        since = timezone.now() - timedelta(days=1)
-        if Report.objects.filter(reporter=reporter, created__gte=since).count() >= _restricted_report_limit():
-            raise PermissionDenied(MSG_REPORT_LIMIT_RESTRICTED.format(limit=_restricted_report_limit()) + " " + restriction.message)
-    item = _open_item_for(kind=target.kind, target_id=target.id, subject=target.author)
     if Report.objects.filter(reporter=reporter, target_kind=target.kind, target_id=target.id, closed_at__isnull=True).exists():
         raise ValidationError(MSG_ALREADY_REPORTED, code="duplicate")
+    limit_use("report", reporter.pk)
+    if active_restriction(reporter) is not None:
+        limit_use("report_restricted", reporter.pk)  # a muted or suspended person may report, not in bulk
+    item = _open_item_for(kind=target.kind, target_id=target.id, subject=target.author)
     report = Report.objects.create(
         reporter=reporter, item=item, target_kind=target.kind, target_id=target.id, reason=reason, text=text,
         reporter_established=is_established(reporter),
@@ -223,6 +216,7 @@ def item_decide(*, item: QueueItem, moderator, content_action: str = "", sanctio
     from moderation import actions
 
     _require_moderator(moderator)
+    limit_use("moderator_action", moderator.pk)
     chosen = []
     if content_action:
         if content_action not in actions.CONTENT_ACTIONS:
@@ -270,6 +264,7 @@ def appeal_create(*, appellant, log_entry: LogEntry, text: str) -> Appeal:
     if not text or len(text) > 2000:
         raise ValidationError(MSG_APPEAL_TEXT)
     validate_visible(text)
+    limit_use("appeal", appellant.pk)
     try:
         with transaction.atomic():
             return Appeal.objects.create(log_entry=log_entry, appellant=appellant, text=text)
@@ -310,6 +305,7 @@ def appeal_decide(*, appeal: Appeal, moderator, overturn: bool, reason: str) -> 
     if not reason:
         raise ValidationError(MSG_REASON_REQUIRED)
     validate_visible(reason)
+    limit_use("moderator_action", moderator.pk)
     entry = appeal.log_entry
     with transaction.atomic():
         status = Appeal.Status.OVERTURNED if overturn else Appeal.Status.UPHELD
@@ -339,6 +335,7 @@ def pattern_add(*, moderator, pattern: str, kind: str, note: str = "") -> Sourci
         raise ValidationError(MSG_PATTERN_EMPTY)
     validate_visible(pattern)
     validate_visible((note or "").strip())
+    limit_use("moderator_action", moderator.pk)
     if kind not in SourcingPattern.Kind.values:
         raise ValidationError(MSG_UNKNOWN_ACTION)
     if kind == SourcingPattern.Kind.REGEX:
@@ -357,6 +354,7 @@ def pattern_add(*, moderator, pattern: str, kind: str, note: str = "") -> Sourci
 @transaction.atomic
 def pattern_toggle(*, moderator, pattern: SourcingPattern, active: bool) -> bool:
     _require_moderator(moderator)
+    limit_use("moderator_action", moderator.pk)
     changed = SourcingPattern.objects.filter(pk=pattern.pk).exclude(is_active=active).update(is_active=active, updated_by=moderator)
     if changed:
         verb = "turned on" if active else "turned off"

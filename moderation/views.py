@@ -10,13 +10,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from commons.http import safe_next
-from commons.ratelimit import allow
 from moderation import selectors, services, targets
 from moderation.forms import AppealDecisionForm, AppealForm, DecisionForm, PatternForm, ReportForm
 from moderation.models import Appeal, LogEntry, QueueItem, SourcingPattern
 from moderation.permissions import check_can_moderate
 
-MSG_TOO_MANY_REPORTS = "That's a lot of reports in a short time. Please wait a while before sending more."
 MSG_DECIDED = "Done. The decision is in the moderation log."
 MSG_APPEAL_SENT = "Your appeal is sent. A moderator who didn't take the decision will look at it."
 MSG_APPEAL_DONE = "Appeal decided. The person is told, and the log shows it."
@@ -58,21 +56,17 @@ def report(request):
     if request.method == "POST":
         status = 400
         if form.is_valid():
-            if not allow(request, action="report", key=str(request.user.pk)):
-                form.add_error(None, MSG_TOO_MANY_REPORTS)
-                status = 429
+            try:
+                services.report_create(reporter=request.user, target_ref=form.cleaned_data["target"],
+                                       reason=form.cleaned_data["reason"], text=form.cleaned_data["text"])
+            except PermissionDenied as refusal:
+                form.add_error(None, str(refusal))
+                status = 403
+            except ValidationError as invalid:
+                form.add_error(None, invalid)
             else:
-                try:
-                    services.report_create(reporter=request.user, target_ref=form.cleaned_data["target"],
-                                           reason=form.cleaned_data["reason"], text=form.cleaned_data["text"])
-                except PermissionDenied as refusal:
-                    form.add_error(None, str(refusal))
-                    status = 403
-                except ValidationError as invalid:
-                    form.add_error(None, invalid)
-                else:
-                    messages.success(request, services.MSG_REPORT_THANKS)
-                    return redirect(safe_next(request, target.url if target else "/"))
+                messages.success(request, services.MSG_REPORT_THANKS)
+                return redirect(safe_next(request, target.url if target else "/"))
     return render(request, "moderation/report.html", {"form": form, "target": target, "next": safe_next(request, "")}, status=status)
 
 

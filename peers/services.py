@@ -6,12 +6,13 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from commons.limits import limit_use
 from commons.markup import render_markdown
 from commons.text import validate_visible
 from peers import recovery, roles
 from peers.models import BIO_MAX_LENGTH, Peer
+from peers.pseudonyms import normalise, pseudonym_key
 
-RECOVERY_CODE_SESSION_KEY = "peers_recovery_code_once"
 
 MSG_RECOVERY_FAILED = "That pseudonym and recovery code don't match. Check the code and try again."
 MSG_BIO_TOO_LONG = f"Your bio can have at most {BIO_MAX_LENGTH:,} characters."
@@ -21,6 +22,11 @@ class RecoveryFailed(Exception):
     pass
 
 
+def recovery_code_show_once(request, code: str) -> None:
+    """Hand a freshly issued code to the next page (/accounts/recovery-code/), sealed in the session."""
+    recovery.code_seal(request.session, code)
+
+
 @transaction.atomic
 def recovery_code_issue(*, peer: Peer) -> str:
     """Replace the peer's recovery code with a new one; returns the plain code, shown once."""
@@ -28,6 +34,12 @@ def recovery_code_issue(*, peer: Peer) -> str:
     peer.recovery_code_hash = recovery.code_hash(code)
     peer.save(update_fields=["recovery_code_hash"])
     return code
+
+
+def recovery_code_renew(*, peer: Peer) -> str:
+    """The person asks for a new code in Settings (password confirmed by the caller); limited per account."""
+    limit_use("recovery_code_new", peer.pk)
+    return recovery_code_issue(peer=peer)
 
 
 @transaction.atomic
@@ -44,13 +56,19 @@ class Recovered:
 
 
 @transaction.atomic
-def account_recover(*, pseudonym: str, code: str, new_password: str) -> Recovered:
+def account_recover(*, pseudonym: str, code: str, new_password: str, address: str) -> Recovered:
     """Set a new password with a recovery code; the code is used up and a new one issued.
 
-    Raises RecoveryFailed (no hint whether the pseudonym exists) or ValidationError for the password.
+    Limited per `address` (the client's, commons.clients) and per pseudonym as it reads (its look-alike
+    key: " river", "River" and "rivеr" count together). The code is checked against a hash whether or not
+    the pseudonym exists. Raises RateLimited, RecoveryFailed (no hint whether the pseudonym exists) or
+    ValidationError for the password.
     """
-    peer = Peer.objects.select_for_update().filter(username__iexact=pseudonym.strip()).first()
-    if peer is None or not recovery.code_matches(code, peer.recovery_code_hash):
+    limit_use("recover", address)
+    limit_use("recover_name", pseudonym_key(pseudonym))
+    peer = Peer.objects.select_for_update().filter(username__iexact=normalise(pseudonym)).first()
+    matched = recovery.code_matches(code, peer.recovery_code_hash if peer is not None else "")
+    if peer is None or not matched:
         raise RecoveryFailed(MSG_RECOVERY_FAILED)
     validate_password(new_password, user=peer)
     peer.set_password(new_password)
@@ -61,6 +79,7 @@ def account_recover(*, pseudonym: str, code: str, new_password: str) -> Recovere
 @transaction.atomic
 def profile_update(*, peer: Peer, bio: str) -> bool:
     """Store the bio and its sanitised HTML; returns whether anything changed."""
+    limit_use("profile_edit", peer.pk)
     bio = bio.strip()
     if len(bio) > BIO_MAX_LENGTH:
         raise ValidationError(MSG_BIO_TOO_LONG)

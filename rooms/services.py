@@ -1,19 +1,16 @@
 """Writes for live rooms. Each stores first and broadcasts after commit; the service decides who hears it."""
 
-import hashlib
 import json
-import time
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 
 from commons.markup import render_markdown
-from commons.ratelimit import window_hit
+from commons.limits import RateLimited, limit_use
 from commons.realtime import group_send_on_commit
 from moderation import sanctions
 from moderation.models import ModerationStatus
@@ -37,8 +34,6 @@ FORBIDDEN = "forbidden"
 EMPTY_BODY = "Write something first: a message needs at least one character."
 BODY_TOO_LONG = f"Messages can be up to {MESSAGE_MAX_LENGTH:,} characters. Try splitting it in two."
 BAD_CLIENT_ID = f"client_id must be text of at most {CLIENT_ID_MAX_LENGTH} characters."
-SLOW_MODE = "Slow mode is on in this room: please wait {seconds} seconds between messages."
-FLOOD = "That's a lot of messages in a short time. Take a breath and try again in a few seconds."
 ROOM_NOT_OPEN = "This room isn't open yet. You can read along until the host opens it."
 ROOM_IS_CLOSED = "This room is closed, so it is read-only now."
 NOT_A_MODERATOR = "Only moderators can redact messages."
@@ -59,10 +54,6 @@ def _send_on_commit(group: str, event: dict) -> None:
     group_send_on_commit(group, addressed(group, event))
 
 
-def _hashed(*parts) -> str:
-    return hashlib.sha256(":".join(str(p) for p in parts).encode()).hexdigest()[:32]
-
-
 # --- rooms ------------------------------------------------------------------------------
 
 
@@ -73,6 +64,8 @@ def room_create(
     slow_mode_seconds: int = 0, retention_hours: int = 72, show_names: bool = False,
     cohosts=(), invited=(),
 ) -> Room:
+    if host is not None:
+        limit_use("room_manage", host.pk)
     room = Room.objects.create(
         slug=slug, title=title, host=host, topic=topic, status=status, rules=rules,
         starts_at=starts_at or timezone.now(), ends_at=ends_at, visibility=visibility,
@@ -87,8 +80,11 @@ ROOM_EDITABLE = ("title", "topic", "rules", "starts_at", "ends_at", "visibility"
 
 
 @transaction.atomic
-def room_update(*, room: Room, cohosts=None, invited=None, **fields) -> Room:
-    """Change a room's settings (the ones in ROOM_EDITABLE) and, if given, its co-hosts and invitees."""
+def room_update(*, room: Room, by=None, cohosts=None, invited=None, **fields) -> Room:
+    """Change a room's settings (the ones in ROOM_EDITABLE) and, if given, its co-hosts and invitees.
+    `by`: the host making the change (None: Get help now adding the people of a conversation)."""
+    if by is not None:
+        limit_use("room_manage", by.pk)
     for name, value in fields.items():
         if name not in ROOM_EDITABLE:
             raise ValueError(f"{name} is not editable")
@@ -122,11 +118,15 @@ def _room_status_set(*, room: Room, status: str) -> bool:
 
 def room_open(*, room: Room, by) -> bool:
     """Open a scheduled (or reopen a closed) room for messages. False if it was already live."""
+    if by is not None:
+        limit_use("room_manage", by.pk)
     return _room_status_set(room=room, status=Room.Status.LIVE)
 
 
 def room_close(*, room: Room, by) -> bool:
     """Close the room: it stays readable, and every socket is told it is read-only now."""
+    if by is not None:
+        limit_use("room_manage", by.pk)
     return _room_status_set(room=room, status=Room.Status.CLOSED)
 
 
@@ -177,16 +177,14 @@ def active_room_mute(*, room: Room, peer) -> RoomMute | None:
 
 
 def _check_rate(*, room: Room, author) -> None:
-    """Slow mode (per person per room) and the flood limit (per person, all rooms), shared by every process."""
-    if room.slow_mode_seconds:
-        key = "rooms:slow:" + _hashed(room.pk, author.pk)
-        if not cache.add(key, 1, timeout=room.slow_mode_seconds):
-            raise RoomRefusal(RATE_LIMITED, SLOW_MODE.format(seconds=room.slow_mode_seconds))
-    window = settings.ROOMS_FLOOD_SECONDS
-    key = "rooms:flood:" + _hashed(author.pk, int(time.time() // window))
-    count = window_hit(key, timeout=window * 2)
-    if count > settings.ROOMS_FLOOD_MESSAGES:
-        raise RoomRefusal(RATE_LIMITED, FLOOD)
+    """Slow mode (per person per room, the room's own window) and the flood limit (per person, all rooms):
+    commons.limits, shared by every process."""
+    try:
+        if room.slow_mode_seconds:
+            limit_use("room_slow_mode", room.pk, author.pk, window=room.slow_mode_seconds)
+        limit_use("room_message", author.pk)
+    except RateLimited as refused:
+        raise RoomRefusal(RATE_LIMITED, refused.message) from None
 
 
 def message_send(*, room: Room, author, body, client_id=None) -> Message:
@@ -272,6 +270,8 @@ def room_delete(*, room: Room) -> bool:
 @transaction.atomic
 def message_remove(*, message: Message, by, reason: str = "") -> bool:
     """Remove a room message (status rejected) and tell every socket in the room. False if already removed."""
+    if by is not None:
+        limit_use("room_manage", by.pk)
     message = Message.objects.select_for_update(of=("self",)).select_related("room").get(pk=message.pk)
     if message.moderation_status == ModerationStatus.REJECTED:
         return False
@@ -308,6 +308,7 @@ def message_approve(*, message: Message, by) -> bool:
 @transaction.atomic
 def mute_in_room(*, room: Room, peer, by, minutes: int, reason: str = "") -> RoomMute:
     """Stop `peer` writing in `room` for `minutes`; their open sockets are told at once."""
+    limit_use("room_manage", by.pk)
     until = timezone.now() + timedelta(minutes=minutes)
     mute = RoomMute.objects.create(room=room, peer=peer, until=until, by=by, reason=reason[:300])
     detail = MUTED_IN_ROOM.format(until=f"{until:%d %b %Y, %H:%M}")
@@ -318,12 +319,14 @@ def mute_in_room(*, room: Room, peer, by, minutes: int, reason: str = "") -> Roo
 @transaction.atomic
 def unmute_in_room(*, room: Room, peer, by) -> bool:
     """End `peer`'s mutes in `room` now. False if none was in force."""
+    limit_use("room_manage", by.pk)
     return RoomMute.objects.filter(room=room, peer=peer, until__gt=timezone.now()).update(until=timezone.now()) > 0
 
 
 @transaction.atomic
 def person_remove(*, room: Room, peer, by, reason: str = "") -> bool:
     """Remove `peer` from `room`: their sockets close (4403) and they cannot rejoin. False if already removed."""
+    limit_use("room_manage", by.pk)
     _, created = RoomRemoval.objects.get_or_create(room=room, peer=peer, defaults={"by": by, "reason": reason[:300]})
     if not created:
         return False
@@ -376,8 +379,12 @@ def presence_touch(*, channel_names: list[str]) -> None:
 
 
 def typing_allowed(*, room: Room, peer) -> bool:
-    """At most one typing notice per person per room every ROOMS_TYPING_SECONDS, across processes."""
-    return cache.add("rooms:typing:" + _hashed(room.pk, peer.pk), 1, timeout=settings.ROOMS_TYPING_SECONDS)
+    """At most one typing notice per person per room (the room_typing limit), across processes."""
+    try:
+        limit_use("room_typing", room.pk, peer.pk)
+    except RateLimited:
+        return False
+    return True
 
 
 # --- retention --------------------------------------------------------------------------

@@ -93,7 +93,7 @@ def room_edit(request, slug: str):
     form = RoomForm(request.POST or None, instance=room)
     if request.method == "POST" and form.is_valid():
         fields = {k: form.cleaned_data[k] for k in services.ROOM_EDITABLE}
-        services.room_update(room=room, cohosts=form.cleaned_data["cohosts"], invited=form.cleaned_data["invited"], **fields)
+        services.room_update(room=room, by=request.user, cohosts=form.cleaned_data["cohosts"], invited=form.cleaned_data["invited"], **fields)
         messages.success(request, ROOM_SAVED)
         return redirect(room)
     return render(request, "rooms/room_form.html", {"form": form, "room": room}, status=400 if form.errors else 200)

@@ -9,6 +9,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from commons.channels import ALERTS_GROUP
+from commons.limits import limit_use
 from commons.realtime import group_send_on_commit
 from commons.text import validate_visible
 from moderation.models import Action, ModerationStatus, Target
@@ -85,6 +86,7 @@ def alert_create(
     source = _clean_choice(source, choices=DrugAlert.Source, field="source")
     if not isinstance(days, int) or not 1 <= days <= ALERT_MAX_DAYS:
         raise ValidationError(MSG_DAYS_RANGE, code="days")
+    limit_use("alert_post", author.pk)
     screening = screen(author=author, text=f"{substance}\n{summary}\n{region}", kind="alert")
     reasons = list(screening.reasons)
     status = screening.status
@@ -126,6 +128,7 @@ def alert_moderate(*, alert: DrugAlert, status: str, by, reason: str = "") -> bo
     """Approve or reject an alert (moderation's queue calls this); approving publishes it live. False if unchanged."""
     check_can_moderate(by)
     validate_visible(reason)
+    limit_use("moderator_action", by.pk)
     alert = DrugAlert.objects.select_for_update().get(pk=alert.pk)
     if alert.moderation_status == status:
         return False
@@ -158,6 +161,7 @@ def alert_approve(*, alert: DrugAlert, by) -> bool:
 def alert_end(*, alert: DrugAlert, by) -> bool:
     """End an alert early (a moderator); it moves to the archive. False if it had already ended."""
     check_can_moderate(by)
+    limit_use("moderator_action", by.pk)
     now = timezone.now()
     changed = DrugAlert.objects.filter(pk=alert.pk, expires_at__gt=now).update(expires_at=now)
     if changed:
@@ -173,6 +177,7 @@ def alert_mark_seen(*, alert: DrugAlert, peer) -> bool:
         raise ValidationError(MSG_ALERT_NOT_ACTIVE, code="not_active")
     if AlertSighting.objects.filter(alert=alert, peer=peer).exists():
         return False
+    limit_use("alert_seen", peer.pk)
     try:
         with transaction.atomic():
             AlertSighting.objects.create(alert=alert, peer=peer)
@@ -216,6 +221,7 @@ def service_suggest(*, author, entry: ServiceEntry | None = None, comment: str =
     check_can_take_part(author)
     cleaned = _clean_service(fields)
     comment = _clean_text(comment, field="Comment", limit=500, required_message=None)
+    limit_use("service_suggest", author.pk)
     return ServiceSuggestion.objects.create(author=author, entry=entry, comment=comment, **cleaned)
 
 
@@ -223,6 +229,7 @@ def service_suggest(*, author, entry: ServiceEntry | None = None, comment: str =
 def suggestion_accept(*, suggestion: ServiceSuggestion, by) -> ServiceEntry | None:
     """A moderator accepts: the entry is created or corrected and marked verified today. None if already handled."""
     check_can_moderate(by)
+    limit_use("moderator_action", by.pk)
     suggestion = ServiceSuggestion.objects.select_for_update().get(pk=suggestion.pk)
     if suggestion.status != ServiceSuggestion.Status.PENDING:
         return None
@@ -245,6 +252,7 @@ def suggestion_accept(*, suggestion: ServiceSuggestion, by) -> ServiceEntry | No
 @transaction.atomic
 def suggestion_decline(*, suggestion: ServiceSuggestion, by) -> bool:
     check_can_moderate(by)
+    limit_use("moderator_action", by.pk)
     changed = ServiceSuggestion.objects.filter(pk=suggestion.pk, status=ServiceSuggestion.Status.PENDING).update(
         status=ServiceSuggestion.Status.DECLINED, reviewed_by=by, reviewed_at=timezone.now()
     )
@@ -258,5 +266,6 @@ def service_verify(*, entry: ServiceEntry, by) -> bool:
     now = timezone.now()
     if entry.verified_at.date() == now.date() and entry.verified_by_id == by.pk:
         return False
+    limit_use("moderator_action", by.pk)
     ServiceEntry.objects.filter(pk=entry.pk).update(verified_at=now, verified_by=by)
     return True

@@ -25,6 +25,9 @@ def _test_settings(settings):
     # (tests/moderation does, with the moderation_trust fixture).
     settings.MODERATION_TRUST_MIN_POSTS = 0
     settings.MODERATION_TRUST_MIN_AGE_HOURS = 0
+    # Factories write many posts and alerts through the services, which meet commons.limits; tests of a
+    # limit set settings.RATE_LIMITS themselves (replacing this).
+    settings.RATE_LIMITS = {"forum_post": (10_000, 600), "forum_post_new": (10_000, 600), "alert_post": (10_000, 3600)}
 
 
 @pytest.fixture(autouse=True)

@@ -6,6 +6,7 @@ from django.utils.html import escape
 
 import pytest
 
+from commons.limits import LIMITS
 from helpnow import services, views
 from helpnow.models import Duty, HelpRequest
 from helpnow.permissions import NOT_A_CLAIMER, NOT_A_SUPPORTER, NOT_THE_REQUESTER, NOT_YOURS
@@ -94,11 +95,12 @@ def test_bad_input_on_the_request_form_is_refused_400(auth_client, data, message
 
 
 def test_request_rate_limit(auth_client, peer, settings):
-    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "help_request": "1/h/user"}
+    settings.RATE_LIMITS = {"help_request": (1, 3600)}
     assert auth_client.post("/get-help/", {}).status_code == 302
     services.request_end(help_request=HelpRequest.objects.get(), by=peer)
     response = auth_client.post("/get-help/", {})
-    assert response.status_code == 429 and escape(views.MSG_TOO_MANY) in text(response)
+    assert response.status_code == 429 and escape(LIMITS["help_request"].message) in text(response)
+    assert 0 < int(response["Retry-After"]) <= 3600
 
 
 def test_nobody_on_duty_is_said_honestly_with_overdose_help_services_and_the_public_room(auth_client, peer):

@@ -8,6 +8,7 @@ from django.core.cache import cache
 from django.utils import timezone
 from django.utils.html import escape
 
+from commons.limits import LIMITS
 from moderation.models import ModerationStatus
 from safety import selectors, services, views
 from safety.models import ALERT_MAX_DAYS, AlertSighting, DrugAlert
@@ -228,12 +229,13 @@ def test_seen_it_too_needs_an_account_and_post(client, alert_factory, peer):
 
 
 def test_alert_posting_is_rate_limited(client, moderator, settings):
-    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "alert_post": "2/h/user"}
+    settings.RATE_LIMITS = {"alert_post": (2, 3600)}
     client.force_login(moderator)
     for _ in range(2):
         assert client.post("/alerts/new/", ALERT_FORM).status_code == 302
     response = client.post("/alerts/new/", ALERT_FORM)
-    assert response.status_code == 429 and escape(views.MSG_TOO_MANY) in response.content.decode()
+    assert response.status_code == 429 and escape(LIMITS["alert_post"].message) in response.content.decode()
+    assert "Please try again in" in response.content.decode() and int(response["Retry-After"]) > 0
     assert DrugAlert.objects.count() == 2
 
 
