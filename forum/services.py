@@ -86,8 +86,10 @@ def _clean_content_warning(content_warning: str) -> str:
 def _posting_limit(author) -> None:
     """One post (a thread's first or a reply) against the author's limit: stricter for accounts younger
     than FORUM_NEW_ACCOUNT_DAYS (moderators excepted). Called after validation, so a refused post does not count."""
-    new = timezone.now() - author.date_joined < timedelta(days=settings.FORUM_NEW_ACCOUNT_DAYS)
-    limit_use("forum_post_new" if new and not author.is_moderator else "forum_post", author.pk)
+    if timezone.now() - author.date_joined < timedelta(days=settings.FORUM_NEW_ACCOUNT_DAYS) and not author.is_moderator:
+        limit_use("forum_post_new", author.pk)
+    else:
+        limit_use("forum_post", author.pk)
 
 
 def _search_vector_refresh(post: Post, *, title: str = "") -> None:

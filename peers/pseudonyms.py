@@ -138,23 +138,27 @@ def normalise(name: str) -> str:
 
 
 def pseudonym_key(name: str) -> str:
-    """Two pseudonyms that people would read as the same have the same key (stored as Peer.username_key).
+    """Two pseudonyms that people would read as the same have the same key (stored as Peer.username_key,
+    unique): case folded, its skeleton, and both again (a prototype may be a capital: "0" -> "O").
+    "Moderator", "MODERATOR", "m0derator" and "moderatоr" (Cyrillic о) all give "rnoderator"."""
+    return skeleton(skeleton(normalise(name).casefold()).casefold())
 
-    Skeleton, case fold, skeleton again: "Moderator" and "moderatоr" (Cyrillic о) both end as "rnoderator"."""
-    return skeleton(skeleton(normalise(name)).casefold())
 
-
-def _loose_key(name: str) -> str:
-    return _SEPARATORS.sub("", pseudonym_key(name))
+def pseudonym_keys(name: str) -> set[str]:
+    """The keys a new name is checked against the stored ones with: `pseudonym_key`, and the same with the
+    skeleton taken before case folding too, which reads a capital I as l ("paypaI") and Cyrillic capitals
+    as Latin ones ("МОDЕRАТОR") where folding first would not. Only the first is stored: it is the one
+    that treats "River" and "river" alike."""
+    return {pseudonym_key(name), skeleton(skeleton(normalise(name)).casefold())}
 
 
 @lru_cache(maxsize=1)
 def _reserved_keys() -> frozenset[str]:
-    return frozenset(_loose_key(name) for name in RESERVED)
+    return frozenset(_SEPARATORS.sub("", pseudonym_key(name)) for name in RESERVED)
 
 
 def validate_not_reserved(value: str) -> None:
-    if _loose_key(value) in _reserved_keys():
+    if any(_SEPARATORS.sub("", key) in _reserved_keys() for key in pseudonym_keys(value)):
         raise ValidationError(MSG_RESERVED, code="reserved")
 
 

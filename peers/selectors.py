@@ -4,7 +4,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 
 from peers.models import Peer
-from peers.pseudonyms import MSG_LOOKALIKE, pseudonym_key, validate_not_reserved
+from peers.pseudonyms import MSG_LOOKALIKE, pseudonym_keys, validate_not_reserved
 
 UNREAD_TIMEOUT = 5 * 60  # a safety net; peers.services forgets the count whenever it changes
 
@@ -27,5 +27,5 @@ def check_pseudonym_free(name: str) -> None:
     """Refuse a pseudonym that reads like a reserved name or like any existing one (peers.pseudonyms):
     ValidationError with the reason. Sign-up calls it; so can anything else that hands out a name."""
     validate_not_reserved(name)
-    if Peer.objects.filter(username_key=pseudonym_key(name)).exists():
+    if Peer.objects.filter(username_key__in=pseudonym_keys(name)).exists():
         raise ValidationError(MSG_LOOKALIKE, code="lookalike")
