@@ -78,6 +78,9 @@ class Target(models.TextChoices):
     MESSAGE = "message", "room message"
     USER = "user", "member"
     ALERT = "alert", "drug alert"
+    BIO = "bio", "profile bio"
+    ROOM = "room", "room's title, topic or rules"
+    HELP = "help", "help request's answers"
 
 
 class ReportReason(models.TextChoices):

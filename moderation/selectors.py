@@ -9,7 +9,7 @@ from django.db.models import Count, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from moderation import targets
+from moderation import registry, targets
 from moderation.models import Action, Appeal, LogEntry, QueueItem, Report, Sanction, SourcingPattern, Target
 
 
@@ -45,6 +45,9 @@ def _batch_resolve(items: list[QueueItem]) -> dict:
         found[(Target.USER, peer.pk)] = targets.Resolved(
             kind=Target.USER, id=peer.pk, obj=peer, author=peer, label=f"member {peer.username}", url=f"/u/{peer.username}/",
             where="Member profile", body_html=peer.bio_html, body=peer.bio)
+    for item in items:  # held texts of other kinds (moderation.registry): few at a time, one read each
+        if registry.get(item.target_kind) is not None:
+            found[(item.target_kind, item.target_id)] = targets.resolve(item.target_kind, item.target_id)
     return found
 
 

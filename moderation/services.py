@@ -50,7 +50,8 @@ MSG_PATTERN_BAD_REGEX = "That regular expression doesn't work: {error}"
 MSG_PATTERN_EXISTS = "That pattern is already on the list."
 
 REDACTED = "[removed by a moderator]"
-NOUNS = {Target.POST: "post", Target.MESSAGE: "room message", Target.USER: "account"}
+NOUNS = {Target.POST: "post", Target.MESSAGE: "room message", Target.USER: "account", Target.BIO: "profile",
+         Target.ROOM: "room", Target.HELP: "answers"}
 
 
 class AlreadyResolved(Exception):
@@ -93,6 +94,19 @@ def _open_item_for(*, kind: str, target_id: int, subject, created=None, held: bo
             )
     except IntegrityError:  # created by a concurrent report a moment ago
         return QueueItem.objects.select_for_update().get(target_kind=kind, target_id=target_id, status=QueueItem.Status.OPEN)
+
+
+def held_item_open(*, kind: str, target_id: int, subject, reason: str) -> QueueItem:
+    """Put held content in the moderators' queue, in the transaction that holds it (the caller's)."""
+    return _open_item_for(kind=kind, target_id=target_id, subject=subject, held=True, hold_reason=reason)
+
+
+def held_item_close(*, kind: str, target_id: int) -> int:
+    """The held content was decided elsewhere (edited until it passed, deleted, purged): its open queue
+    item closes, unless someone reported it too. Returns how many closed."""
+    return QueueItem.objects.filter(target_kind=kind, target_id=target_id, status=QueueItem.Status.OPEN, held=True,
+                                    report_count=0).update(status=QueueItem.Status.RESOLVED, resolved_at=timezone.now(),
+                                                           resolution="elsewhere")
 
 
 @transaction.atomic

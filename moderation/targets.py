@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 
 from commons.ids import parse_id
+from moderation import registry
 from moderation.models import Target
 
 MSG_BAD_TARGET = "We couldn't find what you're reporting. It may have been removed already."
@@ -78,6 +79,9 @@ def _user(pk: int) -> Resolved | None:
 
 
 def resolve(kind: str, pk: int, *, with_context: bool = False) -> Resolved | None:
+    held_kind = registry.get(kind)
+    if held_kind is not None:
+        return held_kind.resolve(pk)
     if kind == Target.POST:
         return _post(pk, with_context=with_context)
     if kind == Target.MESSAGE:

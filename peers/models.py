@@ -29,6 +29,10 @@ class Peer(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField("email (optional)", blank=True, default="")
     bio = models.TextField(blank=True, default="", max_length=BIO_MAX_LENGTH)
     bio_html = models.TextField(blank=True, default="")
+    # A bio held by screening waits here, seen by its author and the moderators; bio/bio_html stay public.
+    bio_pending = models.TextField(blank=True, default="", max_length=BIO_MAX_LENGTH)
+    bio_pending_html = models.TextField(blank=True, default="")
+    bio_pending_reason = models.CharField(max_length=500, blank=True, default="")
     recovery_code_hash = models.CharField(max_length=256, blank=True, default="")
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)

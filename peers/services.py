@@ -1,5 +1,6 @@
 """Writes for accounts: onboarding, recovery, profile, roles, deletion."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib.auth.password_validation import validate_password
@@ -76,20 +77,56 @@ def account_recover(*, pseudonym: str, code: str, new_password: str, address: st
     return Recovered(peer=peer, new_code=recovery_code_issue(peer=peer))
 
 
+# Bios are screened like every text others read. Moderation does the screening and registers itself here at
+# start-up (ModerationConfig.ready): peers sits below moderation and imports none of it.
+BioScreen = Callable[[Peer, str], str]  # (peer, new bio) -> the reason it is held, "" to publish it
+_bio_screen: BioScreen | None = None
+
+
+def bio_screen_register(screen: BioScreen) -> None:
+    global _bio_screen
+    _bio_screen = screen
+
+
 @transaction.atomic
-def profile_update(*, peer: Peer, bio: str) -> bool:
-    """Store the bio and its sanitised HTML; returns whether anything changed."""
-    limit_use("profile_edit", peer.pk)
-    bio = bio.strip()
+def profile_update(*, peer: Peer, bio: str) -> str:
+    """Store a new bio. Screened first: a held bio waits beside the approved one, which stays public (a
+    person's earlier bio did nothing wrong, and their profile should not go blank for an edit). Returns
+    "saved", "held" or "unchanged"."""
+    bio = (bio or "").strip()
     if len(bio) > BIO_MAX_LENGTH:
         raise ValidationError(MSG_BIO_TOO_LONG)
     validate_visible(bio)
-    if bio == peer.bio:
+    if bio == peer.bio and not peer.bio_pending:
+        return "unchanged"
+    limit_use("profile_edit", peer.pk)
+    held_because = _bio_screen(peer, bio) if (_bio_screen is not None and bio) else ""
+    if held_because:
+        peer.bio_pending, peer.bio_pending_html, peer.bio_pending_reason = bio, render_markdown(bio), held_because[:500]
+        peer.save(update_fields=["bio_pending", "bio_pending_html", "bio_pending_reason"])
+        return "held"
+    peer.bio, peer.bio_html = bio, render_markdown(bio) if bio else ""
+    peer.bio_pending = peer.bio_pending_html = peer.bio_pending_reason = ""
+    peer.save(update_fields=["bio", "bio_html", "bio_pending", "bio_pending_html", "bio_pending_reason"])
+    return "saved"
+
+
+@transaction.atomic
+def bio_pending_approve(*, peer: Peer) -> bool:
+    """A moderator publishes the held bio. False if none was waiting."""
+    peer = Peer.objects.select_for_update().get(pk=peer.pk)
+    if not peer.bio_pending:
         return False
-    peer.bio = bio
-    peer.bio_html = render_markdown(bio) if bio else ""
-    peer.save(update_fields=["bio", "bio_html"])
+    peer.bio, peer.bio_html = peer.bio_pending, peer.bio_pending_html
+    peer.bio_pending = peer.bio_pending_html = peer.bio_pending_reason = ""
+    peer.save(update_fields=["bio", "bio_html", "bio_pending", "bio_pending_html", "bio_pending_reason"])
     return True
+
+
+@transaction.atomic
+def bio_pending_drop(*, peer: Peer) -> bool:
+    """A moderator turns the held bio down; the approved one stays. False if none was waiting."""
+    return bool(Peer.objects.filter(pk=peer.pk).exclude(bio_pending="").update(bio_pending="", bio_pending_html="", bio_pending_reason=""))
 
 
 def role_grant(*, peer: Peer, role: str) -> bool:

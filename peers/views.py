@@ -16,6 +16,11 @@ from peers.export import peer_data_export
 from peers.forms import BioForm, DeleteAccountForm, PasswordConfirmForm, RecoverForm
 from peers.models import Peer
 
+MSG_PROFILE_SAVED = "Your profile is saved."
+MSG_BIO_HELD = (
+    "Your new bio waits for a moderator first (the reason is on your profile). "
+    "Until then your profile shows the bio it had."
+)
 MSG_CODE_ALREADY_SHOWN = "Your recovery code has already been shown. You can make a new one in Settings."
 MSG_RECOVERED = "Your password is changed. Here is your new recovery code: the old one no longer works."
 MSG_ACCOUNT_DELETED = "Your account is deleted. What you wrote stays, shown as written by a former member."
@@ -65,16 +70,16 @@ def profile(request, pseudonym: str):
 
 @login_required
 def settings_page(request):
-    form = BioForm(request.POST or None, initial={"bio": request.user.bio})
+    form = BioForm(request.POST or None, initial={"bio": request.user.bio_pending or request.user.bio})
     status = 200
     if request.method == "POST":
         if form.is_valid():
             try:
-                services.profile_update(peer=request.user, bio=form.cleaned_data["bio"])
+                outcome = services.profile_update(peer=request.user, bio=form.cleaned_data["bio"])
             except ValidationError as invalid:
                 form.add_error("bio", invalid)
             else:
-                messages.success(request, "Your profile is saved.")
+                messages.success(request, MSG_BIO_HELD if outcome == "held" else MSG_PROFILE_SAVED)
                 return redirect("peers:settings")
         status = 400
     return render(request, "peers/settings.html", {"bio_form": form}, status=status)

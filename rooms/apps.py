@@ -4,6 +4,12 @@ from django.apps import AppConfig
 class RoomsConfig(AppConfig):
     name = "rooms"
 
+    def ready(self):
+        from moderation import registry
+        from rooms.moderated import ROOM_TEXTS
+
+        registry.register(ROOM_TEXTS)
+
     def export_peer_data(self, peer) -> dict:
         from rooms.selectors import messages_written_by
 

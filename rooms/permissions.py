@@ -2,6 +2,7 @@
 
 from django.core.exceptions import PermissionDenied
 
+from moderation.models import ModerationStatus
 from rooms.models import Room, RoomRemoval
 
 NOT_SIGNED_IN = "Please log in to join live rooms."
@@ -21,6 +22,10 @@ def is_host(peer, room: Room) -> bool:
 
 
 def can_see(peer, room: Room) -> bool:
+    """Members' rooms: everyone. Invited-only rooms: their people. A room whose texts wait for a moderator
+    (or were turned down) before it was ever approved: its hosts and the moderators only."""
+    if room.moderation_status != ModerationStatus.APPROVED:
+        return is_host(peer, room)
     if room.visibility == Room.Visibility.MEMBERS:
         return True
     if peer is None or not peer.is_authenticated:

@@ -11,12 +11,17 @@ from django.utils import timezone
 
 from commons.markup import render_markdown
 from commons.limits import RateLimited, limit_use
+from commons.text import MSG_INVISIBLE_ONLY, has_visible_text, validate_visible
 from commons.realtime import group_send_on_commit
 from moderation import sanctions
-from moderation.models import ModerationStatus
+from moderation.models import ModerationStatus, Target
 from moderation.screening import screen
+from moderation.services import held_item_close, held_item_open
 from peers.roles import FORMER_MEMBER
-from rooms.models import MESSAGE_MAX_LENGTH, Message, Presence, Room, RoomMute, RoomRemoval
+from rooms.models import (
+    MESSAGE_MAX_LENGTH, RETENTION_HOURS_MAX, RETENTION_HOURS_MIN, RULES_MAX_LENGTH, SLOW_MODE_SECONDS_MAX, TITLE_MAX_LENGTH,
+    TOPIC_MAX_LENGTH, Message, Presence, Room, RoomMute, RoomRemoval,
+)
 from rooms.permissions import INVITED_ONLY, REMOVED_FROM_ROOM, can_see
 from rooms.fanout import addressed
 from rooms.selectors import presence_online
@@ -38,6 +43,13 @@ ROOM_NOT_OPEN = "This room isn't open yet. You can read along until the host ope
 ROOM_IS_CLOSED = "This room is closed, so it is read-only now."
 NOT_A_MODERATOR = "Only moderators can redact messages."
 MUTED_IN_ROOM = "A host has muted you in this room until {until} UTC. You can keep reading."
+MSG_TITLE = f"A room needs a title of at most {TITLE_MAX_LENGTH} characters."
+MSG_TOPIC = f"The topic can have at most {TOPIC_MAX_LENGTH} characters."
+MSG_RULES = f"The room rules can have at most {RULES_MAX_LENGTH:,} characters."
+MSG_RETENTION = f"Messages can be kept from {RETENTION_HOURS_MIN} hour to {RETENTION_HOURS_MAX:,} hours (a year)."
+MSG_SLOW_MODE = f"Slow mode can be from 0 (off) to {SLOW_MODE_SECONDS_MAX:,} seconds (an hour)."
+SCHEDULE_MAX_DAYS = 10 * 365
+MSG_SCHEDULE = f"Start and end times must be between the year 2000 and {SCHEDULE_MAX_DAYS // 365} years from today."
 
 
 class RoomRefusal(Exception):
@@ -57,6 +69,55 @@ def _send_on_commit(group: str, event: dict) -> None:
 # --- rooms ------------------------------------------------------------------------------
 
 
+TEXT_FIELDS = ("title", "topic", "rules")
+
+
+def _clean_text(value, *, limit: int, message: str, required: bool = False) -> str:
+    if not isinstance(value, str):
+        raise ValidationError(message, code="invalid")
+    value = value.strip()
+    if (required and not value) or len(value) > limit:
+        raise ValidationError(message, code="length")
+    validate_visible(value)
+    return value
+
+
+def _clean_number(value, *, low: int, high: int, message: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise ValidationError(message, code="bounds")
+    return value
+
+
+def _clean_moment(value, message: str):
+    if value is None:
+        return None
+    if not isinstance(value, datetime) or value.year < 2000 or value - timezone.now() > timedelta(days=SCHEDULE_MAX_DAYS):
+        raise ValidationError(message, code="bounds")
+    return value
+
+
+def clean_room_fields(fields: dict) -> dict:
+    """The settings a host typed, checked before anything is stored (the form holds the same bounds):
+    texts visible and within their lengths, numbers and dates within bounds. Raises ValidationError."""
+    cleaners = {
+        "title": lambda v: _clean_text(v, limit=TITLE_MAX_LENGTH, message=MSG_TITLE, required=True),
+        "topic": lambda v: _clean_text(v, limit=TOPIC_MAX_LENGTH, message=MSG_TOPIC),
+        "rules": lambda v: _clean_text(v, limit=RULES_MAX_LENGTH, message=MSG_RULES),
+        "retention_hours": lambda v: _clean_number(v, low=RETENTION_HOURS_MIN, high=RETENTION_HOURS_MAX, message=MSG_RETENTION),
+        "slow_mode_seconds": lambda v: _clean_number(v, low=0, high=SLOW_MODE_SECONDS_MAX, message=MSG_SLOW_MODE),
+        "starts_at": lambda v: _clean_moment(v, MSG_SCHEDULE),
+        "ends_at": lambda v: _clean_moment(v, MSG_SCHEDULE),
+    }
+    return {name: cleaners[name](value) if name in cleaners else value for name, value in fields.items()}
+
+
+def _screen_texts(*, host, texts: dict):
+    """Screening of a room's title, topic and rules (moderators' rooms and the site's own rooms are not held)."""
+    if host is None:
+        return None
+    return screen(author=host, text="\n".join(texts[name] for name in TEXT_FIELDS), kind="room")
+
+
 @transaction.atomic
 def room_create(
     *, slug: str, title: str, host, topic: str = "", status: str = Room.Status.SCHEDULED, rules: str = "",
@@ -64,15 +125,21 @@ def room_create(
     slow_mode_seconds: int = 0, retention_hours: int = 72, show_names: bool = False,
     cohosts=(), invited=(),
 ) -> Room:
+    """A new room. If screening holds its texts, only its hosts and the moderators see it until a moderator
+    approves them. `host` None: a room the site makes itself (Get help now's private rooms)."""
+    fields = clean_room_fields({"title": title, "topic": topic, "rules": rules, "starts_at": starts_at, "ends_at": ends_at,
+                                "slow_mode_seconds": slow_mode_seconds, "retention_hours": retention_hours})
     if host is not None:
         limit_use("room_manage", host.pk)
+    screening = _screen_texts(host=host, texts=fields)
     room = Room.objects.create(
-        slug=slug, title=title, host=host, topic=topic, status=status, rules=rules,
-        starts_at=starts_at or timezone.now(), ends_at=ends_at, visibility=visibility,
-        slow_mode_seconds=slow_mode_seconds, retention_hours=retention_hours, show_names=show_names,
+        slug=slug, host=host, status=status, visibility=visibility, show_names=show_names,
+        **{**fields, "starts_at": fields["starts_at"] or timezone.now()},
     )
     room.cohosts.set(cohosts)
     room.invited.set(invited)
+    if screening is not None and screening.held:
+        _texts_hold(room=room, texts=None, host=host, reason="; ".join(screening.reasons))
     return room
 
 
@@ -82,19 +149,79 @@ ROOM_EDITABLE = ("title", "topic", "rules", "starts_at", "ends_at", "visibility"
 @transaction.atomic
 def room_update(*, room: Room, by=None, cohosts=None, invited=None, **fields) -> Room:
     """Change a room's settings (the ones in ROOM_EDITABLE) and, if given, its co-hosts and invitees.
-    `by`: the host making the change (None: Get help now adding the people of a conversation)."""
-    if by is not None:
-        limit_use("room_manage", by.pk)
-    for name, value in fields.items():
+    `by`: the host making the change (None: Get help now adding the people of a conversation).
+
+    New texts are screened: held ones of a public room wait in `pending_texts` (its approved texts stay
+    shown); a room not yet approved takes them as they are and stays hidden until a moderator looks."""
+    for name in fields:
         if name not in ROOM_EDITABLE:
             raise ValueError(f"{name} is not editable")
+    fields = clean_room_fields(fields)
+    if by is not None:
+        limit_use("room_manage", by.pk)
+    texts = {name: fields.get(name, getattr(room, name)) for name in TEXT_FIELDS}
+    changed_texts = any(texts[name] != getattr(room, name) for name in TEXT_FIELDS)
+    screening = _screen_texts(host=by, texts=texts) if changed_texts else None
+    held = screening is not None and screening.held
+    for name, value in fields.items():
+        if name in TEXT_FIELDS and held and room.is_approved:
+            continue  # the approved text stays public; the new one waits
         setattr(room, name, value)
+    if changed_texts and not held:
+        room.pending_texts = {}
+        if room.moderation_status == ModerationStatus.PENDING:
+            room.moderation_status, room.moderation_reason = ModerationStatus.APPROVED, ""
+            held_item_close(kind=Target.ROOM, target_id=room.pk)
     room.save()
+    if held:
+        _texts_hold(room=room, texts=texts if room.is_approved else None, host=by, reason="; ".join(screening.reasons))
     if cohosts is not None:
         room.cohosts.set(cohosts)
     if invited is not None:
         room.invited.set(invited)
     return room
+
+
+def _texts_hold(*, room: Room, texts: dict | None, host, reason: str) -> None:
+    """Hold a room's texts for a moderator: `texts` waiting beside the approved ones, or (None) the room's
+    own texts, the room hidden until approved. The caller holds a transaction."""
+    if texts is None:
+        room.moderation_status = ModerationStatus.PENDING
+    room.pending_texts = texts or {}
+    room.moderation_reason = reason[:500]
+    room.save(update_fields=["moderation_status", "pending_texts", "moderation_reason"])
+    held_item_open(kind=Target.ROOM, target_id=room.pk, subject=host, reason=reason)
+
+
+@transaction.atomic
+def room_texts_approve(*, room: Room, by) -> bool:
+    """A moderator approves a room's held texts: a hidden new room becomes visible, or the waiting texts
+    replace the public ones. False if nothing was waiting."""
+    room = Room.objects.select_for_update().get(pk=room.pk)
+    if room.is_approved and not room.pending_texts:
+        return False
+    for name, value in (room.pending_texts or {}).items():
+        if name in TEXT_FIELDS:
+            setattr(room, name, value)
+    room.pending_texts, room.moderation_status, room.moderation_reason = {}, ModerationStatus.APPROVED, ""
+    room.save(update_fields=[*TEXT_FIELDS, "pending_texts", "moderation_status", "moderation_reason"])
+    return True
+
+
+@transaction.atomic
+def room_texts_reject(*, room: Room, by, reason: str = "") -> bool:
+    """A moderator turns down a room's held texts: waiting texts are dropped (the approved ones stay), or a
+    room never approved stays hidden from everyone but its hosts and the moderators. False if nothing waited."""
+    room = Room.objects.select_for_update().get(pk=room.pk)
+    if room.pending_texts:
+        room.pending_texts, room.moderation_reason = {}, ""
+        room.save(update_fields=["pending_texts", "moderation_reason"])
+        return True
+    if room.moderation_status == ModerationStatus.PENDING:
+        room.moderation_status, room.moderation_reason = ModerationStatus.REJECTED, reason[:500]
+        room.save(update_fields=["moderation_status", "moderation_reason"])
+        return True
+    return False
 
 
 def _room_status_set(*, room: Room, status: str) -> bool:
@@ -168,6 +295,8 @@ def _validate_body(body, client_id) -> None:
         raise RoomRefusal(INVALID, EMPTY_BODY)
     if len(body) > MESSAGE_MAX_LENGTH:
         raise RoomRefusal(TOO_LONG, BODY_TOO_LONG)
+    if not has_visible_text(body):
+        raise RoomRefusal(INVALID, MSG_INVISIBLE_ONLY)
     if client_id is not None and (not isinstance(client_id, str) or len(client_id) > CLIENT_ID_MAX_LENGTH):
         raise RoomRefusal(INVALID, BAD_CLIENT_ID)
 

@@ -37,8 +37,4 @@ class Migration(migrations.Migration):
             field=models.CharField(max_length=30, unique=True, validators=[peers.pseudonyms.validate_pseudonym, peers.pseudonyms.validate_not_reserved], verbose_name='pseudonym'),
         ),
         migrations.RunPython(fill_keys, migrations.RunPython.noop),
-        migrations.AddConstraint(
-            model_name='peer',
-            constraint=models.UniqueConstraint(condition=models.Q(('username_key', ''), _negated=True), fields=('username_key',), name='peer_pseudonym_key_unique'),
-        ),
     ]
