@@ -23,6 +23,9 @@ from commons.text import MSG_INVISIBLE_ONLY, has_visible_text
 from helpnow.models import ANSWER_MAX_LENGTH, NOTE_MAX_LENGTH, Duty, HelpRequest
 from helpnow.permissions import check_can_support, check_is_claimer, check_is_requester, is_supporter
 from moderation import sanctions
+from moderation.models import ModerationStatus, Target
+from moderation.screening import screen
+from moderation.services import held_item_close, held_item_open
 from peers.services import notification_send
 from rooms import services as room_services
 from rooms.models import Room
@@ -208,6 +211,34 @@ def _validate_answers(*, happening, danger, would_help) -> tuple[str, str, str]:
     return happening, danger, would_help
 
 
+ANSWERS_HELD = "The person wrote something that a moderator checks first (it may hold contact details or similar)."
+ANSWERS_REMOVED = "A moderator took out what the person wrote."
+
+
+def _answers_screen(help_request: HelpRequest) -> None:
+    """Screen the answers supporters will read; held ones enter the moderators' queue (caller's transaction)."""
+    text = "\n".join(part for part in (help_request.happening, help_request.would_help) if part)
+    if not text:
+        return
+    screening = screen(author=help_request.requester, text=text, kind="help")
+    if screening.held:
+        reason = "; ".join(screening.reasons)
+        HelpRequest.objects.filter(pk=help_request.pk).update(answers_status=ModerationStatus.PENDING, answers_reason=reason[:500])
+        help_request.answers_status, help_request.answers_reason = ModerationStatus.PENDING, reason[:500]
+        held_item_open(kind=Target.HELP, target_id=help_request.pk, subject=help_request.requester, reason=reason)
+
+
+def answers_decide(*, help_request: HelpRequest, approve: bool) -> bool:
+    """A moderator lets supporters read held answers, or takes them out. False if they were not held."""
+    status = ModerationStatus.APPROVED if approve else ModerationStatus.REJECTED
+    with transaction.atomic():
+        changed = HelpRequest.objects.filter(pk=help_request.pk, answers_status=ModerationStatus.PENDING).update(
+            answers_status=status, **({"happening": "", "would_help": ""} if not approve else {}))
+        if changed:
+            _board_changed(help_request)
+    return bool(changed)
+
+
 def open_request_of(peer) -> HelpRequest | None:
     return HelpRequest.objects.filter(requester=peer).exclude(status=HelpRequest.Status.RESOLVED).first()
 
@@ -234,6 +265,7 @@ def request_create(*, requester, happening: str = "", danger: str = "", would_he
             help_request = HelpRequest.objects.create(
                 requester=requester, room=room, happening=happening, danger=danger, would_help=would_help,
             )
+            _answers_screen(help_request)
             _push(help_request, reason="new")
             _board_changed()
     except IntegrityError:  # a second tab won the race for "one open request per person"
@@ -428,6 +460,7 @@ def requests_purge(*, now: datetime | None = None) -> tuple[int, int]:
                 continue
             if room is not None:
                 room_services.room_delete(room=room)
+            held_item_close(kind=Target.HELP, target_id=help_request.pk)
             help_request.delete()
             deleted += 1
     return deleted, kept

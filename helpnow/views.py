@@ -87,6 +87,9 @@ def request_page(request, pk: int):
         "on_duty": on_duty,
         "nobody_on_duty": help_request.status == HelpRequest.Status.WAITING and on_duty == 0,
         "reportable": selectors.reportable_messages(help_request=help_request, peer=peer),
+        # Held answers: the person who wrote them and the moderators read them; supporters read a note.
+        "reads_held_answers": help_request.answers_public or help_request.requester_id == peer.pk or peer.is_moderator,
+        "answers_note": selectors.answers_note(help_request),
         "status_line": selectors.status_line(help_request, for_requester=help_request.requester_id == peer.pk, on_duty=on_duty),
         "resolve_form": ResolveForm(),
         "public_room": services.PUBLIC_SUPPORT_ROOM,

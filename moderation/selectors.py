@@ -208,3 +208,11 @@ def pending_alerts() -> list:
     from safety.models import DrugAlert
 
     return list(DrugAlert.objects.filter(moderation_status="pending").order_by("created")[:20])
+
+
+def pending_suggestions() -> tuple[int, int]:
+    """Service suggestions waiting (all wait for a moderator), and how many of them screening flagged."""
+    from safety.models import ServiceSuggestion
+
+    waiting = ServiceSuggestion.objects.filter(status=ServiceSuggestion.Status.PENDING)
+    return waiting.count(), waiting.exclude(screening_reason="").count()

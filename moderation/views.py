@@ -75,7 +75,9 @@ def queue(request):
     services.held_items_sync()
     page = Paginator(selectors.open_items(), ITEMS_PER_PAGE).get_page(request.GET.get("page"))
     rows = selectors.queue_rows(list(page.object_list))
-    return render(request, "moderation/queue.html", {"page": page, "rows": rows, "alerts": selectors.pending_alerts()})
+    suggestions, flagged = selectors.pending_suggestions()
+    return render(request, "moderation/queue.html", {"page": page, "rows": rows, "alerts": selectors.pending_alerts(),
+                                                     "suggestions": suggestions, "flagged_suggestions": flagged})
 
 
 @moderators_only

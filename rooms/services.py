@@ -159,6 +159,7 @@ def room_update(*, room: Room, by=None, cohosts=None, invited=None, **fields) ->
     fields = clean_room_fields(fields)
     if by is not None:
         limit_use("room_manage", by.pk)
+    room = Room.objects.select_for_update().get(pk=room.pk)  # as stored: a ModelForm changed the caller's copy
     texts = {name: fields.get(name, getattr(room, name)) for name in TEXT_FIELDS}
     changed_texts = any(texts[name] != getattr(room, name) for name in TEXT_FIELDS)
     screening = _screen_texts(host=by, texts=texts) if changed_texts else None

@@ -13,7 +13,7 @@ from commons.limits import limit_use
 from commons.realtime import group_send_on_commit
 from commons.text import validate_visible
 from moderation.models import Action, ModerationStatus, Target
-from moderation.screening import screen
+from moderation.screening import held_message, hold_codes, screen
 from moderation.services import audit_record
 from peers.services import notification_send
 from safety.models import ALERT_DEFAULT_DAYS, ALERT_MAX_DAYS, AlertSighting, DrugAlert, ServiceEntry, ServiceKind, ServiceSuggestion
@@ -222,7 +222,10 @@ def service_suggest(*, author, entry: ServiceEntry | None = None, comment: str =
     cleaned = _clean_service(fields)
     comment = _clean_text(comment, field="Comment", limit=500, required_message=None)
     limit_use("service_suggest", author.pk)
-    return ServiceSuggestion.objects.create(author=author, entry=entry, comment=comment, **cleaned)
+    screened = "\n".join([cleaned[name] for name in ("name", "region", "hours", "notes")] + [comment])
+    codes = hold_codes(screened, new_account=False)
+    return ServiceSuggestion.objects.create(author=author, entry=entry, comment=comment, **cleaned,
+                                            screening_reason=held_message(codes)[:500] if codes else "")
 
 
 @transaction.atomic
