@@ -300,6 +300,9 @@ MODERATION_REPORT_THRESHOLD = int(os.environ.get("MODERATION_REPORT_THRESHOLD", 
 # New accounts (fewer approved posts than this, or younger than this many hours) are pre-moderated.
 MODERATION_TRUST_MIN_POSTS = int(os.environ.get("MODERATION_TRUST_MIN_POSTS", "3"))
 MODERATION_TRUST_MIN_AGE_HOURS = float(os.environ.get("MODERATION_TRUST_MIN_AGE_HOURS", "24"))
+# Reports of resolved items, and copies of reported content kept for moderators, go after this many days
+# (manage.py purge_reports).
+MODERATION_REPORT_RETENTION_DAYS = int(os.environ.get("MODERATION_REPORT_RETENTION_DAYS", "90"))
 # A muted or suspended person may still report (e.g. harassment of them), but not in bulk: the
 # report_restricted limit (3 a day) of commons/limits.py.
 

@@ -159,6 +159,20 @@ class Report(models.Model):
         ]
 
 
+class ReportedCopy(models.Model):
+    """What an open report was about, kept for the moderators when the original goes with its retention
+    (a room's messages, a private help conversation): reports keep nothing else alive. Removed with the
+    report itself by `manage.py purge_reports` (moderation.services.reports_purge)."""
+
+    item = models.OneToOneField(QueueItem, on_delete=models.CASCADE, related_name="copy")
+    author_name = models.CharField(max_length=100)
+    where = models.CharField(max_length=300, blank=True, default="")
+    body = models.TextField()
+    body_html = models.TextField()
+    written = models.DateTimeField()
+    copied = models.DateTimeField(default=timezone.now)
+
+
 class SourcingPattern(models.Model):
     """A word, phrase or regular expression that holds content for review. Moderators edit these in the app."""
 

@@ -32,3 +32,18 @@ def get(kind: str) -> HeldKind | None:
 
 def kinds() -> list[str]:
     return list(_KINDS)
+
+
+# Who may see a reportable thing: reporting goes through the same rules as reading. Forum registers posts
+# and rooms registers room messages (their AppConfig.ready); a kind nobody registered is seen by nobody.
+_VISIBILITY: dict[str, Callable] = {}
+
+
+def register_visibility(kind: str, can_see: Callable) -> None:
+    """`can_see(reader, obj) -> bool` for targets of `kind`."""
+    _VISIBILITY[kind] = can_see
+
+
+def can_see(kind: str, reader, obj) -> bool:
+    check = _VISIBILITY.get(kind)
+    return bool(check is not None and check(reader, obj))

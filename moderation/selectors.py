@@ -85,11 +85,18 @@ def item_detail(item: QueueItem) -> dict:
         history_entries = list(LogEntry.objects.filter(subject_id=item.subject_id).select_related("actor")[:10])
     return {
         "target": target,
+        "copy": getattr(item, "copy", None) if target is None else None,
         "reports": list(item.reports.select_related("reporter").order_by("created")),
         "history": author_histories([item.subject_id]).get(item.subject_id, {}),
         "history_entries": history_entries,
         "log_entries": list(item.log_entries.select_related("actor")),
     }
+
+
+def open_report_targets(*, target_kind: str, target_ids) -> set[int]:
+    """Which of these targets (ids, or a queryset of ids) are under a report nobody has closed yet."""
+    return set(Report.objects.filter(target_kind=target_kind, target_id__in=target_ids, closed_at__isnull=True)
+               .values_list("target_id", flat=True))
 
 
 def has_open_report(*, target_kind: str, target_ids) -> bool:

@@ -5,6 +5,7 @@ Every moderator action writes one LogEntry (the public audit log).
 """
 
 import re
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,7 +21,8 @@ from moderation.permissions import (  # noqa: F401  (re-exported: views and test
     check_can_appeal, check_can_decide_appeal, check_can_moderate,
 )
 from moderation.models import (
-    Action, Appeal, LogEntry, ModerationStatus, QueueItem, Report, ReportReason, Sanction, SourcingPattern, Target,
+    Action, Appeal, LogEntry, ModerationStatus, QueueItem, Report, ReportedCopy, ReportReason, Sanction, SourcingPattern,
+    Target,
 )
 from moderation.sanctions import active_restriction
 from moderation.screening import patterns_changed
@@ -121,7 +123,7 @@ def report_create(*, reporter, target_ref: str, reason: str, text: str = "") -> 
     validate_visible(text)
     if reason == ReportReason.OTHER and not text:
         raise ValidationError(MSG_REPORT_OTHER_NEEDS_TEXT, code="text")
-    target = targets.parse(target_ref)
+    target = targets.parse(target_ref, reader=reporter)  # only what the reporter can see
     if target.kind != Target.USER and target.status != ModerationStatus.APPROVED and not reporter.is_moderator:
         raise ValidationError(targets.MSG_BAD_TARGET, code="bad_target")
     if target.author is not None and target.author.pk == reporter.pk:
@@ -201,6 +203,40 @@ def held_items_sync() -> int:
             except IntegrityError:
                 pass
     return created
+
+
+# --- what reports keep, and for how long -------------------------------------------------------
+
+
+def reported_copies_keep(*, kind: str, originals: list[dict]) -> int:
+    """Content under an open report is about to be deleted by its retention: keep a copy for the moderators
+    on its queue item (`originals`: dicts of id, author_name, where, body, body_html, written). The original
+    goes as planned. Returns how many copies were made; the caller holds a transaction."""
+    made = 0
+    for original in originals:
+        item = QueueItem.objects.filter(target_kind=kind, target_id=original["id"], status=QueueItem.Status.OPEN).first()
+        if item is None or ReportedCopy.objects.filter(item=item).exists():
+            continue
+        ReportedCopy.objects.create(item=item, author_name=original["author_name"][:100], where=original["where"][:300],
+                                    body=original["body"], body_html=original["body_html"], written=original["written"])
+        made += 1
+    return made
+
+
+def _report_retention() -> timedelta:
+    return timedelta(days=int(getattr(settings, "MODERATION_REPORT_RETENTION_DAYS", 90)))
+
+
+@transaction.atomic
+def reports_purge(*, now=None) -> tuple[int, int]:
+    """Reports of items resolved longer ago than MODERATION_REPORT_RETENTION_DAYS go, with the reporters'
+    words and any copy of the content kept for the moderators (the queue item itself stays, without
+    content, for the monthly figures). Returns (reports deleted, copies deleted)."""
+    before = (now or timezone.now()) - _report_retention()
+    old_items = QueueItem.objects.filter(status=QueueItem.Status.RESOLVED, resolved_at__lt=before)
+    copies, _ = ReportedCopy.objects.filter(item__in=old_items).delete()
+    reports, _ = Report.objects.filter(item__in=old_items).delete()
+    return reports, copies
 
 
 # --- decisions on queue items ------------------------------------------------------------------

@@ -91,8 +91,9 @@ def resolve(kind: str, pk: int, *, with_context: bool = False) -> Resolved | Non
     return None
 
 
-def parse(ref: str) -> Resolved:
-    """`post:12`, `message:5` or `user:river` -> the thing; ValidationError(MSG_BAD_TARGET) if there is none."""
+def parse(ref: str, *, reader=None) -> Resolved:
+    """`post:12`, `message:5` or `user:river` -> the thing; ValidationError(MSG_BAD_TARGET) if there is none,
+    or if `reader` (when given) may not see it: the same answer, so a report never confirms what exists."""
     kind, _, value = (ref or "").strip().partition(":")
     resolved = None
     if kind in (Target.POST, Target.MESSAGE) and parse_id(value) is not None:
@@ -102,6 +103,14 @@ def parse(ref: str) -> Resolved:
 
         peer = Peer.objects.filter(username__iexact=value).first()
         resolved = _user(peer.pk) if peer else None
-    if resolved is None:
+    if resolved is None or (reader is not None and not visible_to(resolved, reader)):
         raise ValidationError(MSG_BAD_TARGET, code="bad_target")
     return resolved
+
+
+def visible_to(resolved: Resolved, reader) -> bool:
+    """Can `reader` see the reported thing? A member's profile: while the account is active. Posts and room
+    messages: the rule their app registered (moderation.registry), i.e. the one its pages read by."""
+    if resolved.kind == Target.USER:
+        return resolved.obj.is_active
+    return registry.can_see(resolved.kind, reader, resolved.obj)

@@ -49,7 +49,7 @@ def report(request):
     form = ReportForm(request.POST if request.method == "POST" else None, initial={"target": ref})
     target = None
     try:
-        target = targets.parse(ref)
+        target = targets.parse(ref, reader=request.user)  # nothing about what the reader can't see
     except ValidationError:
         pass
     status = 200
@@ -67,7 +67,9 @@ def report(request):
             else:
                 messages.success(request, services.MSG_REPORT_THANKS)
                 return redirect(safe_next(request, target.url if target else "/"))
-    return render(request, "moderation/report.html", {"form": form, "target": target, "next": safe_next(request, "")}, status=status)
+    missing = targets.MSG_BAD_TARGET if ref and target is None and request.method != "POST" else ""
+    return render(request, "moderation/report.html",
+                  {"form": form, "target": target, "missing": missing, "next": safe_next(request, "")}, status=status)
 
 
 @moderators_only

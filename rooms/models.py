@@ -92,11 +92,16 @@ class Room(models.Model):
         return self.moderation_status == ModerationStatus.APPROVED
 
     @property
-    def retention_cutoff(self):
-        """Messages older than this are gone. The hours are clamped: a row from before the bounds existed
-        must not stop a socket or the purge (OverflowError)."""
+    def kept_for(self) -> timedelta:
+        """How long messages are kept. Clamped to the bounds: a row from before they existed must not stop a
+        socket or the purge (OverflowError)."""
         hours = min(max(self.retention_hours or RETENTION_HOURS_MIN, RETENTION_HOURS_MIN), RETENTION_HOURS_MAX)
-        return timezone.now() - timedelta(hours=hours)
+        return timedelta(hours=hours)
+
+    @property
+    def retention_cutoff(self):
+        """Messages older than this are gone."""
+        return timezone.now() - self.kept_for
 
 
 class Message(Moderated):

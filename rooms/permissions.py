@@ -33,6 +33,20 @@ def can_see(peer, room: Room) -> bool:
     return is_host(peer, room) or room.invited.filter(pk=peer.pk).exists()
 
 
+def can_see_message(peer, message) -> bool:
+    """Reading rules for moderation's reports (moderation.registry): the room is one `peer` can see (an
+    invited-only room or a private help conversation only for its people), and the message is public, or
+    theirs, or they host the room (hosts see held messages)."""
+    room = message.room
+    if not can_see(peer, room):
+        return False
+    if message.moderation_status == ModerationStatus.APPROVED:
+        return True
+    if peer is None or not peer.is_authenticated:
+        return False
+    return message.author_id == peer.pk or is_host(peer, room)
+
+
 def check_can_join(peer, room: Room) -> None:
     """Raise PermissionDenied with a readable reason if `peer` may not open this room."""
     if peer is None or not peer.is_authenticated:

@@ -1,6 +1,8 @@
 """Writes for live rooms. Each stores first and broadcasts after commit; the service decides who hears it."""
 
 import json
+import logging
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -16,7 +18,8 @@ from commons.realtime import group_send_on_commit
 from moderation import sanctions
 from moderation.models import ModerationStatus, Target
 from moderation.screening import screen
-from moderation.services import held_item_close, held_item_open
+from moderation.selectors import open_report_targets
+from moderation.services import held_item_close, held_item_open, reported_copies_keep
 from peers.roles import FORMER_MEMBER
 from rooms.models import (
     MESSAGE_MAX_LENGTH, RETENTION_HOURS_MAX, RETENTION_HOURS_MIN, RULES_MAX_LENGTH, SLOW_MODE_SECONDS_MAX, TITLE_MAX_LENGTH,
@@ -27,6 +30,7 @@ from rooms.fanout import addressed
 from rooms.selectors import presence_online
 
 CLIENT_ID_MAX_LENGTH = 64
+logger = logging.getLogger(__name__)
 
 # Error codes of the WebSocket protocol (CONTRACTS.md) and their readable details.
 INVALID = "invalid"
@@ -390,11 +394,27 @@ def message_redact(*, message: Message, body: str, by, reason: str = "") -> bool
     return True
 
 
+def _copy_reported(messages) -> int:
+    """Before messages go (retention, a private conversation's end), copy those under an open report for the
+    moderators (moderation keeps the copy until the report itself is purged). Nothing else stays."""
+    reported = open_report_targets(target_kind=Target.MESSAGE, target_ids=messages.values("pk"))
+    if not reported:
+        return 0
+    originals = [
+        {"id": m.pk, "author_name": m.author.username if m.author_id else FORMER_MEMBER, "where": f"Live room › {m.room.title}",
+         "body": m.body, "body_html": m.body_html, "written": m.created}
+        for m in Message.objects.filter(pk__in=reported).select_related("author", "room")
+    ]
+    return reported_copies_keep(kind=Target.MESSAGE, originals=originals)
+
+
 @transaction.atomic
-def room_delete(*, room: Room) -> bool:
-    """Delete a room and its messages (a private support room past its retention, say). False if already gone."""
+def room_delete(*, room: Room) -> int | None:
+    """Delete a room and its messages (a private support room past its retention, say); messages under an
+    open report are copied for the moderators first. Returns how many copies were made; None if already gone."""
+    copied = _copy_reported(Message.objects.filter(room=room))
     deleted, _ = Room.objects.filter(pk=room.pk).delete()
-    return bool(deleted)
+    return copied if deleted else None
 
 
 @transaction.atomic
@@ -520,12 +540,26 @@ def typing_allowed(*, room: Room, peer) -> bool:
 # --- retention --------------------------------------------------------------------------
 
 
-def messages_purge(*, now: datetime | None = None) -> int:
-    """Delete every message older than its room's retention, and stale presence rows. Returns messages deleted."""
+@dataclass(frozen=True)
+class Purged:
+    deleted: int  # messages
+    copied: int  # of them, copies kept for the moderators (under an open report)
+    failed: int  # rooms that could not be purged this time (logged without naming them)
+
+
+def messages_purge(*, now: datetime | None = None) -> Purged:
+    """Delete every message older than its room's retention, and stale presence rows. Each room on its own:
+    one that fails (a bad row) is logged and skipped, the others are purged."""
     now = now or timezone.now()
-    deleted = 0
+    deleted = copied = failed = 0
     for room in Room.objects.only("pk", "retention_hours"):
-        count, _ = Message.objects.filter(room=room, created__lt=now - timedelta(hours=room.retention_hours)).delete()
-        deleted += count
+        try:
+            with transaction.atomic():
+                old = Message.objects.filter(room=room, created__lt=now - room.kept_for)
+                copied += _copy_reported(old)
+                deleted += old.delete()[0]
+        except Exception as error:  # noqa: BLE001: one room must not stop the others
+            failed += 1
+            logger.error("purge_rooms: one room's messages could not be purged (%s); the other rooms went on", type(error).__name__)
     Presence.objects.filter(seen_at__lt=now - timedelta(seconds=settings.ROOMS_PRESENCE_TTL * 10)).delete()
-    return deleted
+    return Purged(deleted=deleted, copied=copied, failed=failed)

@@ -240,12 +240,14 @@ def test_duty_and_break_toggles_and_their_bad_input(supporter, peer):
     assert not Duty.objects.filter(supporter=peer).exists()
 
 
-def test_a_message_can_be_reported_from_the_conversation_and_keeps_it(peer, supporter, on_duty, ask):
+def test_a_message_can_be_reported_from_the_conversation_and_a_copy_outlives_it_for_moderators(peer, supporter, on_duty, ask):
     from datetime import timedelta
 
     from django.utils import timezone
 
+    from moderation.models import ReportedCopy
     from rooms import services as room_services
+    from rooms.models import Message
 
     on_duty(supporter)
     help_request = ask(peer)
@@ -260,4 +262,6 @@ def test_a_message_can_be_reported_from_the_conversation_and_keeps_it(peer, supp
     assert response.status_code == 302
     services.request_end(help_request=help_request, by=peer)
     HelpRequest.objects.filter(pk=help_request.pk).update(resolved_at=timezone.now() - timedelta(hours=25))
-    assert services.requests_purge() == (0, 1)
+    assert services.requests_purge() == (1, 1)
+    assert not Message.objects.filter(pk=message.pk).exists()
+    assert ReportedCopy.objects.get().body == "something that felt off"

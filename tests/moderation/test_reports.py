@@ -88,8 +88,15 @@ def test_report_redirect_ignores_other_hosts(auth_client, other_peer, post_facto
     assert response["Location"] == post.get_absolute_url()
 
 
+def _publish_first_post(post):
+    from forum import services as forum_services
+
+    forum_services.post_moderate(post=post.thread.posts.order_by("id").first(), status=ModerationStatus.APPROVED, by=None)
+
+
 def test_threshold_of_established_members_hides_the_post(trust_on, established_factory, post_factory):
     post = post_factory(author=established_factory())
+    _publish_first_post(post)  # the thread's opening post (by a new account) was held: nobody could see the thread
     reporters = [established_factory() for _ in range(3)]
     for reporter in reporters[:2]:
         services.report_create(reporter=reporter, target_ref=f"post:{post.pk}", reason="sourcing")
@@ -106,6 +113,7 @@ def test_threshold_of_established_members_hides_the_post(trust_on, established_f
 
 def test_reports_from_new_accounts_do_not_hide(trust_on, established_factory, post_factory):
     post = post_factory(author=established_factory())
+    _publish_first_post(post)
     for _ in range(5):
         services.report_create(reporter=make_peer(), target_ref=f"post:{post.pk}", reason="spam")
     post.refresh_from_db()
