@@ -26,7 +26,7 @@ from helpnow.permissions import check_can_support, check_is_claimer, check_is_re
 from moderation import sanctions
 from moderation.models import ModerationStatus, Target
 from moderation.screening import screen
-from moderation.services import held_item_close, held_item_open
+from moderation.queue import held_item_close, held_item_open
 from peers.services import notification_send
 from rooms import services as room_services
 from rooms.models import Room

@@ -162,7 +162,7 @@ class Report(models.Model):
 class ReportedCopy(models.Model):
     """What an open report was about, kept for the moderators when the original goes with its retention
     (a room's messages, a private help conversation): reports keep nothing else alive. Removed with the
-    report itself by `manage.py purge_reports` (moderation.services.reports_purge)."""
+    report itself by `manage.py purge_reports` (moderation.queue.reports_purge)."""
 
     item = models.OneToOneField(QueueItem, on_delete=models.CASCADE, related_name="copy")
     author_name = models.CharField(max_length=100)

@@ -5,7 +5,7 @@ with its own queue (ModerationConfig.ready), so peers imports nothing of moderat
 from moderation.models import Target
 from moderation.registry import HeldKind
 from moderation.screening import screen
-from moderation.services import held_item_close, held_item_open
+from moderation.queue import held_item_close, held_item_open
 from moderation.targets import Resolved
 from peers import services as peer_services
 from peers.models import Peer

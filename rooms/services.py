@@ -19,7 +19,7 @@ from moderation import sanctions
 from moderation.models import ModerationStatus, Target
 from moderation.screening import screen
 from moderation.selectors import open_report_targets
-from moderation.services import held_item_close, held_item_open, reported_copies_keep
+from moderation.queue import held_item_close, held_item_open, reported_copies_keep
 from peers.roles import FORMER_MEMBER
 from rooms.models import (
     MESSAGE_MAX_LENGTH, RETENTION_HOURS_MAX, RETENTION_HOURS_MIN, RULES_MAX_LENGTH, SLOW_MODE_SECONDS_MAX, TITLE_MAX_LENGTH,

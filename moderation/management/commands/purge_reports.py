@@ -3,7 +3,7 @@ their item was resolved. Run it from cron, e.g. daily."""
 
 from django.core.management.base import BaseCommand
 
-from moderation.services import reports_purge
+from moderation.queue import reports_purge
 
 
 class Command(BaseCommand):
