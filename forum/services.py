@@ -66,9 +66,9 @@ def _clean_body(body: str) -> str:
 
 def _clean_title(title: str) -> str:
     title = " ".join((title or "").split())
+    validate_visible(title)
     if not TITLE_MIN_LENGTH <= len(title) <= TITLE_MAX_LENGTH:
         raise ValidationError(MSG_TITLE_LENGTH, code="title_length")
-    validate_visible(title)
     return title
 
 

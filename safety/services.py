@@ -17,7 +17,9 @@ from moderation.screening import held_message, hold_codes, screen
 from moderation.services import audit_record
 from peers.services import notification_send
 from safety.models import ALERT_DEFAULT_DAYS, ALERT_MAX_DAYS, AlertSighting, DrugAlert, ServiceEntry, ServiceKind, ServiceSuggestion
-from safety.permissions import check_can_moderate, check_can_post_alert, check_can_take_part, publishes_alerts_directly
+from safety.permissions import (
+    check_can_count_sighting, check_can_moderate, check_can_post_alert, check_can_take_part, publishes_alerts_directly,
+)
 from safety.selectors import BANNER_CACHE_KEY_NAME as BANNER_CACHE_KEY
 
 MSG_SUBSTANCE_REQUIRED = "Please name the substance (for example \"fentanyl\" or \"pressed pills\")."
@@ -171,8 +173,9 @@ def alert_end(*, alert: DrugAlert, by) -> bool:
 
 @transaction.atomic
 def alert_mark_seen(*, alert: DrugAlert, peer) -> bool:
-    """Record "seen it too" once per person per active alert; False if this person already said so."""
-    check_can_take_part(peer)
+    """Record "seen it too" once per person per active alert; False if this person already said so. A muted
+    member may (safety.permissions.check_can_count_sighting)."""
+    check_can_count_sighting(peer)
     if not DrugAlert.objects.filter(pk=alert.pk).approved().filter(expires_at__gt=timezone.now()).exists():
         raise ValidationError(MSG_ALERT_NOT_ACTIVE, code="not_active")
     if AlertSighting.objects.filter(alert=alert, peer=peer).exists():
