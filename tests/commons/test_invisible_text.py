@@ -2,12 +2,12 @@
 item 11): zero-width spaces and joiners, direction marks, the Hangul filler, the blank Braille pattern."""
 
 import pytest
+from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
 from django.test import Client
 from django.utils.html import escape
 
 from commons.text import MSG_INVISIBLE_ONLY, has_visible_text
-from channels.routing import URLRouter
 from forum import services as forum_services
 from forum.models import Post, Thread
 from helpnow import services as help_services
