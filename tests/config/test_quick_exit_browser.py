@@ -1,22 +1,16 @@
 """Quick exit in a real browser: the button and Escape twice leave for the neutral page, and Back doesn't return."""
 
 import pytest
-from playwright.sync_api import sync_playwright
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
+from tests.browser import open_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def page(live_server, settings):
+def page(live_server, settings, browser):
     settings.QUICK_EXIT_URL = f"{live_server.url}/healthz"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        context = browser.new_context(viewport={"width": 390, "height": 844})
-        yield context.new_page()
-        browser.close()
+    return open_page(browser)
 
 
 def test_escape_twice_replaces_the_page(page, live_server):
