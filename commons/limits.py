@@ -10,7 +10,7 @@ is never stored as it is: the cache key holds a keyed hash (HMAC with SECRET_KEY
 the subject, so an address, a pseudonym or an account id cannot be read back from Redis.
 
 `settings.RATE_LIMITS` overrides a count or a window by name, e.g. {"forum_post": (20, 600)}; the
-environment sets it with RATE_LIMIT_<NAME>="count/seconds" (config/settings.py). docs/security.md lists
+environment sets it with RATE_LIMIT_<NAME>="count/seconds" (config/settings.py). SECURITY.md lists
 the table.
 """
 

@@ -192,7 +192,7 @@ RATE_LIMITS = {
 }
 # The addresses of the reverse proxies in front of the app (IPs or networks, comma-separated). Only a
 # request from one of them has its X-Forwarded-For read (commons.clients); with none, the header is ignored.
-TRUSTED_PROXIES = [entry.strip() for entry in os.environ.get("DJANGO_TRUSTED_PROXIES", "").split(",") if entry.strip()]
+TRUSTED_PROXIES = [entry.strip() for entry in os.environ.get("TRUSTED_PROXIES", "").split(",") if entry.strip()]
 
 LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"

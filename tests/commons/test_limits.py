@@ -10,7 +10,7 @@ import pytest
 from django.utils.html import escape
 
 from commons import limits
-from commons.limits import LIMITS, TABLE, RateLimited, limit_use, wait_words
+from commons.limits import DAY, HOUR, LIMITS, MINUTE, TABLE, RateLimited, limit_use, wait_words
 
 ROOT = Path(__file__).resolve().parents[2]
 APPS = ("commons", "peers", "forum", "rooms", "moderation", "safety", "helpnow")
@@ -90,3 +90,13 @@ def test_the_environment_overrides_one_limit_by_name(tmp_path):
                          capture_output=True, text=True, timeout=60)
     assert "'forum_post': (7, 60)" in out.stdout, out.stderr
     assert "broken" not in out.stdout
+
+
+def test_security_md_lists_the_table_as_it_is():
+    text = (ROOT / "SECURITY.md").read_text()
+    words = {MINUTE: "1 minute", 15 * MINUTE: "15 minutes", 5 * MINUTE: "5 minutes", HOUR: "1 hour", 10 * MINUTE: "10 minutes",
+             10: "10 seconds", 3: "3 seconds", DAY: "1 day", 0: "the room's slow mode"}
+    for limit in TABLE:
+        row = re.search(rf"^\| `{limit.name}`[^|]*\| [^|]+ \| (\d+) \| ([^|]+) \|$", text, re.MULTILINE)
+        assert row, f"{limit.name} is not in SECURITY.md"
+        assert (int(row.group(1)), row.group(2).strip()) == (limit.count, words[limit.window]), limit.name
