@@ -5,7 +5,6 @@ import re
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from commons.ids import parse_id
 from peers import roles
 from tests.conftest import make_peer
 
@@ -81,6 +80,8 @@ def test_a_report_of_an_id_out_of_range_is_refused_in_words(auth_client):
 
 
 def test_parse_id_takes_ascii_digits_only():
+    from commons.ids import parse_id
+
     assert parse_id("42") == 42
     assert parse_id(42) == 42
     for bad in ("", "²", "٣", "-1", "1.0", " 1", HUGE, None, True, 10**19, "4" * 19):

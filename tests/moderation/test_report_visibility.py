@@ -13,7 +13,8 @@ from django.utils.html import escape
 from forum import services as forum_services
 from helpnow import services as help_services
 from moderation import services
-from moderation.models import Action, ModerationStatus, QueueItem, Report, ReportedCopy
+from moderation import models as moderation_models
+from moderation.models import Action, ModerationStatus, QueueItem, Report
 from moderation.targets import MSG_BAD_TARGET
 from peers import roles
 from rooms import services as room_services
@@ -123,7 +124,7 @@ def test_room_retention_deletes_a_reported_message_and_moderators_keep_a_copy(re
     call_command("purge_rooms", verbosity=0)
     assert not Message.objects.filter(pk=reported_message.pk).exists()
     item = QueueItem.objects.get(target_id=reported_message.pk)
-    copy = ReportedCopy.objects.get(item=item)
+    copy = moderation_models.ReportedCopy.objects.get(item=item)
     assert copy.body == "nobody wants you here"
     page = _client(moderator).get(f"/mod/item/{item.pk}/").content.decode()
     assert "nobody wants you here" in page and "copy is for moderators only" in page
@@ -136,10 +137,10 @@ def test_the_purge_of_the_report_takes_the_copy_with_it(reported_message, modera
     item = QueueItem.objects.get(target_id=reported_message.pk)
     services.item_decide(item=item, moderator=moderator, content_action=Action.DISMISS)
     call_command("purge_reports", verbosity=0)
-    assert ReportedCopy.objects.exists()  # resolved today: kept for MODERATION_REPORT_RETENTION_DAYS
+    assert moderation_models.ReportedCopy.objects.exists()  # resolved today: kept for MODERATION_REPORT_RETENTION_DAYS
     QueueItem.objects.filter(pk=item.pk).update(resolved_at=timezone.now() - timedelta(days=settings.MODERATION_REPORT_RETENTION_DAYS + 1))
     call_command("purge_reports", verbosity=0)
-    assert not ReportedCopy.objects.exists() and not Report.objects.exists()
+    assert not moderation_models.ReportedCopy.objects.exists() and not Report.objects.exists()
     assert QueueItem.objects.filter(pk=item.pk).exists()  # counted in the monthly figures, without content
 
 
@@ -149,7 +150,7 @@ def test_an_unreported_message_past_retention_leaves_no_copy(organiser, other_pe
     message = room_services.message_store(room=room, author=other_peer, body="bye")
     Message.objects.filter(pk=message.pk).update(created=timezone.now() - timedelta(hours=2))
     assert room_services.messages_purge().deleted == 1
-    assert not ReportedCopy.objects.exists()
+    assert not moderation_models.ReportedCopy.objects.exists()
 
 
 # --- purges: one bad row does not stop the others (issue 13, item 6) ----------------------------

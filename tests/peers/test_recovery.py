@@ -3,7 +3,6 @@ from django.utils.html import escape
 
 from peers import services
 from peers.models import Peer
-from commons.limits import LIMITS
 
 RECOVER = "/accounts/recover/"
 NEW_PASSWORD = "brand-new-password-77"
@@ -78,6 +77,8 @@ def test_recovery_is_rate_limited_per_pseudonym(client, peer, code):
         assert recover(client, peer.username, "AAAAA-BBBBB-CCCCC-DDDDD").status_code == 400
     limited = recover(client, peer.username, code)
     assert limited.status_code == 429
+    from commons.limits import LIMITS
+
     assert escape(LIMITS["recover_name"].message) in limited.content.decode()
     assert 0 < int(limited["Retry-After"]) <= 3600
     peer.refresh_from_db()
