@@ -17,10 +17,7 @@ from peers.forms import BioForm, DeleteAccountForm, PasswordConfirmForm, Recover
 from peers.models import Peer
 
 MSG_PROFILE_SAVED = "Your profile is saved."
-MSG_BIO_HELD = (
-    "Your new bio waits for a moderator first (the reason is on your profile). "
-    "Until then your profile shows the bio it had."
-)
+MSG_BIO_HELD = "Your new bio waits for a moderator first. Until then your profile shows the bio it had."
 MSG_CODE_ALREADY_SHOWN = "Your recovery code has already been shown. You can make a new one in Settings."
 MSG_RECOVERED = "Your password is changed. Here is your new recovery code: the old one no longer works."
 MSG_ACCOUNT_DELETED = "Your account is deleted. What you wrote stays, shown as written by a former member."

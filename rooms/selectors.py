@@ -36,6 +36,15 @@ def active_mutes(*, room: Room) -> list[dict]:
     return sorted(latest.values(), key=lambda mute: mute["until"])
 
 
+PENDING_LABELS = {"title": "New title", "topic": "New topic", "rules": "New rules"}
+
+
+def pending_changes(*, room: Room) -> list[tuple[str, str]]:
+    """The held edits of a public room's texts that differ from what is shown, for its hosts."""
+    return [(label, room.pending_texts[name]) for name, label in PENDING_LABELS.items()
+            if name in (room.pending_texts or {}) and room.pending_texts[name] != getattr(room, name)]
+
+
 def room_get(*, slug: str) -> Room:
     return Room.objects.select_related("host").get(slug=slug)
 

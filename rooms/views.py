@@ -65,7 +65,8 @@ def room(request, slug: str):
         request, "rooms/room.html",
         {"room": room, "removed": removed, "hosting": hosting, "hosts": selectors.room_hosts(room=room),
          "mute_form": MuteForm(), "remove_form": RemovePersonForm(), "removed_notice": permissions.REMOVED_FROM_ROOM,
-         "mutes": selectors.active_mutes(room=room) if hosting else []},
+         "mutes": selectors.active_mutes(room=room) if hosting else [],
+         "pending_changes": selectors.pending_changes(room=room) if hosting else []},
     )
 
 

@@ -32,17 +32,6 @@ def test_each_limit_has_a_scope_a_count_a_window_and_words():
 
 
 @pytest.mark.django_db
-def test_reactions_have_a_limit(auth_client, other_peer, thread_factory, settings):
-    settings.RATE_LIMITS = {"forum_reaction": (3, 600)}
-    thread = thread_factory(author=other_peer)
-    post = thread.posts.get()
-    statuses = [auth_client.post(f"/p/{post.pk}/react/", {"kind": kind, "action": action}).status_code
-                for kind, action in [("helpful", "add"), ("helpful", "remove"), ("support", "add"), ("helpful", "add")]]
-    assert statuses == [302, 302, 302, 429]
-    assert post.reactions.count() == 1
-
-
-@pytest.mark.django_db
 def test_the_one_429_says_when_in_words_and_in_retry_after(auth_client, other_peer, thread_factory, settings):
     settings.RATE_LIMITS = {"forum_keep": (1, 600)}
     thread = thread_factory(author=other_peer)
