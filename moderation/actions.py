@@ -5,6 +5,7 @@ drives them: validate all, claim the item, execute each. Content changes go thro
 rooms.services only.
 """
 
+import math
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -15,6 +16,9 @@ from moderation import registry, services
 from moderation.models import Action, LogEntry, ModerationStatus, QueueItem, Sanction, Target
 from moderation.permissions import check_can_act_on
 from peers.services import notification_send
+
+
+SANCTION_MAX_HOURS = 24 * 365  # a timed mute or suspension lasts at most a year; longer is a ban
 
 
 @dataclass
@@ -175,7 +179,8 @@ class SanctionAction(ModAction):
         super().validate(ctx)
         if ctx.target is None or ctx.target.author is None:
             raise ValidationError(services.MSG_NO_AUTHOR)
-        if self.timed and not (ctx.hours and ctx.hours > 0):
+        if self.timed and not (isinstance(ctx.hours, (int, float)) and math.isfinite(ctx.hours)
+                               and 0 < ctx.hours <= SANCTION_MAX_HOURS):
             raise ValidationError(services.MSG_DURATION_REQUIRED)
 
     def execute(self, ctx):

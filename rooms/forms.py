@@ -3,6 +3,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 
 from peers.models import Peer
 from rooms.models import RETENTION_HOURS_MAX, RETENTION_HOURS_MIN, SLOW_MODE_SECONDS_MAX, Room
+from rooms.services import MUTE_MAX_MINUTES
 
 UNKNOWN_PSEUDONYMS = "We couldn't find these pseudonyms: {names}."
 ENDS_BEFORE_START = "The end time needs to be after the start time."
@@ -85,7 +86,7 @@ class PersonForm(forms.Form):
 
 
 class MuteForm(PersonForm):
-    minutes = forms.IntegerField(min_value=1, max_value=60 * 24 * 7, initial=15)
+    minutes = forms.IntegerField(min_value=1, max_value=MUTE_MAX_MINUTES, initial=15)
     reason = forms.CharField(max_length=300, required=False)
 
 

@@ -53,6 +53,8 @@ MSG_RULES = f"The room rules can have at most {RULES_MAX_LENGTH:,} characters."
 MSG_RETENTION = f"Messages can be kept from {RETENTION_HOURS_MIN} hour to {RETENTION_HOURS_MAX:,} hours (a year)."
 MSG_SLOW_MODE = f"Slow mode can be from 0 (off) to {SLOW_MODE_SECONDS_MAX:,} seconds (an hour)."
 SCHEDULE_MAX_DAYS = 10 * 365
+MUTE_MAX_MINUTES = 60 * 24 * 7
+MSG_MUTE_MINUTES = f"A mute in a room lasts from 1 minute to a week ({MUTE_MAX_MINUTES:,} minutes)."
 MSG_SCHEDULE = f"Start and end times must be between the year 2000 and {SCHEDULE_MAX_DAYS // 365} years from today."
 
 
@@ -457,7 +459,9 @@ def message_approve(*, message: Message, by) -> bool:
 
 @transaction.atomic
 def mute_in_room(*, room: Room, peer, by, minutes: int, reason: str = "") -> RoomMute:
-    """Stop `peer` writing in `room` for `minutes`; their open sockets are told at once."""
+    """Stop `peer` writing in `room` for `minutes` (1 to a week); their open sockets are told at once."""
+    if isinstance(minutes, bool) or not isinstance(minutes, int) or not 1 <= minutes <= MUTE_MAX_MINUTES:
+        raise ValidationError(MSG_MUTE_MINUTES, code="bounds")
     limit_use("room_manage", by.pk)
     until = timezone.now() + timedelta(minutes=minutes)
     mute = RoomMute.objects.create(room=room, peer=peer, until=until, by=by, reason=reason[:300])
