@@ -135,7 +135,6 @@ def asgi_server(transactional_db):
     import uvicorn
     from channels.routing import ProtocolTypeRouter
     from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
-    from django.db import connection
 
     from config.asgi import application as site
 
@@ -155,6 +154,14 @@ def asgi_server(transactional_db):
     server.should_exit = True
     thread.join(10)
     listener.close()
+    close_server_connections()
+
+
+def close_server_connections() -> None:
+    """After an in-process server: its request threads' database connections, closed so that the test
+    database can be dropped at the end of the run."""
+    from django.db import connection
+
     if connection.vendor == "postgresql" and connection.settings_dict["OPTIONS"].get("pool"):
         # The request threads gave their connections back to the pool; close them all so the test database
         # can be dropped at the end of the run.

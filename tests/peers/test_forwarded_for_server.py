@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import close_server_connections
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -47,20 +49,7 @@ def server_as_make_runs_it(transactional_db):
     server.should_exit = True
     thread.join(10)
     listener.close()
-    _close_request_connections()
-
-
-def _close_request_connections() -> None:
-    """The server's request threads opened their own database connections; on PostgreSQL they would keep the
-    test database from being dropped (as tests/conftest.py's asgi_server does)."""
-    from django.db import connection
-
-    if connection.vendor == "postgresql" and connection.settings_dict["OPTIONS"].get("pool"):
-        connection.close_pool()
-    elif connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                           "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+    close_server_connections()
 
 
 def _failed_login(base: str, name: str, forged: str) -> int:
