@@ -5,6 +5,12 @@ class HelpNowConfig(AppConfig):
     name = "helpnow"
     verbose_name = "Get help now"
 
+    def ready(self):
+        from helpnow.moderated import HELP_ANSWERS
+        from moderation import registry
+
+        registry.register(HELP_ANSWERS)
+
     def export_peer_data(self, peer) -> dict:
         """Download my data: the help requests this person made (their own answers, status and rating).
         Supporters' private handover notes are not included."""

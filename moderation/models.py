@@ -78,6 +78,9 @@ class Target(models.TextChoices):
     MESSAGE = "message", "room message"
     USER = "user", "member"
     ALERT = "alert", "drug alert"
+    BIO = "bio", "profile bio"
+    ROOM = "room", "room's title, topic or rules"
+    HELP = "help", "help request's answers"
 
 
 class ReportReason(models.TextChoices):
@@ -154,6 +157,20 @@ class Report(models.Model):
                 name="report_one_open_per_reporter_target",
             )
         ]
+
+
+class ReportedCopy(models.Model):
+    """What an open report was about, kept for the moderators when the original goes with its retention
+    (a room's messages, a private help conversation): reports keep nothing else alive. Removed with the
+    report itself by `manage.py purge_reports` (moderation.queue.reports_purge)."""
+
+    item = models.OneToOneField(QueueItem, on_delete=models.CASCADE, related_name="copy")
+    author_name = models.CharField(max_length=100)
+    where = models.CharField(max_length=300, blank=True, default="")
+    body = models.TextField()
+    body_html = models.TextField()
+    written = models.DateTimeField()
+    copied = models.DateTimeField(default=timezone.now)
 
 
 class SourcingPattern(models.Model):

@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from peers.pseudonyms import PSEUDONYM_MAX_LENGTH, PSEUDONYM_VALIDATORS
+from peers.pseudonyms import PSEUDONYM_MAX_LENGTH, PSEUDONYM_VALIDATORS, pseudonym_key
 
 BIO_MAX_LENGTH = 2000
 
@@ -12,14 +12,27 @@ class PeerManager(UserManager):
     def get_by_natural_key(self, username):
         return self.get(username__iexact=username)
 
+    def _create_user_object(self, username, email, password, **extra_fields):
+        """Every account made through the manager (seed_demo, createsuperuser, tests) gets its look-alike key;
+        sign-up sets it in peers.adapters."""
+        user = super()._create_user_object(username, email, password, **extra_fields)
+        user.username_key = pseudonym_key(user.username)
+        return user
+
 
 class Peer(AbstractBaseUser, PermissionsMixin):
     """A member, known only by a pseudonym. No real name, no IP address, email optional."""
 
     username = models.CharField("pseudonym", max_length=PSEUDONYM_MAX_LENGTH, unique=True, validators=PSEUDONYM_VALIDATORS)
+    # peers.pseudonyms.pseudonym_key(username): names that read the same share it, so only one may exist.
+    username_key = models.CharField(max_length=4 * PSEUDONYM_MAX_LENGTH, blank=True, default="", editable=False)
     email = models.EmailField("email (optional)", blank=True, default="")
     bio = models.TextField(blank=True, default="", max_length=BIO_MAX_LENGTH)
     bio_html = models.TextField(blank=True, default="")
+    # A bio held by screening waits here, seen by its author and the moderators; bio/bio_html stay public.
+    bio_pending = models.TextField(blank=True, default="", max_length=BIO_MAX_LENGTH)
+    bio_pending_html = models.TextField(blank=True, default="")
+    bio_pending_reason = models.CharField(max_length=500, blank=True, default="")
     recovery_code_hash = models.CharField(max_length=256, blank=True, default="")
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
@@ -32,7 +45,10 @@ class Peer(AbstractBaseUser, PermissionsMixin):
     REQUIRED_FIELDS: list[str] = []
 
     class Meta:
-        constraints = [models.UniqueConstraint(Lower("username"), name="peer_pseudonym_unique_ci")]
+        constraints = [
+            models.UniqueConstraint(Lower("username"), name="peer_pseudonym_unique_ci"),
+            models.UniqueConstraint(fields=["username_key"], condition=~models.Q(username_key=""), name="peer_pseudonym_key_unique"),
+        ]
         permissions = [
             ("host_rooms", "Can host live support rooms"),
             ("moderate", "Can moderate the community"),

@@ -8,16 +8,19 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from commons.ratelimit import allow
-from peers import services
+from commons.clients import client_address
+from commons.http import safe_next
+from commons.limits import limit_use
+from peers import recovery, services
 from peers.export import peer_data_export
 from peers.forms import BioForm, DeleteAccountForm, PasswordConfirmForm, RecoverForm
 from peers.models import Peer
 
+MSG_PROFILE_SAVED = "Your profile is saved."
+MSG_BIO_HELD = "Your new bio waits for a moderator first. Until then your profile shows the bio it had."
 MSG_CODE_ALREADY_SHOWN = "Your recovery code has already been shown. You can make a new one in Settings."
 MSG_RECOVERED = "Your password is changed. Here is your new recovery code: the old one no longer works."
 MSG_ACCOUNT_DELETED = "Your account is deleted. What you wrote stays, shown as written by a former member."
-MSG_TOO_MANY_ATTEMPTS = "Too many attempts. Please wait an hour before trying again."
 
 
 
@@ -25,8 +28,8 @@ MSG_TOO_MANY_ATTEMPTS = "Too many attempts. Please wait an hour before trying ag
 def recovery_code(request):
     """Show a freshly issued recovery code exactly once."""
     if request.method == "POST":
-        return redirect(request.POST.get("next") or "/")
-    code = request.session.pop(services.RECOVERY_CODE_SESSION_KEY, None)
+        return redirect(safe_next(request))
+    code = recovery.code_unseal_once(request.session)
     response = render(request, "peers/recovery_code.html", {"code": code, "already_shown": MSG_CODE_ALREADY_SHOWN})
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -36,16 +39,13 @@ def recover(request):
     form = RecoverForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        pseudonym = request.POST.get("pseudonym", "")[:30].lower()
-        if not allow(request, action="recover", key=pseudonym):
-            form.add_error(None, MSG_TOO_MANY_ATTEMPTS)
-            return render(request, "peers/recover.html", {"form": form}, status=429)
         if form.is_valid():
             try:
                 recovered = services.account_recover(
                     pseudonym=form.cleaned_data["pseudonym"],
                     code=form.cleaned_data["code"],
                     new_password=form.cleaned_data["new_password1"],
+                    address=client_address(request),
                 )
             except services.RecoveryFailed as failure:
                 form.add_error(None, str(failure))
@@ -53,7 +53,7 @@ def recover(request):
                 form.add_error("new_password1", invalid)
             else:
                 login(request, recovered.peer, backend=settings.AUTHENTICATION_BACKENDS[0])
-                request.session[services.RECOVERY_CODE_SESSION_KEY] = recovered.new_code
+                services.recovery_code_show_once(request, recovered.new_code)
                 messages.success(request, MSG_RECOVERED)
                 return redirect("peers:recovery_code")
         status = 400
@@ -67,16 +67,16 @@ def profile(request, pseudonym: str):
 
 @login_required
 def settings_page(request):
-    form = BioForm(request.POST or None, initial={"bio": request.user.bio})
+    form = BioForm(request.POST or None, initial={"bio": request.user.bio_pending or request.user.bio})
     status = 200
     if request.method == "POST":
         if form.is_valid():
             try:
-                services.profile_update(peer=request.user, bio=form.cleaned_data["bio"])
+                outcome = services.profile_update(peer=request.user, bio=form.cleaned_data["bio"])
             except ValidationError as invalid:
                 form.add_error("bio", invalid)
             else:
-                messages.success(request, "Your profile is saved.")
+                messages.success(request, MSG_BIO_HELD if outcome == "held" else MSG_PROFILE_SAVED)
                 return redirect("peers:settings")
         status = 400
     return render(request, "peers/settings.html", {"bio_form": form}, status=status)
@@ -87,7 +87,7 @@ def new_recovery_code(request):
     form = PasswordConfirmForm(request.POST or None, peer=request.user)
     if request.method == "POST":
         if form.is_valid():
-            request.session[services.RECOVERY_CODE_SESSION_KEY] = services.recovery_code_issue(peer=request.user)
+            services.recovery_code_show_once(request, services.recovery_code_renew(peer=request.user))
             return redirect("peers:recovery_code")
         return render(request, "peers/new_recovery_code.html", {"form": form}, status=400)
     return render(request, "peers/new_recovery_code.html", {"form": form})
@@ -95,6 +95,7 @@ def new_recovery_code(request):
 
 @login_required
 def export_data(request):
+    limit_use("data_export", request.user.pk)
     document = peer_data_export(peer=request.user)
     response = HttpResponse(json.dumps(document, indent=2, default=str), content_type="application/json")
     response.headers["Content-Disposition"] = 'attachment; filename="my-data.json"'

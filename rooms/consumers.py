@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from commons import layers
 from commons.channels import ALERTS_GROUP
 from commons.consumers import CLOSE_SESSION_ENDED, GuardedConsumer
+from commons.ids import parse_id
 from moderation import sanctions
 from rooms import selectors, services
 from rooms.fanout import RoomFanout, addressed, fanout_for, local_fanouts
@@ -132,9 +133,7 @@ def database_sync_to_async(func):
 
 def _after(query_string: bytes) -> int | None:
     values = parse_qs(query_string.decode("latin-1")).get("after", [])
-    if values and values[0].isdigit():
-        return int(values[0])
-    return None
+    return parse_id(values[0]) if values else None
 
 
 class _RoomCatchUp:

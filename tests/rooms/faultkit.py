@@ -162,7 +162,7 @@ class Cluster:
         self._stack.callback(self.proxy.cut)
         self.env = {
             **env, "DATABASE_URL": f"postgres://{env['DATABASE_URL'].split('//', 1)[1].split('@', 1)[0]}@127.0.0.1:{self.proxy.port}/{self.database_name}",
-            "REDIS_URL": self.redis.url, "ROOMS_FLOOD_MESSAGES": "100000", "DJANGO_DB_POOL_SIZE": "10",
+            "REDIS_URL": self.redis.url, "RATE_LIMIT_ROOM_MESSAGE": "100000/10", "DJANGO_DB_POOL_SIZE": "10",
         }
         self.cookies = live_servers.prepare_database(self.env, self.names)
         self._stack.callback(self.stop_all)
