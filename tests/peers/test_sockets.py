@@ -123,7 +123,7 @@ async def test_recovery_with_a_code_closes_every_socket_of_the_person(room, open
     peer = await db(make_peer)()
     code = await db(peer_services.recovery_code_issue)(peer=peer)
     socket = await opened("/ws/rooms/tied/", await db(signed_in_session)(peer))
-    await db(peer_services.account_recover)(pseudonym=peer.username, code=code, new_password="another-long-pass-77")
+    await db(peer_services.account_recover)(pseudonym=peer.username, code=code, new_password="another-long-pass-77", address="192.0.2.1")
     assert await closed_with(socket, 4401)
 
 
