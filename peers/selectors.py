@@ -1,5 +1,6 @@
 """Reads for peers that other apps and templates share."""
 
+from django.apps import apps
 from django.core.cache import cache
 
 UNREAD_TIMEOUT = 5 * 60  # a safety net; peers.services forgets the count whenever it changes
@@ -17,3 +18,15 @@ def unread_notifications_count(*, peer) -> int:
         count = peer.notifications.filter(read_at__isnull=True).count()
         cache.set(key, count, UNREAD_TIMEOUT)
     return count
+
+
+def account_sections(*, peer) -> list[dict]:
+    """Parts of the settings page that other apps add: each AppConfig may define `account_section(peer)`
+    returning {"template": ..., ...} (moderation: the decisions about this person)."""
+    sections = []
+    for config in apps.get_app_configs():
+        hook = getattr(config, "account_section", None)
+        section = hook(peer) if hook is not None else None
+        if section:
+            sections.append(section)
+    return sections

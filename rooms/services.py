@@ -263,10 +263,30 @@ def message_redact(*, message: Message, body: str, by, reason: str = "") -> bool
 
 
 @transaction.atomic
-def room_delete(*, room: Room) -> bool:
-    """Delete a room and its messages (a private support room past its retention, say). False if already gone."""
+def room_delete(*, room: Room, clear_screens: bool = False) -> bool:
+    """Delete a room and its messages (a private support room past its retention, say). False if already gone.
+    With `clear_screens`, sockets still open on it drop each message (a conversation deleted with an account)."""
+    message_ids = list(Message.objects.filter(room_id=room.pk).values_list("pk", flat=True)) if clear_screens else []
     deleted, _ = Room.objects.filter(pk=room.pk).delete()
+    for message_id in message_ids:
+        _send_on_commit(room.group_name, {"type": "room.removed", "id": message_id})
     return bool(deleted)
+
+
+@transaction.atomic
+def messages_erase_by(*, author) -> int:
+    """Deleting an account with "erase my words": every room message `author` wrote is deleted, and sockets
+    open on those rooms drop them (the protocol's message_removed). Returns how many."""
+    if author is None or author.pk is None:
+        return 0
+    rows = list(Message.objects.select_for_update().filter(author=author).values_list("pk", "room_id"))
+    Message.objects.filter(pk__in=[pk for pk, _ in rows]).delete()
+    for message_id, room_id in rows:
+        room = Room(pk=room_id)
+        event = {"type": "room.removed", "id": message_id}
+        _send_on_commit(room.group_name, event)
+        _send_on_commit(room.moderators_group_name, event)
+    return len(rows)
 
 
 @transaction.atomic

@@ -63,27 +63,6 @@ def test_export_holds_nothing_of_other_people(auth_client, other_peer, thread_fa
 
 
 @pytest.mark.django_db
-def test_deleting_the_account_keeps_posts_as_former_member(auth_client, peer, thread_factory):
-    thread = thread_factory(author=peer, title="Still useful", body="advice that stays")
-    response = auth_client.post("/settings/delete/", {"password": "a-long-test-password-42", "confirm": peer.username})
-    assert response.status_code == 302
-    assert not Peer.objects.filter(username=peer.username).exists()
-    post = Post.objects.get(thread=thread)
-    assert post.author is None and post.body == "advice that stays"
-    page = auth_client.get(thread.get_absolute_url()).content.decode()
-    assert "advice that stays" in page and "former member" in page
-    assert peer.username not in page
-
-
-@pytest.mark.django_db
-def test_deleting_needs_the_password_and_the_pseudonym(auth_client, peer):
-    wrong_password = auth_client.post("/settings/delete/", {"password": "nope", "confirm": peer.username})
-    wrong_name = auth_client.post("/settings/delete/", {"password": "a-long-test-password-42", "confirm": "someone"})
-    assert wrong_password.status_code == 400 and wrong_name.status_code == 400
-    assert Peer.objects.filter(pk=peer.pk).exists()
-
-
-@pytest.mark.django_db
 def test_a_profile_offers_members_a_report_link_but_not_on_your_own(client, peer, other_peer):
     client.force_login(other_peer)
     assert f"target=user:{peer.username}" in client.get(f"/u/{peer.username}/").content.decode()
