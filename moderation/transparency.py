@@ -18,14 +18,15 @@ from moderation.selectors import duration_words
 MONTHS = 12
 
 # Kinds of action in the chart, its table and its legend, in stacking order (bottom first).
+# (key, label, the table's short heading, the actions counted)
 ACTION_KINDS = [
-    ("approved", "approved", (Action.APPROVE,)),
-    ("removed", "hidden or removed", (Action.HIDE, Action.DELETE, Action.AUTO_HIDE)),
-    ("redacted", "personal information edited out", (Action.REDACT,)),
-    ("sanctions", "warnings, mutes, suspensions and bans", (Action.WARN, Action.MUTE, Action.SUSPEND, Action.BAN)),
-    ("dismissed", "reports dismissed", (Action.DISMISS,)),
+    ("approved", "approved", "Approved", (Action.APPROVE,)),
+    ("removed", "hidden or removed", "Removed", (Action.HIDE, Action.DELETE, Action.AUTO_HIDE)),
+    ("redacted", "personal information edited out", "Edited", (Action.REDACT,)),
+    ("sanctions", "warnings, mutes, suspensions and bans", "Sanctions", (Action.WARN, Action.MUTE, Action.SUSPEND, Action.BAN)),
+    ("dismissed", "reports dismissed", "Dismissed", (Action.DISMISS,)),
 ]
-KIND_OF_ACTION = {action: key for key, _, actions in ACTION_KINDS for action in actions}
+KIND_OF_ACTION = {action: key for key, _, _, actions in ACTION_KINDS for action in actions}
 
 
 @dataclass
@@ -49,8 +50,9 @@ class Month:
     def key(self) -> str:
         return f"{self.start:%Y-%m}"
 
-    def counts(self) -> list[tuple[str, str, int]]:
-        return [(key, label, self.actions.get(key, 0)) for key, label, _ in ACTION_KINDS]
+    def counts(self) -> list[tuple[str, str, str, int]]:
+        """(key, label, short label, count) for each kind of action, in the chart's order."""
+        return [(key, label, short, self.actions.get(key, 0)) for key, label, short, _ in ACTION_KINDS]
 
 
 def month_start(moment) -> date:
@@ -123,8 +125,20 @@ def monthly_figures(*, months: int = MONTHS, now=None) -> list[Month]:
 
 # --- SVG geometry ------------------------------------------------------------------------------
 # The viewBox is about a phone's width, so its text stays legible at 390 px; wider screens scale it up.
-WIDTH, HEIGHT = 360, 230
-LEFT, RIGHT, TOP, BOTTOM = 8, 8, 22, 34
+WIDTH, HEIGHT = 360, 240
+LEFT, RIGHT, TOP, BOTTOM = 8, 8, 22, 44
+
+
+def short_wait(span: timedelta | None) -> str:
+    """A waiting time short enough to stand above a bar: "43m", "5h", "3d"."""
+    if span is None:
+        return ""
+    minutes = span.total_seconds() / 60
+    if minutes < 60:
+        return f"{max(1, round(minutes))}m"
+    if minutes < 48 * 60:
+        return f"{round(minutes / 60)}h"
+    return f"{round(minutes / (24 * 60))}d"
 
 
 @dataclass(frozen=True)
@@ -136,6 +150,10 @@ class Rect:
     y: float
     width: float
     height: float
+    text: str = ""  # the number as the table shows it, when that isn't the count itself (a waiting time)
+    value_label: str = ""  # what stands above a bar drawn side by side ("" for stacked bars: their total does)
+    value_x: float = 0
+    value_y: float = 0
 
 
 @dataclass
@@ -143,27 +161,28 @@ class Column:
     month: Month
     rects: list
     label: str
+    year: str
     label_x: float
     total: int
     total_y: float
 
 
 def _columns(months: list[Month], values, *, stacked: bool) -> dict:
-    """Bars for each month: `values(month)` gives [(key, label, count)], stacked or side by side."""
+    """Bars for each month: `values(month)` gives [(key, label, count, text, value_label)], stacked or side by side."""
     inner_w, inner_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     baseline = TOP + inner_h
     series = [values(month) for month in months]
     if stacked:
-        peak = max([sum(n for _, _, n in parts) for parts in series] + [1])
+        peak = max([sum(part[2] for part in parts) for parts in series] + [1])
     else:
-        peak = max([n for parts in series for _, _, n in parts] + [1])
+        peak = max([part[2] for parts in series for part in parts] + [1])
     slot = inner_w / max(len(months), 1)
     columns = []
     for index, (month, parts) in enumerate(zip(months, series)):
         x0 = LEFT + index * slot
         rects, y = [], baseline
         bar_w = slot * 0.7 if stacked else slot * 0.8 / max(len(parts), 1)
-        for position, (key, label, n) in enumerate(parts):
+        for position, (key, label, n, text, value_label) in enumerate(parts):
             height = round(inner_h * n / peak, 1)
             if stacked:
                 y = round(y - height, 1)
@@ -171,20 +190,31 @@ def _columns(months: list[Month], values, *, stacked: bool) -> dict:
             else:
                 y = round(baseline - height, 1)
                 x = x0 + slot * 0.1 + position * bar_w
-            rects.append(Rect(key=key, label=label, count=n, x=round(x, 1), y=y, width=round(bar_w, 1), height=height))
+            rects.append(Rect(key=key, label=label, count=n, x=round(x, 1), y=y, width=round(bar_w, 1), height=height, text=text,
+                              value_label=value_label if not stacked and n else "", value_x=round(x + bar_w / 2, 1), value_y=round(y - 3, 1)))
         top = min([r.y for r in rects] + [baseline])
-        first_of_year = index == 0 or month.start.month == 1
-        columns.append(Column(month=month, rects=rects, label=month.start.strftime("%b") + (f" {month.start:%y}" if first_of_year else ""),
+        columns.append(Column(month=month, rects=rects, label=month.start.strftime("%b"),
+                              year=month.start.strftime("%Y") if index == 0 or month.start.month == 1 else "",
                               label_x=round(x0 + slot / 2, 1), total=sum(r.count for r in rects) if stacked else 0,
                               total_y=round(top - 4, 1)))
     return {"columns": columns, "width": WIDTH, "height": HEIGHT, "baseline": baseline, "left": LEFT, "right": WIDTH - RIGHT,
-            "label_y": HEIGHT - BOTTOM + 16, "peak": peak}
+            "label_y": baseline + 14, "year_y": baseline + 28, "peak": peak}
 
 
 def actions_chart(months: list[Month]) -> dict:
-    return _columns(months, lambda month: month.counts(), stacked=True)
+    return _columns(months, lambda month: [(key, label, n, "", "") for key, label, _, n in month.counts()], stacked=True)
+
+
+def waits_chart(months: list[Month]) -> dict:
+    """The median wait per month, in minutes (its words in each bar's title, a short form above it)."""
+    def wait(month):
+        minutes = max(1, round(month.median_wait.total_seconds() / 60)) if month.median_wait is not None else 0
+        return [("wait", "median time from report to decision", minutes, month.wait_words if month.median_wait else "",
+                 short_wait(month.median_wait))]
+
+    return _columns(months, wait, stacked=False)
 
 
 def appeals_chart(months: list[Month]) -> dict:
-    return _columns(months, lambda month: [("appealed", "appeals", month.appealed), ("overturned", "reversed", month.overturned)],
-                    stacked=False)
+    return _columns(months, lambda month: [("appealed", "appeals", month.appealed, "", str(month.appealed)),
+                                           ("overturned", "reversed", month.overturned, "", str(month.overturned))], stacked=False)

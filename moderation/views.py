@@ -138,7 +138,8 @@ def transparency_page(request):
     months = transparency.monthly_figures()
     return render(request, "moderation/transparency.html", {
         "months": months, "kinds": transparency.ACTION_KINDS, "actions_chart": transparency.actions_chart(months),
-        "appeals_chart": transparency.appeals_chart(months), "detail_days": detail_days(),
+        "waits_chart": transparency.waits_chart(months), "appeals_chart": transparency.appeals_chart(months),
+        "detail_days": detail_days(),
     })
 
 
