@@ -1,6 +1,9 @@
 """Shared fixtures: accounts in each role, signed-in clients, forum factories."""
 
 import itertools
+import socket
+import threading
+import time
 
 import pytest
 from channels.layers import channel_layers
@@ -11,6 +14,7 @@ from forum.models import Board
 from peers import roles
 from peers import services as peer_services
 from peers.models import Peer
+from tests import browser as browsers
 
 PASSWORD = "a-long-test-password-42"
 _sequence = itertools.count(1)
@@ -104,3 +108,65 @@ def thread_factory(db, board):
         return forum_services.thread_create(board=in_board or board, author=author, title=title, body=body)
 
     return make
+
+
+@pytest.fixture
+def browser(monkeypatch):
+    """Headless Chromium (tests/browser.py: skips without it, fails under CI). Ask for it after the fixtures that
+    write to the database. Playwright's sync API keeps an event loop in this thread while the test's own ORM calls
+    stay synchronous, so Django's async-safety check is told so."""
+    from playwright.sync_api import sync_playwright
+
+    executable = browsers.require_chromium()
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=executable, args=browsers.ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def asgi_server(transactional_db):
+    """uvicorn serving config.asgi (HTTP and WebSocket) in a thread of this process on a free port: it shares the
+    test database and channel layer. Static files come from the finders. Yields the base URL."""
+    import uvicorn
+    from channels.routing import ProtocolTypeRouter
+    from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
+    from django.db import connection
+
+    from config.asgi import application as site
+
+    application = ProtocolTypeRouter({"http": ASGIStaticFilesHandler(site.application_mapping["http"]),
+                                      "websocket": site.application_mapping["websocket"]})
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(application, log_level="warning", access_log=False, lifespan="off"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert server.started, "uvicorn did not start"
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(10)
+    listener.close()
+    if connection.vendor == "postgresql" and connection.settings_dict["OPTIONS"].get("pool"):
+        # The request threads gave their connections back to the pool; close them all so the test database
+        # can be dropped at the end of the run.
+        connection.close_pool()
+    elif connection.vendor == "postgresql":
+        # Django's ASGI handler leaves its request threads' connections open; close them for the same reason.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                           "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+
+
+def session_key_for(peer) -> str:
+    """A new signed-in session for `peer`; its key goes into a browser context's cookie (browsers.open_page)."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(peer)
+    return client.cookies["sessionid"].value

@@ -2,27 +2,11 @@
 return to the page that was left, nor to a page of this site opened before it (it leaves again); coming back
 on purpose works as usual; without JavaScript the link still leaves."""
 
-import os
-
 import pytest
-from playwright.sync_api import sync_playwright
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
+from tests.browser import open_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def browser():
-    if not os.path.exists(CHROMIUM):
-        if os.environ.get("CI"):
-            pytest.fail(f"Chromium is missing at {CHROMIUM}")
-        pytest.skip(f"Chromium is not installed at {CHROMIUM}")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture
@@ -32,10 +16,8 @@ def exit_url(live_server, settings):
 
 
 @pytest.fixture
-def page(browser, exit_url):
-    context = browser.new_context(viewport={"width": 390, "height": 844})
-    yield context.new_page()
-    context.close()
+def page(exit_url, browser):
+    return open_page(browser)
 
 
 def test_escape_twice_replaces_the_page(page, live_server, exit_url):
@@ -65,6 +47,7 @@ def test_quick_exit_leaves_and_back_never_shows_the_site_again(page, live_server
         page.go_back()
         page.wait_for_timeout(200)
         assert page.url in (exit_url, "about:blank"), page.url
+    assert page.problems == []
 
 
 def test_coming_back_on_purpose_works_as_usual(page, live_server, exit_url):
@@ -79,9 +62,7 @@ def test_coming_back_on_purpose_works_as_usual(page, live_server, exit_url):
 
 
 def test_without_javascript_the_link_still_leaves(browser, live_server, exit_url):
-    context = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 844})
-    page = context.new_page()
+    page = open_page(browser, java_script_enabled=False)
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_role("link", name="Quick exit").click()
     page.wait_for_url(exit_url)
-    context.close()

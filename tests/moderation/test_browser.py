@@ -1,30 +1,18 @@
 """The moderator's journey in a real browser, under the site's CSP: queue -> item -> decision -> public log."""
 
 import pytest
-from playwright.sync_api import sync_playwright
 
 from moderation import services
 from moderation.models import Action, LogEntry
+from tests.browser import csp_problems, open_page
 from tests.conftest import PASSWORD
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def browser_page(monkeypatch):
-    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are still sync.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        context = browser.new_context(viewport={"width": 390, "height": 844})
-        page = context.new_page()
-        page.console_errors = []
-        page.on("console", lambda message: page.console_errors.append(message.text) if message.type == "error" else None)
-        yield page
-        browser.close()
+def browser_page(browser):
+    return open_page(browser)
 
 
 def _log_in(page, live_server, username):
@@ -53,8 +41,7 @@ def test_moderator_approves_a_held_post_and_the_log_shows_it(browser_page, live_
     page.goto(f"{live_server.url}/mod/log/")
     assert "forum post" in page.content() and "555-0134" not in page.content()
     assert f"#{post.pk}" not in page.content() and peer.username not in page.locator("main").inner_text()
-    csp_errors = [text for text in page.console_errors if "Content Security Policy" in text or "Refused" in text]
-    assert csp_errors == []
+    assert csp_problems(page) == []
 
 
 def test_member_reports_a_post_with_the_keyboard(browser_page, live_server, peer, other_peer, post_factory):
@@ -67,4 +54,4 @@ def test_member_reports_a_post_with_the_keyboard(browser_page, live_server, peer
     page.get_by_role("button", name="Send report").click()
     page.wait_for_load_state()
     assert services.MSG_REPORT_THANKS in page.content()
-    assert [t for t in page.console_errors if "Content Security Policy" in t or "Refused" in t] == []
+    assert csp_problems(page) == []

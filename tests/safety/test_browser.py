@@ -1,77 +1,30 @@
 """A real browser on a real ASGI server: a page open on / shows a new alert's banner without reload."""
 
-import socket
-import threading
-import time
-
 import pytest
-from django.test import Client
+
+from tests.browser import open_page
+from tests.conftest import session_key_for
 
 pytestmark = [pytest.mark.browser]
-
-CHROMIUM = "/usr/bin/chromium"
-
-
-@pytest.fixture
-def live_server_url(transactional_db):
-    """uvicorn on a free port in a thread of this process, so it shares the test database and channel layer."""
-    import uvicorn
-    from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
-    from django.core.asgi import get_asgi_application
-    from channels.routing import ProtocolTypeRouter
-
-    from config.asgi import application as site
-
-    app = ProtocolTypeRouter({"http": ASGIStaticFilesHandler(get_asgi_application()), "websocket": site.application_mapping["websocket"]})
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    port = listener.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, lifespan="off", log_level="warning", access_log=False))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert server.started
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(5)
-    listener.close()
 
 
 @pytest.fixture
 def moderator_session(moderator) -> str:
-    """A signed-in session cookie, made before the browser starts (Playwright's sync API runs an event loop)."""
-    session = Client()
-    session.force_login(moderator)
-    return session.cookies["sessionid"].value
-
-
-@pytest.fixture
-def browser():
-    """Requested after the server and session fixtures (argument order), which touch the database first."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        yield chromium
-        chromium.close()
+    return session_key_for(moderator)
 
 
 @pytest.mark.django_db(transaction=True)
-def test_open_home_page_shows_a_new_alert_without_reload(live_server_url, moderator_session, browser):
+def test_open_home_page_shows_a_new_alert_without_reload(asgi_server, moderator_session, browser):
     from playwright.sync_api import expect
 
-    viewer = browser.new_page(viewport={"width": 390, "height": 844})
-    viewer.goto(live_server_url + "/")
+    viewer = open_page(browser)
+    viewer.goto(asgi_server + "/")
     expect(viewer.locator("#alert-banner")).to_have_attribute("data-socket", "open", timeout=10_000)
     viewer.evaluate("window.__notReloaded = true")
     assert viewer.locator(".alert-banner__item").count() == 0
 
-    context = browser.new_context()
-    context.add_cookies([{"name": "sessionid", "value": moderator_session, "url": live_server_url}])
-    poster = context.new_page()
-    poster.goto(live_server_url + "/alerts/new/")
+    poster = open_page(browser, base_url=asgi_server, session_key=moderator_session)
+    poster.goto(asgi_server + "/alerts/new/")
     assert poster.locator("#id_substance").count(), poster.inner_text("body")
     poster.fill("#id_substance", "Pressed pills")
     poster.fill("#id_summary", "Blue pills sold as oxycodone tested positive for nitazenes.")
@@ -80,7 +33,7 @@ def test_open_home_page_shows_a_new_alert_without_reload(live_server_url, modera
     poster.select_option("#id_source", "drug_checking")
     poster.click("main form button[type=submit]")
     poster.wait_for_load_state()
-    assert poster.url == live_server_url + "/alerts/", (poster.url, poster.inner_text("main"))
+    assert poster.url == asgi_server + "/alerts/", (poster.url, poster.inner_text("main"))
 
     item = viewer.locator(".alert-banner__item").first
     expect(item).to_contain_text("nitazenes", timeout=10_000)
