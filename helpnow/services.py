@@ -423,7 +423,7 @@ def conversations_delete(*, requester) -> int:
     """Deleting an account: the person's help requests go with their conversations, room and messages (the
     supporters' side too), whatever their state; a supporter's open page drops the messages and the board
     forgets the request. Returns how many requests. (Their export, offered beforehand, holds them.)"""
-    requests = list(HelpRequest.objects.select_for_update().filter(requester=requester).select_related("room"))
+    requests = list(HelpRequest.objects.select_for_update(of=("self",)).filter(requester=requester).select_related("room"))
     for help_request in requests:
         if help_request.room is not None:
             room_services.room_delete(room=help_request.room, clear_screens=True)
