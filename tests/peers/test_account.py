@@ -67,3 +67,29 @@ def test_a_profile_offers_members_a_report_link_but_not_on_your_own(client, peer
     client.force_login(other_peer)
     assert f"target=user:{peer.username}" in client.get(f"/u/{peer.username}/").content.decode()
     assert "target=user:" not in client.get(f"/u/{other_peer.username}/").content.decode()
+
+
+@pytest.mark.django_db
+def test_export_holds_everything_of_theirs_across_apps(auth_client, peer, other_peer, thread_factory, organiser):
+    """What "delete my account" will remove is in the export first: threads started, every earlier version of a
+    post, notifications, rooms hosted, held content with its status."""
+    from forum import services as forum_services
+    from peers import roles
+    from peers import services as peer_services
+
+    thread = thread_factory(author=peer, title="Tapering notes", body="week one")
+    post = thread.posts.get()
+    forum_services.post_edit(post=post, by=peer, body="week one, edited")
+    peer_services.notification_send(recipient=peer, kind="test", text="someone replied")
+    peer_services.role_grant(peer=peer, role=roles.ORGANISER)
+    room_services.room_create(slug="my-room", title="River's room", host=Peer.objects.get(pk=peer.pk), topic="a topic I wrote")
+    data = auth_client.get("/settings/export/").json()
+    assert [t["title"] for t in data["threads_started"]] == ["Tapering notes"]
+    (exported,) = data["posts"]
+    assert exported["body"] == "week one, edited" and exported["status"] == "approved"
+    assert [v["body"] for v in exported["earlier_versions"]] == ["week one"]
+    assert "someone replied" in [n["text"] for n in data["notifications"]]
+    assert [r["topic"] for r in data["rooms_hosted"]] == ["a topic I wrote"]
+    for key in ("reactions", "bookmarks", "subscriptions", "reading_positions", "room_messages", "room_mutes", "room_removals",
+                "help_requests", "supporter_duty", "drug_alerts", "alerts_seen", "service_suggestions", "moderation"):
+        assert key in data, key
