@@ -223,7 +223,7 @@ def run_combo(server: str, layer: str, clients: int, rate: float, seconds: float
     env = live_servers.base_env(
         DATABASE_URL=f"sqlite:///{folder / 'db.sqlite3'}", DJANGO_VAR_DIR=str(folder), REDIS_URL=redis_url,
         CHANNEL_PREFIX=f"bench{os.getpid()}" if redis_url else None, CACHE_PREFIX=f"bench{os.getpid()}" if redis_url else None,
-        ROOMS_FLOOD_MESSAGES="1000000", CHANNEL_LAYER="pubsub" if layer == "redis-pubsub" else None,
+        RATE_LIMIT_ROOM_MESSAGE="1000000/10", CHANNEL_LAYER="pubsub" if layer == "redis-pubsub" else None,
     )
     names = [f"bench{i}" for i in range(clients + 1)]
     cookies = live_servers.prepare_database(env, names)

@@ -4,6 +4,10 @@ allauth's views (sign-up, log-in, password change) re-render an invalid form wit
 tests that post to them should see the refusal in the status too. Our own views already answer 400.
 """
 
+from django.shortcuts import render
+
+from commons.limits import RateLimited
+
 
 class RefusedFormStatusMiddleware:
     def __init__(self, get_response):
@@ -17,4 +21,23 @@ class RefusedFormStatusMiddleware:
             form = (response.context_data or {}).get("form")
             if form is not None and getattr(form, "is_bound", False) and form.errors:
                 response.status_code = 400
+        return response
+
+
+class RateLimitedMiddleware:
+    """The one 429 of the site: a service that raised commons.limits.RateLimited is answered with a page
+    that says in words, and in `Retry-After`, when to try again. Nothing was written (the service raised
+    before, or inside, its transaction)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, RateLimited):
+            return None
+        response = render(request, "429.html", {"message": exception.message}, status=429)
+        response["Retry-After"] = str(exception.retry_after)
         return response

@@ -11,13 +11,15 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402  (after Django is se
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
+from commons.asgi import RequestBodyLimit  # noqa: E402
+
 from rooms.routing import websocket_urlpatterns as room_routes  # noqa: E402
 from safety.routing import websocket_urlpatterns as safety_routes  # noqa: E402
 from helpnow.routing import websocket_urlpatterns as helpnow_routes  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
-        "http": django_asgi_app,
+        "http": RequestBodyLimit(django_asgi_app),
         "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(room_routes + safety_routes + helpnow_routes))),
     }
 )

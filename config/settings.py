@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "peers.middleware.ContentSecurityPolicyMiddleware",
     "commons.middleware.RefusedFormStatusMiddleware",
+    "commons.middleware.RateLimitedMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -177,22 +178,27 @@ ACCOUNT_USER_MODEL_EMAIL_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_USERNAME_MIN_LENGTH = 3
 ACCOUNT_USERNAME_VALIDATORS = "peers.pseudonyms.PSEUDONYM_VALIDATORS"
-ACCOUNT_USERNAME_BLACKLIST = ["former member", "former-member", "admin", "moderator-team", "system"]
+# Reserved names (moderator, former member, ...) and look-alikes of them or of any existing pseudonym are
+# refused by peers.pseudonyms / peers.selectors.check_pseudonym_free, not by allauth's exact-match blacklist.
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SIGNUP_REDIRECT_URL = "/accounts/recovery-code/"
 LOGIN_REDIRECT_URL = "/"
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 LOGIN_URL = "/accounts/login/"
-# allauth's rate limits (cache-backed); "recover" is ours, applied in peers.views.
-ACCOUNT_RATE_LIMITS = {
-    "login": "30/m/ip",
-    "login_failed": "10/m/ip,5/5m/key",
-    "signup": "10/h/ip",
-    "recover": "10/h/ip,5/h/key",
-    "change_password": "5/m/user",
-    "manage_email": "10/m/user",
+# Rate limits: one table in commons/limits.py, enforced by our services and by peers.adapters for log-in,
+# sign-up and password change; allauth's own limiter is off (its limits keyed a failed log-in on the
+# pseudonym alone, so anyone could lock anyone out from anywhere).
+ACCOUNT_RATE_LIMITS = False
+# RATE_LIMIT_<NAME>="count/seconds" overrides one limit of the table, e.g. RATE_LIMIT_FORUM_POST=20/600.
+RATE_LIMITS = {
+    name[len("RATE_LIMIT_"):].lower(): tuple(int(part) for part in value.split("/", 1))
+    for name, value in os.environ.items()
+    if name.startswith("RATE_LIMIT_") and value.count("/") == 1
 }
+# The addresses of the reverse proxies in front of the app (IPs or networks, comma-separated). Only a
+# request from one of them has its X-Forwarded-For read (commons.clients); with none, the header is ignored.
+TRUSTED_PROXIES = [entry.strip() for entry in os.environ.get("TRUSTED_PROXIES", "").split(",") if entry.strip()]
 
 LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"
@@ -229,6 +235,15 @@ LOGGING = {
     },
 }
 
+# Request bodies: the site takes no uploads. A body above REQUEST_BODY_MAX_BYTES is refused with 413 before
+# Django reads it (commons.asgi); Django's own form limit is the same, and nothing a request sends is ever
+# written to disk (uploads, if a form ever had one, stay in memory within that limit). A post of 20,000
+# characters, each percent-encoded, fits well inside 1 MB.
+REQUEST_BODY_MAX_BYTES = int(os.environ.get("REQUEST_BODY_MAX_BYTES", str(1024 * 1024)))
+DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_BODY_MAX_BYTES
+FILE_UPLOAD_MAX_MEMORY_SIZE = REQUEST_BODY_MAX_BYTES
+FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler"]
+
 # Sessions are read from the cache (Redis when REDIS_URL is set) and written through to the database:
 # one query less on every page. Several processes must share Redis, as they must for the channel layer.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
@@ -254,14 +269,10 @@ EMERGENCY_NUMBER = os.environ.get("EMERGENCY_NUMBER", "911")
 QUICK_EXIT_URL = os.environ.get("QUICK_EXIT_URL", "https://www.bbc.co.uk/weather")
 SIGNUP_OPEN = os.environ.get("SIGNUP_OPEN", "1") != "0"
 # A deleted account's pseudonym can't be registered again for this many days (kept only as a keyed hash).
-PEERS_PSEUDONYM_RESERVED_DAYS = int(os.environ.get("PEERS_PSEUDONYM_RESERVED_DAYS", "90"))
+PEERS_DELETED_PSEUDONYM_DAYS = int(os.environ.get("PEERS_DELETED_PSEUDONYM_DAYS", "90"))
 
 # --- rooms ---
-# Flood limit: at most ROOMS_FLOOD_MESSAGES chat messages per person per ROOMS_FLOOD_SECONDS (all rooms).
-ROOMS_FLOOD_MESSAGES = int(os.environ.get("ROOMS_FLOOD_MESSAGES", "8"))
-ROOMS_FLOOD_SECONDS = int(os.environ.get("ROOMS_FLOOD_SECONDS", "10"))
-# One typing notice per person per room every ROOMS_TYPING_SECONDS.
-ROOMS_TYPING_SECONDS = int(os.environ.get("ROOMS_TYPING_SECONDS", "3"))
+# Chat limits (room_message: 8 messages per person per 10 s across rooms; room_typing) are in commons/limits.py.
 # Presence rows are refreshed every HEARTBEAT seconds and stop counting after TTL (a crashed process).
 ROOMS_PRESENCE_HEARTBEAT = int(os.environ.get("ROOMS_PRESENCE_HEARTBEAT", "30"))
 ROOMS_PRESENCE_TTL = int(os.environ.get("ROOMS_PRESENCE_TTL", "90"))
@@ -271,10 +282,8 @@ if REDIS_URL and os.environ.get("CHANNEL_LAYER", "") == "pubsub":
     CHANNEL_LAYERS["default"]["BACKEND"] = "channels_redis.pubsub.RedisPubSubChannelLayer"
 
 # --- forum ---
-# Posting limit per account and window; accounts younger than FORUM_NEW_ACCOUNT_DAYS get the stricter one.
-FORUM_POST_WINDOW_SECONDS = int(os.environ.get("FORUM_POST_WINDOW_SECONDS", "600"))
-FORUM_POSTS = int(os.environ.get("FORUM_POSTS", "20"))
-FORUM_NEW_ACCOUNT_POSTS = int(os.environ.get("FORUM_NEW_ACCOUNT_POSTS", "5"))
+# Posting limits (forum_post, forum_post_new) are in commons/limits.py; accounts younger than
+# FORUM_NEW_ACCOUNT_DAYS meet the stricter one.
 FORUM_NEW_ACCOUNT_DAYS = int(os.environ.get("FORUM_NEW_ACCOUNT_DAYS", "7"))
 # PostgreSQL text-search configuration for forum search (stemming language).
 FORUM_SEARCH_CONFIG = os.environ.get("FORUM_SEARCH_CONFIG", "english")
@@ -292,7 +301,6 @@ SAFETY_GOOD_SAMARITAN_NOTE = os.environ.get(
     "This community has not checked the law where you are. A local harm-reduction service or legal aid "
     "clinic can tell you what applies. Whatever the law says, calling for help saves lives.",
 )
-ACCOUNT_RATE_LIMITS.update({"alert_post": "10/h/user", "alert_seen": "60/h/user", "service_suggest": "20/h/user"})
 
 # --- moderation ---
 # Reports from this many distinct established members hide a post or message until a moderator looks.
@@ -302,9 +310,11 @@ MODERATION_TRUST_MIN_POSTS = int(os.environ.get("MODERATION_TRUST_MIN_POSTS", "3
 MODERATION_TRUST_MIN_AGE_HOURS = float(os.environ.get("MODERATION_TRUST_MIN_AGE_HOURS", "24"))
 # The public log keeps each entry this many days, then only monthly counts (manage.py moderation_log_compact, daily).
 MODERATION_LOG_DETAIL_DAYS = int(os.environ.get("MODERATION_LOG_DETAIL_DAYS", "365"))
-# A muted or suspended person may still report (e.g. harassment of them), but not in bulk.
-MODERATION_RESTRICTED_REPORTS_PER_DAY = int(os.environ.get("MODERATION_RESTRICTED_REPORTS_PER_DAY", "3"))
-ACCOUNT_RATE_LIMITS = {**ACCOUNT_RATE_LIMITS, "report": os.environ.get("MODERATION_REPORT_RATE", "20/h/key")}
+# Reports of resolved items, and copies of reported content kept for moderators, go after this many days
+# (manage.py purge_reports).
+MODERATION_REPORT_RETENTION_DAYS = int(os.environ.get("MODERATION_REPORT_RETENTION_DAYS", "90"))
+# A muted or suspended person may still report (e.g. harassment of them), but not in bulk: the
+# report_restricted limit (3 a day) of commons/limits.py.
 
 # --- helpnow ---
 # A request waiting longer than this is highlighted and pushed to every available supporter again (each interval).
@@ -319,5 +329,3 @@ HELPNOW_SHIFT_MAX_HOURS = int(os.environ.get("HELPNOW_SHIFT_MAX_HOURS", "8"))
 HELPNOW_DELETE_AFTER_HOURS = int(os.environ.get("HELPNOW_DELETE_AFTER_HOURS", "24"))
 # Room retention for the private rooms, so purge_rooms never empties a conversation still going on.
 HELPNOW_ROOM_RETENTION_HOURS = int(os.environ.get("HELPNOW_ROOM_RETENTION_HOURS", "168"))
-ACCOUNT_RATE_LIMITS = {**ACCOUNT_RATE_LIMITS, "help_request": os.environ.get("HELPNOW_REQUEST_RATE", "6/h/user"),
-                       "help_action": os.environ.get("HELPNOW_ACTION_RATE", "120/h/user")}

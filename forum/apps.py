@@ -4,6 +4,13 @@ from django.apps import AppConfig
 class ForumConfig(AppConfig):
     name = "forum"
 
+    def ready(self):
+        from forum.permissions import can_see_post
+        from moderation import registry
+        from moderation.models import Target
+
+        registry.register_visibility(Target.POST, can_see_post)
+
     def export_peer_data(self, peer) -> dict:
         from forum.models import Bookmark, Reaction, Subscription, Thread, ThreadRead
         from forum.selectors import posts_written_by

@@ -38,6 +38,19 @@ def check_can_read_post(peer, post: Post) -> None:
     raise PermissionDenied(MSG_POST_HIDDEN)
 
 
+def can_see_post(peer, post: Post) -> bool:
+    """Reading rules for moderation's reports (moderation.registry): the post is readable, and so is the
+    thread it sits in (its first post, which carries the title)."""
+    try:
+        check_can_read_post(peer, post)
+        first = Post.objects.filter(thread_id=post.thread_id).order_by("id").select_related("thread__board").first()
+        if first is not None and first.pk != post.pk:
+            check_can_read_post(peer, first)
+    except PermissionDenied:
+        return False
+    return True
+
+
 def check_can_post_in_board(peer, board: Board) -> None:
     if not _signed_in(peer):
         raise PermissionDenied(MSG_SIGN_IN_TO_POST)

@@ -1,6 +1,7 @@
 """Writes for the forum: every thread, post, edit, reaction, bookmark and subscription goes through here."""
 
 import re
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVector
@@ -11,7 +12,9 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
+from commons.limits import limit_use
 from commons.markup import render_markdown
+from commons.text import validate_visible
 from forum import sqlite_search
 from forum.models import (
     BODY_MAX_LENGTH,
@@ -35,7 +38,8 @@ from forum.permissions import (
     check_can_react,
     check_can_reply,
 )
-from moderation.models import ModerationStatus
+from moderation.models import ModerationStatus, Target
+from moderation.queue import reported_copies_keep_of
 from moderation.screening import screen
 from safety.overdose import html_mentions_overdose
 from peers.services import notification_send, notifications_forget, notifications_retitle
@@ -60,11 +64,13 @@ def _clean_body(body: str) -> str:
         raise ValidationError(MSG_BODY_EMPTY, code="empty")
     if len(body) > BODY_MAX_LENGTH:
         raise ValidationError(MSG_BODY_TOO_LONG, code="too_long")
+    validate_visible(body)
     return body
 
 
 def _clean_title(title: str) -> str:
     title = " ".join((title or "").split())
+    validate_visible(title)
     if not TITLE_MIN_LENGTH <= len(title) <= TITLE_MAX_LENGTH:
         raise ValidationError(MSG_TITLE_LENGTH, code="title_length")
     return title
@@ -74,10 +80,20 @@ def _clean_content_warning(content_warning: str) -> str:
     content_warning = " ".join((content_warning or "").split())
     if len(content_warning) > CONTENT_WARNING_MAX_LENGTH:
         raise ValidationError(MSG_CONTENT_WARNING_TOO_LONG, code="cw_too_long")
+    validate_visible(content_warning)
     return content_warning
 
 
 # --- helpers ---------------------------------------------------------------------------------
+
+
+def _posting_limit(author) -> None:
+    """One post (a thread's first or a reply) against the author's limit: stricter for accounts younger
+    than FORUM_NEW_ACCOUNT_DAYS (moderators excepted). Called after validation, so a refused post does not count."""
+    if timezone.now() - author.date_joined < timedelta(days=settings.FORUM_NEW_ACCOUNT_DAYS) and not author.is_moderator:
+        limit_use("forum_post_new", author.pk)
+    else:
+        limit_use("forum_post", author.pk)
 
 
 def _search_vector_refresh(post: Post, *, title: str = "") -> None:
@@ -216,6 +232,7 @@ def thread_create(*, board: Board, author, title: str, body: str, content_warnin
     """Start a thread with its first post; validates everything before writing."""
     check_can_start_thread(author, board)
     title, body, content_warning = _clean_title(title), _clean_body(body), _clean_content_warning(content_warning)
+    _posting_limit(author)
     thread = Thread.objects.create(board=board, author=author, title=title)
     Board.objects.filter(pk=board.pk).update(thread_count=F("thread_count") + 1)
     post = _post_build(thread=thread, author=author, body=body, content_warning=content_warning)
@@ -235,6 +252,7 @@ def post_create(*, thread: Thread, author, body: str, content_warning: str = "")
     """Reply to a thread; the thread's activity and reply count move only for a published post."""
     check_can_reply(author, thread)
     body, content_warning = _clean_body(body), _clean_content_warning(content_warning)
+    _posting_limit(author)
     post = _post_build(thread=thread, author=author, body=body, content_warning=content_warning)
     post.save()
     _search_vector_refresh(post)
@@ -255,6 +273,7 @@ def post_edit(*, post: Post, by, body: str, content_warning: str = "") -> bool:
     body, content_warning = _clean_body(body), _clean_content_warning(content_warning)
     if body == post.body and content_warning == post.content_warning:
         return False
+    limit_use("forum_edit", by.pk)
     PostRevision.objects.create(post=post, body=post.body, content_warning=post.content_warning)
     screening = screen(author=by, text=body, kind="post")
     was_published = post.moderation_status == ModerationStatus.APPROVED
@@ -281,6 +300,7 @@ def post_delete(*, post: Post, by) -> bool:
     if post.is_deleted:
         return False
     check_can_change_post(by, post)
+    limit_use("forum_edit", by.pk)
     post.revisions.all().delete()
     post.bookmarks.all().delete()
     post.reactions.all().delete()
@@ -296,13 +316,20 @@ def post_delete(*, post: Post, by) -> bool:
 ERASED_TITLE = "Thread title erased by the person who started it"
 
 
+def _copy_reported(post_ids: list[int]) -> int:
+    posts = Post.objects.filter(pk__in=post_ids).select_related("author", "thread__board")
+    return reported_copies_keep_of(kind=Target.POST, objects=list(posts), where=lambda p: f"{p.thread.board.title} › {p.thread.title}")
+
+
 @transaction.atomic
 def words_erase(*, author) -> int:
     """Deleting an account with "erase my words": every post `author` wrote loses its text, content warning
     and earlier versions, and leaves the search index, but stays as a placeholder ("deleted by the person
     who wrote it") so its thread reads on; threads they started lose their title. Notifications that point
     at an erased post go. Quotes of these posts inside other people's posts stay: they are the quoter's
-    words (docs/accounts.md). Returns how many posts were erased. Called before the account row goes."""
+    words (docs/accounts.md). A post under an open report is copied for the moderators first, as room messages
+    are before any deletion (moderation.queue.reported_copies_keep; the report's purge removes the copy).
+    Returns how many posts were erased. Called before the account row goes."""
     if author is None or author.pk is None:
         return 0
     rows = list(Post.objects.select_for_update(of=("self",)).filter(author=author).values_list("pk", "thread_id"))
@@ -311,6 +338,7 @@ def words_erase(*, author) -> int:
     started = list(Thread.objects.filter(author=author).values_list("pk", "title"))
     if not post_ids and not started:
         return 0
+    _copy_reported(post_ids)
     PostRevision.objects.filter(post_id__in=post_ids).delete()
     Bookmark.objects.filter(post_id__in=post_ids).delete()
     Reaction.objects.filter(post_id__in=post_ids).delete()
@@ -377,6 +405,7 @@ def post_redact(*, post: Post, body: str, by, reason: str = "") -> bool:
 def thread_lock(*, thread: Thread, by, locked: bool = True) -> bool:
     """Moderators lock (or unlock) a thread; False when it already was."""
     check_can_moderate_thread(by)
+    limit_use("moderator_action", by.pk)
     return bool(Thread.objects.filter(pk=thread.pk).exclude(locked=locked).update(locked=locked))
 
 
@@ -384,6 +413,7 @@ def thread_lock(*, thread: Thread, by, locked: bool = True) -> bool:
 def thread_pin(*, thread: Thread, by, pinned: bool = True) -> bool:
     """Moderators pin (or unpin) a thread to the top of its board; False when it already was."""
     check_can_moderate_thread(by)
+    limit_use("moderator_action", by.pk)
     return bool(Thread.objects.filter(pk=thread.pk).exclude(pinned=pinned).update(pinned=pinned))
 
 
@@ -396,6 +426,7 @@ def reaction_add(*, post: Post, peer, kind: str) -> bool:
     if kind not in Reaction.Kind.values:
         raise ValidationError(MSG_UNKNOWN_REACTION)
     check_can_react(peer, post)
+    limit_use("forum_reaction", peer.pk)
     _, created = Reaction.objects.get_or_create(post=post, peer=peer, kind=kind)
     return created
 
@@ -405,6 +436,7 @@ def reaction_remove(*, post: Post, peer, kind: str) -> bool:
     if kind not in Reaction.Kind.values:
         raise ValidationError(MSG_UNKNOWN_REACTION)
     check_can_react(peer, post)
+    limit_use("forum_reaction", peer.pk)
     deleted, _ = Reaction.objects.filter(post=post, peer=peer, kind=kind).delete()
     return bool(deleted)
 
@@ -412,6 +444,7 @@ def reaction_remove(*, post: Post, peer, kind: str) -> bool:
 @transaction.atomic
 def bookmark_set(*, post: Post, peer, on: bool) -> bool:
     check_can_keep(peer, post)
+    limit_use("forum_keep", peer.pk)
     if on:
         return Bookmark.objects.get_or_create(post=post, peer=peer)[1]
     return bool(Bookmark.objects.filter(post=post, peer=peer).delete()[0])
@@ -422,6 +455,7 @@ def subscription_set(*, thread: Thread, peer, on: bool) -> bool:
     first_post = Post.objects.select_related("thread__board").filter(thread=thread).order_by("id").first()
     if first_post is not None:
         check_can_keep(peer, first_post)
+    limit_use("forum_keep", peer.pk)
     if on:
         return Subscription.objects.get_or_create(thread=thread, peer=peer)[1]
     return bool(Subscription.objects.filter(thread=thread, peer=peer).delete()[0])

@@ -15,6 +15,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from commons.ids import parse_id
 from forum import selectors, services
 from forum.forms import EditForm, ReplyForm, ThreadForm
 from forum.models import Board, Post, Thread
@@ -27,7 +28,6 @@ from forum.permissions import (
     check_can_change_post,
     check_can_see_history,
 )
-from forum.ratelimit import RateLimited, post_rate_check, post_rate_record
 from rooms.selectors import rooms_live_and_upcoming
 
 THREADS_PER_PAGE, POSTS_PER_PAGE, RESULTS_PER_PAGE = 25, 30, 20
@@ -62,12 +62,6 @@ def _must_sign_in(request):
     if request.method == "POST":
         raise PermissionDenied(MSG_SIGN_IN_TO_POST)
     return redirect_to_login(request.get_full_path())
-
-
-def _rate_limited(request, refused: RateLimited):
-    response = render(request, "forum/429.html", {"message": refused.message}, status=429)
-    response["Retry-After"] = str(refused.retry_after)
-    return response
 
 
 def _bad_request(request, message: str):
@@ -164,17 +158,12 @@ def thread_new(request, slug: str):
     form = ThreadForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        try:
-            post_rate_check(request.user)
-        except RateLimited as refused:
-            return _rate_limited(request, refused)
         if form.is_valid():
             try:
                 thread = services.thread_create(board=board, author=request.user, **form.cleaned_data)
             except ValidationError as invalid:
                 form.add_error(None, invalid)
             else:
-                post_rate_record(request.user)
                 return redirect(thread.get_absolute_url())
         status = 400
     return render(request, "forum/thread_new.html", {"board": board, "form": form}, status=status)
@@ -185,19 +174,15 @@ def reply(request, thread_id: int):
     if (response := _must_sign_in(request)) is not None:
         return response
     if request.method != "POST":
-        quote_id = request.GET.get("quote", "")
-        if not quote_id.isdigit():
+        quote_id = parse_id(request.GET.get("quote", ""))
+        if quote_id is None:
             return redirect(thread.get_absolute_url())
-        quoted = _post_or_404(int(quote_id))
+        quoted = _post_or_404(quote_id)
         check_can_read_post(request.user, quoted)
         if quoted.thread_id != thread.pk or quoted.is_deleted:
             raise Http404("No such post in this thread.")
         form = ReplyForm(initial={"body": _quote(quoted)})
         return render(request, "forum/reply.html", {"thread": thread, "form": form})
-    try:
-        post_rate_check(request.user)
-    except RateLimited as refused:
-        return _rate_limited(request, refused)
     form = ReplyForm(request.POST)
     if form.is_valid():
         try:
@@ -205,7 +190,6 @@ def reply(request, thread_id: int):
         except ValidationError as invalid:
             form.add_error("body", invalid)
         else:
-            post_rate_record(request.user)
             return redirect(_post_url(post, request.user))
     return render(request, "forum/reply.html", {"thread": thread, "form": form}, status=400)
 

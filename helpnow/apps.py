@@ -5,6 +5,12 @@ class HelpNowConfig(AppConfig):
     name = "helpnow"
     verbose_name = "Get help now"
 
+    def ready(self):
+        from helpnow.moderated import HELP_ANSWERS
+        from moderation import registry
+
+        registry.register(HELP_ANSWERS)
+
     def export_peer_data(self, peer) -> dict:
         """Download my data: the help requests this person made (their own answers, status and rating) with
         each conversation as they saw it, the supporters' side named only "supporter". Supporters' private

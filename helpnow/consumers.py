@@ -2,7 +2,8 @@
 
 Server -> client: {"type": "board", ...snapshot...} on connect and after every change;
 {"type": "push", "id", "reason": "new"|"waiting"|"backup", "text"} to available supporters;
-{"type": "claimed"|"joined", "id", "url"} to the winner; {"type": "error", "code", "detail"} to the sender.
+{"type": "claimed"|"joined", "id", "url"} to the winner; {"type": "error", "code", "detail"} to the sender
+(codes: helpnow.services' refusals, and "rate_limited" over the help_action limit of commons.limits).
 Client -> server: {"type": "claim", "id": int}, {"type": "backup", "id": int}, {"type": "refresh"}.
 """
 
@@ -15,7 +16,8 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 
 from commons.consumers import JsonObjectConsumer
-
+from commons.ids import parse_id
+from commons.limits import RateLimited
 from helpnow import selectors, services
 from helpnow.models import HelpRequest
 from helpnow.permissions import check_can_support
@@ -28,6 +30,7 @@ NOT_JSON = "Frames must be JSON text, like {\"type\": \"claim\", \"id\": 12}."
 UNKNOWN_TYPE = "Unknown frame type. Send \"claim\", \"backup\" or \"refresh\"."
 BAD_ID = "\"id\" must be the number of a request on the board."
 NO_SUCH_REQUEST = "That request is no longer on the board."
+RATE_LIMITED = "rate_limited"
 
 
 class BoardConsumer(JsonObjectConsumer):
@@ -91,7 +94,7 @@ class BoardConsumer(JsonObjectConsumer):
             await self.send_error(services.INVALID, UNKNOWN_TYPE)
             return
         request_id = content.get("id")
-        if isinstance(request_id, bool) or not isinstance(request_id, int) or request_id <= 0:
+        if not isinstance(request_id, int) or parse_id(request_id) is None or request_id <= 0:
             await self.send_error(services.INVALID, BAD_ID)
             return
         try:
@@ -100,6 +103,8 @@ class BoardConsumer(JsonObjectConsumer):
             await self.send_error(services.CLOSED, NO_SUCH_REQUEST)
         except services.HelpRefusal as refusal:
             await self.send_error(refusal.code, refusal.detail)
+        except RateLimited as refused:
+            await self.send_error(RATE_LIMITED, refused.message)
         else:
             await self.send_json({"type": "claimed" if kind == "claim" else "joined", "id": help_request.pk, "url": help_request.get_absolute_url()})
 

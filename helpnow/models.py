@@ -9,6 +9,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from moderation.models import ModerationStatus
+
 ANSWER_MAX_LENGTH = 1000
 NOTE_MAX_LENGTH = 500
 
@@ -48,6 +50,10 @@ class HelpRequest(models.Model):
     happening = models.TextField(blank=True, default="", max_length=ANSWER_MAX_LENGTH)
     danger = models.CharField(max_length=10, choices=Danger.choices, blank=True, default=Danger.UNANSWERED)
     would_help = models.TextField(blank=True, default="", max_length=ANSWER_MAX_LENGTH)
+    # Supporters read the answers, so they are screened: held ones are shown to the person and the moderators
+    # only, and the supporters see that the person wrote something (the request itself never waits).
+    answers_status = models.CharField(max_length=10, choices=ModerationStatus.choices, default=ModerationStatus.APPROVED)
+    answers_reason = models.CharField(max_length=500, blank=True, default="")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.WAITING, db_index=True)
     created = models.DateTimeField(default=timezone.now, db_index=True)
     pushed_at = models.DateTimeField(default=timezone.now, help_text="Last time on-duty supporters were alerted.")
@@ -78,6 +84,11 @@ class HelpRequest(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status != self.Status.RESOLVED
+
+    @property
+    def answers_public(self) -> bool:
+        """May supporters read `happening` and `would_help`?"""
+        return self.answers_status == ModerationStatus.APPROVED
 
     @property
     def may_be_in_danger(self) -> bool:

@@ -2,9 +2,10 @@
 
 from django.urls import path
 
+import commons.ids  # noqa: F401  (registers the <id:...> converter)
 from helpnow.consumers import BoardConsumer, RequestStatusConsumer
 
 websocket_urlpatterns: list = [
     path("ws/supporters/", BoardConsumer.as_asgi()),
-    path("ws/help/<int:pk>/", RequestStatusConsumer.as_asgi()),
+    path("ws/help/<id:pk>/", RequestStatusConsumer.as_asgi()),
 ]

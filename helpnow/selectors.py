@@ -19,6 +19,10 @@ def _name(peer) -> str | None:
     return peer.username if peer is not None else None
 
 
+def answers_note(help_request: HelpRequest) -> str:
+    return services.ANSWERS_REMOVED if help_request.answers_status == "rejected" else services.ANSWERS_HELD
+
+
 def request_get(*, pk: int) -> HelpRequest:
     return HelpRequest.objects.select_related("room", "requester", "claimed_by", "backup_by").get(pk=pk)
 
@@ -52,8 +56,9 @@ def request_frame(help_request: HelpRequest, *, viewer, now=None) -> dict:
         "danger": help_request.danger,
         "danger_label": help_request.get_danger_display(),
         "may_be_in_danger": help_request.may_be_in_danger,
-        "happening": help_request.happening,
-        "would_help": help_request.would_help,
+        "happening": help_request.happening if help_request.answers_public else "",
+        "would_help": help_request.would_help if help_request.answers_public else "",
+        "answers_note": "" if help_request.answers_public else answers_note(help_request),
         "claimed_by": _name(help_request.claimed_by),
         "backup_by": _name(help_request.backup_by),
         "backup_wanted": help_request.backup_requested_at is not None and help_request.backup_by_id is None

@@ -7,6 +7,7 @@ joining as backup and for escalation pushes, so any number of server processes
 can run these at the same time.
 """
 
+import logging
 import secrets
 from datetime import datetime, timedelta
 
@@ -17,14 +18,20 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from commons.limits import limit_use
 from commons.realtime import group_send_on_commit
+from commons.text import MSG_INVISIBLE_ONLY, has_visible_text
 from helpnow.models import ANSWER_MAX_LENGTH, NOTE_MAX_LENGTH, Duty, HelpRequest
 from helpnow.permissions import check_can_support, check_is_claimer, check_is_requester, is_supporter
 from moderation import sanctions
+from moderation.models import ModerationStatus, Target
+from moderation.screening import screen
+from moderation.queue import held_item_close, held_item_open
 from peers.services import notification_send
 from rooms import services as room_services
 from rooms.models import Room
 
+logger = logging.getLogger(__name__)
 BOARD_GROUP = "helpnow.board"
 ON_DUTY_CACHE_KEY = "helpnow:on_duty:v1"
 ON_DUTY_CACHE_SECONDS = 30
@@ -117,6 +124,7 @@ def duty_get(*, supporter) -> Duty:
 def duty_set(*, supporter, on: bool) -> bool:
     """Go on or off duty. Going on duty starts a new shift (its resolved count starts at zero). False if unchanged."""
     check_can_support(supporter)
+    limit_use("help_action", supporter.pk)
     duty = duty_get(supporter=supporter)
     duty = Duty.objects.select_for_update().get(pk=duty.pk)
     if duty.on_duty == on:
@@ -134,6 +142,7 @@ def duty_set(*, supporter, on: bool) -> bool:
 def break_set(*, supporter, on: bool) -> bool:
     """The "need a break" toggle: no new pushes while on, and not counted as available. False if unchanged."""
     check_can_support(supporter)
+    limit_use("help_action", supporter.pk)
     duty = duty_get(supporter=supporter)
     duty = Duty.objects.select_for_update().get(pk=duty.pk)
     if not duty.on_duty:
@@ -196,10 +205,40 @@ def _validate_answers(*, happening, danger, would_help) -> tuple[str, str, str]:
     would_help = (would_help or "").strip() if isinstance(would_help, str) or would_help is None else None
     if happening is None or would_help is None or len(happening) > ANSWER_MAX_LENGTH or len(would_help) > ANSWER_MAX_LENGTH:
         raise HelpRefusal(INVALID, ANSWER_TOO_LONG)
+    if any(text and not has_visible_text(text) for text in (happening, would_help)):
+        raise HelpRefusal(INVALID, MSG_INVISIBLE_ONLY)
     danger = danger or ""
     if danger not in HelpRequest.Danger.values:
         raise HelpRefusal(INVALID, BAD_DANGER)
     return happening, danger, would_help
+
+
+ANSWERS_HELD = "The person wrote something that a moderator checks first (it may hold contact details or similar)."
+ANSWERS_REMOVED = "A moderator took out what the person wrote."
+
+
+def _answers_screen(help_request: HelpRequest) -> None:
+    """Screen the answers supporters will read; held ones enter the moderators' queue (caller's transaction)."""
+    text = "\n".join(part for part in (help_request.happening, help_request.would_help) if part)
+    if not text:
+        return
+    screening = screen(author=help_request.requester, text=text, kind="help")
+    if screening.held:
+        reason = "; ".join(screening.reasons)
+        HelpRequest.objects.filter(pk=help_request.pk).update(answers_status=ModerationStatus.PENDING, answers_reason=reason[:500])
+        help_request.answers_status, help_request.answers_reason = ModerationStatus.PENDING, reason[:500]
+        held_item_open(kind=Target.HELP, target_id=help_request.pk, subject=help_request.requester, reason=reason)
+
+
+def answers_decide(*, help_request: HelpRequest, approve: bool) -> bool:
+    """A moderator lets supporters read held answers, or takes them out. False if they were not held."""
+    status = ModerationStatus.APPROVED if approve else ModerationStatus.REJECTED
+    with transaction.atomic():
+        changed = HelpRequest.objects.filter(pk=help_request.pk, answers_status=ModerationStatus.PENDING).update(
+            answers_status=status, **({"happening": "", "would_help": ""} if not approve else {}))
+        if changed:
+            _board_changed(help_request)
+    return bool(changed)
 
 
 def open_request_of(peer) -> HelpRequest | None:
@@ -213,6 +252,8 @@ def request_create(*, requester, happening: str = "", danger: str = "", would_he
     """
     happening, danger, would_help = _validate_answers(happening=happening, danger=danger, would_help=would_help)
     sanctions.check_can_write(requester)
+    if open_request_of(requester) is None:  # going back to one's open request is not a new one
+        limit_use("help_request", requester.pk)
     try:
         with transaction.atomic():
             if open_request_of(requester) is not None:
@@ -226,6 +267,7 @@ def request_create(*, requester, happening: str = "", danger: str = "", would_he
             help_request = HelpRequest.objects.create(
                 requester=requester, room=room, happening=happening, danger=danger, would_help=would_help,
             )
+            _answers_screen(help_request)
             _push(help_request, reason="new")
             _board_changed()
     except IntegrityError:  # a second tab won the race for "one open request per person"
@@ -256,6 +298,7 @@ def request_claim(*, help_request: HelpRequest, supporter) -> HelpRequest:
         raise HelpRefusal(FORBIDDEN, str(refusal)) from None
     if help_request.requester_id == supporter.pk:
         raise HelpRefusal(FORBIDDEN, OWN_REQUEST)
+    limit_use("help_action", supporter.pk)
     with transaction.atomic():
         _lock_supporter(supporter)
         _check_claim_limit(supporter)
@@ -279,6 +322,7 @@ def request_backup_ask(*, help_request: HelpRequest, by) -> bool:
     """The claiming supporter asks for a second supporter; the board shows it to everyone on duty. False if already asked."""
     help_request.refresh_from_db()
     check_is_claimer(by, help_request)
+    limit_use("help_action", by.pk)
     if not help_request.is_open:
         raise HelpRefusal(CLOSED, ALREADY_ENDED)
     changed = HelpRequest.objects.filter(
@@ -300,6 +344,7 @@ def request_backup_join(*, help_request: HelpRequest, supporter) -> HelpRequest:
         raise HelpRefusal(FORBIDDEN, str(refusal)) from None
     if supporter.pk in (help_request.requester_id, help_request.claimed_by_id):
         raise HelpRefusal(FORBIDDEN, OWN_REQUEST if supporter.pk == help_request.requester_id else BACKUP_TAKEN)
+    limit_use("help_action", supporter.pk)
     with transaction.atomic():
         _lock_supporter(supporter)
         _check_claim_limit(supporter)
@@ -342,6 +387,9 @@ def request_resolve(*, help_request: HelpRequest, by, note: str = "") -> bool:
     note = (note or "").strip() if isinstance(note, str) or note is None else None
     if note is None or len(note) > NOTE_MAX_LENGTH:
         raise HelpRefusal(INVALID, NOTE_TOO_LONG)
+    if note and not has_visible_text(note):
+        raise HelpRefusal(INVALID, MSG_INVISIBLE_ONLY)
+    limit_use("help_action", by.pk)
     return _end(help_request=help_request, by=by, ended_by=HelpRequest.EndedBy.SUPPORTER, note=note)
 
 
@@ -362,6 +410,7 @@ def request_rate(*, help_request: HelpRequest, by, helped: bool) -> bool:
         raise HelpRefusal(INVALID, NOT_RESOLVED_YET)
     if not isinstance(helped, bool):
         raise HelpRefusal(INVALID, "Choose “it helped” or “it didn't help”.")
+    limit_use("help_action", by.pk)
     return HelpRequest.objects.filter(pk=help_request.pk).exclude(helped=helped).update(helped=helped) > 0
 
 
@@ -390,43 +439,38 @@ def requests_escalate(*, now: datetime | None = None) -> int:
     return pushed
 
 
-def _room_reported(room: Room) -> bool:
-    """Is any message of this room under an open report?"""
-    from moderation.models import Target
-    from moderation.selectors import has_open_report
-    from rooms.models import Message
-
-    return has_open_report(target_kind=Target.MESSAGE, target_ids=Message.objects.filter(room=room).values("pk"))
-
-
 def requests_purge(*, now: datetime | None = None) -> tuple[int, int]:
-    """Delete each conversation HELPNOW_DELETE_AFTER_HOURS after it ended, room and messages included,
-    unless a message in it is under an open report. Returns (deleted, kept because reported)."""
+    """Delete each conversation HELPNOW_DELETE_AFTER_HOURS after it ended, room and messages included. An open
+    report keeps nothing alive: a reported message is copied for the moderators (rooms.services.room_delete)
+    and goes with the rest. Each conversation on its own: one that fails is logged (without naming it) and
+    the others go on. Returns (deleted, messages copied for moderators)."""
     now = now or timezone.now()
     cutoff = now - timedelta(hours=settings.HELPNOW_DELETE_AFTER_HOURS)
-    deleted = kept = 0
+    deleted = copied = 0
     for help_request in HelpRequest.objects.filter(status=HelpRequest.Status.RESOLVED, resolved_at__lte=cutoff).select_related("room"):
-        with transaction.atomic():
-            room = help_request.room
-            if room is not None and _room_reported(room):
-                kept += 1
-                continue
-            if room is not None:
-                room_services.room_delete(room=room)
-            help_request.delete()
-            deleted += 1
-    return deleted, kept
+        try:
+            with transaction.atomic():
+                if help_request.room is not None:
+                    copied += room_services.room_delete(room=help_request.room) or 0
+                held_item_close(kind=Target.HELP, target_id=help_request.pk)
+                help_request.delete()
+                deleted += 1
+        except Exception as error:  # noqa: BLE001: one conversation must not stop the others
+            logger.error("purge_help_requests: one conversation could not be deleted (%s); the others went on", type(error).__name__)
+    return deleted, copied
 
 
 @transaction.atomic
 def conversations_delete(*, requester) -> int:
     """Deleting an account: the person's help requests go with their conversations, room and messages (the
     supporters' side too), whatever their state; a supporter's open page drops the messages and the board
-    forgets the request. Returns how many requests. (Their export, offered beforehand, holds them.)"""
+    forgets the request. Messages under an open report are copied for the moderators first, as the purge
+    does (rooms.services.room_delete). Returns how many requests. (Their export, offered before, holds them.)"""
     requests = list(HelpRequest.objects.select_for_update(of=("self",)).filter(requester=requester).select_related("room"))
     for help_request in requests:
         if help_request.room is not None:
             room_services.room_delete(room=help_request.room, clear_screens=True)
+        held_item_close(kind=Target.HELP, target_id=help_request.pk)
         _board_changed(help_request)
         help_request.delete()
     return len(requests)

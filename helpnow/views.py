@@ -7,13 +7,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from commons.ratelimit import allow
 from helpnow import selectors, services
 from helpnow.forms import HelpRequestForm, RateForm, ResolveForm, ToggleForm
 from helpnow.models import HelpRequest
 from helpnow.permissions import check_can_support, check_can_view, is_claimer, is_supporter
 
-MSG_TOO_MANY = "That's a lot in a short time. Please wait a little, then try again."
 MSG_CLAIMED = "You're in. Say hello: the person can see you've joined."
 MSG_BACKUP_ASKED = "Backup asked for: every supporter on duty can see it now."
 MSG_BACKUP_JOINED = "You've joined as backup."
@@ -59,8 +57,6 @@ def get_help(request):
         return redirect(existing)
     if request.method != "POST":
         return render(request, "helpnow/get_help.html", context)
-    if not allow(request, action="help_request"):
-        return _refused(request, MSG_TOO_MANY, 429)
     form = HelpRequestForm(request.POST)
     context["form"] = form
     if not form.is_valid():
@@ -94,6 +90,9 @@ def request_page(request, pk: int):
         "on_duty": on_duty,
         "nobody_on_duty": help_request.status == HelpRequest.Status.WAITING and on_duty == 0,
         "reportable": selectors.reportable_messages(help_request=help_request, peer=peer),
+        # Held answers: the person who wrote them and the moderators read them; supporters read a note.
+        "reads_held_answers": help_request.answers_public or help_request.requester_id == peer.pk or peer.is_moderator,
+        "answers_note": selectors.answers_note(help_request),
         "status_line": selectors.status_line(help_request, for_requester=help_request.requester_id == peer.pk, on_duty=on_duty),
         "resolve_form": ResolveForm(),
         "public_room": services.PUBLIC_SUPPORT_ROOM,
@@ -101,11 +100,9 @@ def request_page(request, pk: int):
     return render(request, "helpnow/request.html", context)
 
 
-def _action(request, pk: int, *, rate_limited: bool = True):
+def _action(request, pk: int):
     if not request.user.is_authenticated:
         raise PermissionDenied("Please log in first.")
-    if rate_limited and not allow(request, action="help_action"):
-        return None, _refused(request, MSG_TOO_MANY, 429)
     return get_object_or_404(HelpRequest.objects.select_related("room", "requester", "claimed_by"), pk=pk), None
 
 
@@ -168,7 +165,7 @@ def request_resolve(request, pk: int):
 
 @require_POST
 def request_end(request, pk: int):
-    help_request, refused = _action(request, pk, rate_limited=False)  # ending must always work
+    help_request, refused = _action(request, pk)  # ending must always work: services.request_end has no limit
     changed = services.request_end(help_request=help_request, by=request.user)
     messages.success(request, MSG_ENDED if changed else services.ALREADY_ENDED)
     if request.POST.get("then") == "public_room":

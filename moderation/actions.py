@@ -5,16 +5,20 @@ drives them: validate all, claim the item, execute each. Content changes go thro
 rooms.services only.
 """
 
+import math
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from moderation import services
+from moderation import registry, services
 from moderation.models import Action, LogEntry, ModerationStatus, QueueItem, Sanction, Target
 from moderation.permissions import check_can_act_on
 from peers.services import notification_send
+
+
+SANCTION_MAX_HOURS = 24 * 365  # a timed mute or suspension lasts at most a year; longer is a ban
 
 
 @dataclass
@@ -83,7 +87,10 @@ class Approve(ModAction):
 
     def execute(self, ctx):
         target = ctx.target
-        if target.kind == Target.POST:
+        held_kind = registry.get(target.kind)
+        if held_kind is not None:
+            changed = held_kind.approve(target.obj, ctx.moderator)
+        elif target.kind == Target.POST:
             changed = _forum().post_moderate(post=target.obj, status=ModerationStatus.APPROVED, by=ctx.moderator, reason=ctx.reason)
         else:
             changed = _rooms().message_approve(message=target.obj, by=ctx.moderator)
@@ -103,7 +110,10 @@ class Hide(ModAction):
         target = ctx.target
         # Hide and delete both leave the row removed (rejected) so that an appeal can restore it;
         # "delete" records that it is not coming back unless an appeal succeeds.
-        if target.kind == Target.POST:
+        held_kind = registry.get(target.kind)
+        if held_kind is not None:
+            changed = held_kind.reject(target.obj, ctx.moderator, ctx.reason)
+        elif target.kind == Target.POST:
             changed = _forum().post_moderate(post=target.obj, status=ModerationStatus.REJECTED, by=ctx.moderator, reason=ctx.reason)
         else:
             changed = _rooms().message_remove(message=target.obj, by=ctx.moderator, reason=ctx.reason)
@@ -129,6 +139,8 @@ class Redact(ModAction):
             raise ValidationError(services.MSG_REDACT_UNAVAILABLE)
 
     def _redactor(self, ctx):
+        if registry.get(ctx.item.target_kind) is not None:
+            return None  # held texts are approved or turned down; their author rewrites them
         if ctx.item.target_kind == Target.POST:
             return getattr(_forum(), "post_redact", None)
         return getattr(_rooms(), "message_redact", None)
@@ -172,7 +184,8 @@ class SanctionAction(ModAction):
         super().validate(ctx)
         if ctx.target is None or ctx.target.author is None:
             raise ValidationError(services.MSG_NO_AUTHOR)
-        if self.timed and not (ctx.hours and ctx.hours > 0):
+        if self.timed and not (isinstance(ctx.hours, (int, float)) and math.isfinite(ctx.hours)
+                               and 0 < ctx.hours <= SANCTION_MAX_HOURS):
             raise ValidationError(services.MSG_DURATION_REQUIRED)
 
     def execute(self, ctx):

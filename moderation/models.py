@@ -78,6 +78,9 @@ class Target(models.TextChoices):
     MESSAGE = "message", "room message"
     USER = "user", "member"
     ALERT = "alert", "drug alert"
+    BIO = "bio", "profile bio"
+    ROOM = "room", "room's title, topic or rules"
+    HELP = "help", "help request's answers"
 
 
 class ReportReason(models.TextChoices):
@@ -156,6 +159,20 @@ class Report(models.Model):
         ]
 
 
+class ReportedCopy(models.Model):
+    """What an open report was about, kept for the moderators when the original goes with its retention
+    (a room's messages, a private help conversation): reports keep nothing else alive. Removed with the
+    report itself by `manage.py purge_reports` (moderation.queue.reports_purge)."""
+
+    item = models.OneToOneField(QueueItem, on_delete=models.CASCADE, related_name="copy")
+    author_name = models.CharField(max_length=100)
+    where = models.CharField(max_length=300, blank=True, default="")
+    body = models.TextField()
+    body_html = models.TextField()
+    written = models.DateTimeField()
+    copied = models.DateTimeField(default=timezone.now)
+
+
 class SourcingPattern(models.Model):
     """A word, phrase or regular expression that holds content for review. Moderators edit these in the app."""
 
@@ -214,7 +231,8 @@ PUBLIC_ACTION_LABELS = {
     Action.APPEAL_OVERTURNED: "appeal: decision reversed",
     Action.PATTERN_CHANGE: "hold list changed",
 }
-PUBLIC_KIND_LABELS = {Target.POST: "forum post", Target.MESSAGE: "room message", Target.USER: "account", Target.ALERT: "drug alert"}
+PUBLIC_KIND_LABELS = {Target.POST: "forum post", Target.MESSAGE: "room message", Target.USER: "account", Target.ALERT: "drug alert",
+                      Target.BIO: "profile bio", Target.ROOM: "room title or topic", Target.HELP: "help request"}
 
 
 class AppendOnly(models.Model):

@@ -1,7 +1,10 @@
-"""Screening of new content as it lands (forum posts, room messages, alerts).
+"""Screening of new content as it lands: every text a person writes that another person can see.
 
-Forum, rooms and safety call `screen()` before storing; it decides whether
-the content is published at once or held for a moderator, and why:
+Forum posts, room messages, alerts, profile bios (moderation.profiles), rooms' titles, topics and rules,
+the answers of a help request (supporters read them) and service suggestions (reasons shown to the
+reviewing moderator) call `screen()` before storing; it decides whether the content is published at once
+or held for a moderator, and why. Appeal texts are not screened: only moderators read them
+(docs/moderation.md, "What is screened").
 
 - automatic holds: contact details (phone, email, street address), payment handles,
   sourcing language (patterns moderators edit at /mod/patterns/), links from new accounts;
@@ -23,10 +26,22 @@ HOLD_REASONS = {
     "contact": "it may contain contact details",
     "payment": "it may contain a payment handle",
     "sourcing": "it may be about buying or selling",
-    "link": "links from new accounts are checked first",
+    "link": "links from new accounts, and links in profiles, are checked first",
     "new_account": "posts from new accounts are checked first",
 }
 MSG_HELD = "Held because {reasons}; a moderator will look soon."
+# A link in a profile is held from everyone: a bio is where a dealer's contact would sit for good.
+LINKS_ALWAYS_HELD = ("bio",)
+# What the author is told, per kind of text.
+NOTICES = {
+    "post": "Your post is waiting for a moderator.",
+    "message": "Your room message is waiting for a moderator.",
+    "alert": "Your alert is waiting for a moderator.",
+    "bio": "Your new profile bio is waiting for a moderator; until then your profile shows the bio it had.",
+    "room": "Your room's title, topic or rules are waiting for a moderator.",
+    "help": "Supporters see that you asked for help; what you wrote waits for a moderator before they can read it.",
+    "suggestion": "Your suggestion is waiting for a moderator, as every suggestion does.",
+}
 
 PATTERNS_CACHE_KEY = "moderation:patterns:v1"
 PATTERNS_CACHE_SECONDS = 60
@@ -88,7 +103,7 @@ def patterns_changed() -> None:
     cache.delete(PATTERNS_CACHE_KEY)
 
 
-def hold_codes(text: str, *, new_account: bool) -> list[str]:
+def hold_codes(text: str, *, new_account: bool, always_links: bool = False) -> list[str]:
     """The automatic-hold reason codes that `text` triggers, in a stable order."""
     codes = []
     if _PHONE.search(text) or _EMAIL.search(text) or _STREET.search(text):
@@ -97,7 +112,7 @@ def hold_codes(text: str, *, new_account: bool) -> list[str]:
         codes.append("payment")
     if any(pattern.search(text) for pattern in _compiled_patterns()):
         codes.append("sourcing")
-    if new_account and _LINK.search(text):
+    if (new_account or always_links) and _LINK.search(text):
         codes.append("link")
     return codes
 
@@ -109,14 +124,14 @@ def held_message(codes) -> str:
 
 
 def screen(*, author, text: str, kind: str) -> Screening:
-    """Decide whether `text` by `author` is published now or held; `kind` is "post", "message" or "alert"."""
+    """Decide whether `text` by `author` is published now or held; `kind` is one of NOTICES."""
     if author is not None and getattr(author, "is_authenticated", False):
         if author.has_perm("peers.moderate"):
             return Screening()
         if kind == "alert" and author.has_perm("peers.host_rooms"):
             return Screening()  # organisers' alerts often carry a service's phone number on purpose
     new_account = is_new_account(author)
-    codes = hold_codes(text or "", new_account=new_account)
+    codes = hold_codes(text or "", new_account=new_account, always_links=kind in LINKS_ALWAYS_HELD)
     if kind in ("post", "alert") and new_account:
         codes.append("new_account")
     if not codes:
@@ -126,6 +141,5 @@ def screen(*, author, text: str, kind: str) -> Screening:
         # Same transaction as the caller's write: if the content isn't stored, neither is the notice.
         from peers.services import notification_send
 
-        noun = {"post": "post", "message": "room message", "alert": "alert"}.get(kind, "post")
-        notification_send(recipient=author, kind="moderation", text=f"Your {noun} is waiting for a moderator. {message}")
+        notification_send(recipient=author, kind="moderation", text=f"{NOTICES.get(kind, NOTICES['post'])} {message}")
     return Screening(status=ModerationStatus.PENDING, reasons=[message], codes=tuple(codes))

@@ -9,7 +9,7 @@ from django.db.models import Count, Max, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from moderation import targets
+from moderation import registry, targets
 from moderation.models import Action, Appeal, LogCompaction, LogEntry, QueueItem, Report, Sanction, SourcingPattern, Target
 
 
@@ -45,6 +45,9 @@ def _batch_resolve(items: list[QueueItem]) -> dict:
         found[(Target.USER, peer.pk)] = targets.Resolved(
             kind=Target.USER, id=peer.pk, obj=peer, author=peer, label=f"member {peer.username}", url=f"/u/{peer.username}/",
             where="Member profile", body_html=peer.bio_html, body=peer.bio)
+    for item in items:  # held texts of other kinds (moderation.registry): few at a time, one read each
+        if registry.get(item.target_kind) is not None:
+            found[(item.target_kind, item.target_id)] = targets.resolve(item.target_kind, item.target_id)
     return found
 
 
@@ -82,11 +85,18 @@ def item_detail(item: QueueItem) -> dict:
         history_entries = list(LogEntry.objects.filter(subject_id=item.subject_id).select_related("actor")[:10])
     return {
         "target": target,
+        "copy": getattr(item, "copy", None) if target is None else None,
         "reports": list(item.reports.select_related("reporter").order_by("created")),
         "history": author_histories([item.subject_id]).get(item.subject_id, {}),
         "history_entries": history_entries,
         "log_entries": list(item.log_entries.select_related("actor")),
     }
+
+
+def open_report_targets(*, target_kind: str, target_ids) -> set[int]:
+    """Which of these targets (ids, or a queryset of ids) are under a report nobody has closed yet."""
+    return set(Report.objects.filter(target_kind=target_kind, target_id__in=target_ids, closed_at__isnull=True)
+               .values_list("target_id", flat=True))
 
 
 def has_open_report(*, target_kind: str, target_ids) -> bool:
@@ -219,3 +229,11 @@ def pending_alerts() -> list:
     from safety.models import DrugAlert
 
     return list(DrugAlert.objects.filter(moderation_status="pending").order_by("created")[:20])
+
+
+def pending_suggestions() -> tuple[int, int]:
+    """Service suggestions waiting (all wait for a moderator), and how many of them screening flagged."""
+    from safety.models import ServiceSuggestion
+
+    waiting = ServiceSuggestion.objects.filter(status=ServiceSuggestion.Status.PENDING)
+    return waiting.count(), waiting.exclude(screening_reason="").count()

@@ -5,7 +5,6 @@ Every moderator action writes one LogEntry (the public audit log).
 """
 
 import re
-from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,13 +12,17 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from commons.limits import limit_use
+from commons.text import validate_visible
 from moderation import targets
+from moderation.queue import open_item_for
 from moderation.permissions import (  # noqa: F401  (re-exported: views and tests use services.MSG_*)
     MSG_APPEAL_NOT_YOURS, MSG_APPEAL_SAME_MODERATOR, MSG_MODERATORS_ONLY, MSG_SELF_SANCTION,
     check_can_appeal, check_can_decide_appeal, check_can_moderate,
 )
 from moderation.models import (
-    Action, Appeal, LogEntry, ModerationStatus, QueueItem, Report, ReportReason, Sanction, SourcingPattern, Target,
+    Action, Appeal, LogEntry, ModerationStatus, QueueItem, Report, ReportReason, Sanction, SourcingPattern,
+    Target,
 )
 from moderation.sanctions import active_restriction
 from moderation.screening import patterns_changed
@@ -31,11 +34,10 @@ MSG_REPORT_REASON = "Please choose a reason for the report."
 MSG_REPORT_OTHER_NEEDS_TEXT = "Please say a few words about what is wrong."
 MSG_REPORT_SELF = "You can't report yourself or your own words. You can edit or ask a moderator for help instead."
 MSG_ALREADY_REPORTED = "You've already reported this. A moderator will look at it soon."
-MSG_REPORT_LIMIT_RESTRICTED = "While your account is restricted you can send at most {limit} reports a day."
 MSG_REPORT_THANKS = "Thank you. A moderator will look at your report soon."
 MSG_ALREADY_RESOLVED = "Another moderator already resolved this item, so nothing was changed."
 MSG_REASON_REQUIRED = "Please give a reason: the person affected and the public log will see it."
-MSG_DURATION_REQUIRED = "Please choose how long this should last."
+MSG_DURATION_REQUIRED = "Please choose how long this should last (up to a year)."
 MSG_UNKNOWN_ACTION = "Please choose an action."
 MSG_UNKNOWN_CATEGORY = "Please choose which rule or reason this decision is about."
 MSG_ACTION_NOT_FOR_TARGET = "That action doesn't apply to this item."
@@ -51,7 +53,8 @@ MSG_PATTERN_BAD_REGEX = "That regular expression doesn't work: {error}"
 MSG_PATTERN_EXISTS = "That pattern is already on the list."
 
 REDACTED = "[removed by a moderator]"
-NOUNS = {Target.POST: "post", Target.MESSAGE: "room message", Target.USER: "account"}
+NOUNS = {Target.POST: "post", Target.MESSAGE: "room message", Target.USER: "account", Target.BIO: "profile",
+         Target.ROOM: "room", Target.HELP: "answers"}
 
 
 class AlreadyResolved(Exception):
@@ -103,25 +106,6 @@ def _threshold() -> int:
 # --- reports -----------------------------------------------------------------------------------
 
 
-def _open_item_for(*, kind: str, target_id: int, subject, created=None, held: bool = False, hold_reason: str = "") -> QueueItem:
-    """The open queue item for a target, created if there is none; the caller holds a transaction."""
-    item = QueueItem.objects.select_for_update().filter(target_kind=kind, target_id=target_id, status=QueueItem.Status.OPEN).first()
-    if item is not None:
-        return item
-    try:
-        with transaction.atomic():
-            return QueueItem.objects.create(
-                target_kind=kind, target_id=target_id, subject=subject, held=held, hold_reason=hold_reason[:500],
-                created=created or timezone.now(),
-            )
-    except IntegrityError:  # created by a concurrent report a moment ago
-        return QueueItem.objects.select_for_update().get(target_kind=kind, target_id=target_id, status=QueueItem.Status.OPEN)
-
-
-def _restricted_report_limit() -> int:
-    return int(getattr(settings, "MODERATION_RESTRICTED_REPORTS_PER_DAY", 3))
-
-
 @transaction.atomic
 def report_create(*, reporter, target_ref: str, reason: str, text: str = "") -> Report:
     """File one report; reports on one target gather into one open queue item. Hides the content for
@@ -131,21 +115,20 @@ def report_create(*, reporter, target_ref: str, reason: str, text: str = "") -> 
     text = (text or "").strip()[:1000]
     if reason not in ReportReason.values:
         raise ValidationError(MSG_REPORT_REASON, code="reason")
+    validate_visible(text)
     if reason == ReportReason.OTHER and not text:
         raise ValidationError(MSG_REPORT_OTHER_NEEDS_TEXT, code="text")
-    target = targets.parse(target_ref)
+    target = targets.parse(target_ref, reader=reporter)  # only what the reporter can see
     if target.kind != Target.USER and target.status != ModerationStatus.APPROVED and not reporter.is_moderator:
         raise ValidationError(targets.MSG_BAD_TARGET, code="bad_target")
     if target.author is not None and target.author.pk == reporter.pk:
         raise ValidationError(MSG_REPORT_SELF, code="self")
-    restriction = active_restriction(reporter)
-    if restriction is not None:
-        since = timezone.now() - timedelta(days=1)
-        if Report.objects.filter(reporter=reporter, created__gte=since).count() >= _restricted_report_limit():
-            raise PermissionDenied(MSG_REPORT_LIMIT_RESTRICTED.format(limit=_restricted_report_limit()) + " " + restriction.message)
-    item = _open_item_for(kind=target.kind, target_id=target.id, subject=target.author)
     if Report.objects.filter(reporter=reporter, target_kind=target.kind, target_id=target.id, closed_at__isnull=True).exists():
         raise ValidationError(MSG_ALREADY_REPORTED, code="duplicate")
+    limit_use("report", reporter.pk)
+    if active_restriction(reporter) is not None:
+        limit_use("report_restricted", reporter.pk)  # a muted or suspended person may report, not in bulk
+    item = open_item_for(kind=target.kind, target_id=target.id, subject=target.author)
     report = Report.objects.create(
         reporter=reporter, item=item, target_kind=target.kind, target_id=target.id, reason=reason, text=text,
         reporter_established=is_established(reporter),
@@ -246,6 +229,7 @@ def item_decide(*, item: QueueItem, moderator, content_action: str = "", sanctio
     from moderation import actions
 
     _require_moderator(moderator)
+    limit_use("moderator_action", moderator.pk)
     chosen = []
     if content_action:
         if content_action not in actions.CONTENT_ACTIONS:
@@ -259,6 +243,8 @@ def item_decide(*, item: QueueItem, moderator, content_action: str = "", sanctio
         chosen.append(actions.SANCTIONS[sanction])
     if not chosen:
         raise ValidationError(MSG_UNKNOWN_ACTION)
+    validate_visible((reason or "").strip())
+    validate_visible((redacted_body or "").strip())
     if category and category not in ReportReason.values:
         raise ValidationError(MSG_UNKNOWN_CATEGORY)
     ctx = actions.Context(item=item, target=targets.resolve(item.target_kind, item.target_id), moderator=moderator,
@@ -293,6 +279,8 @@ def appeal_create(*, appellant, log_entry: LogEntry, text: str) -> Appeal:
         raise ValidationError(MSG_APPEAL_NOT_APPEALABLE)
     if not text or len(text) > 2000:
         raise ValidationError(MSG_APPEAL_TEXT)
+    validate_visible(text)
+    limit_use("appeal", appellant.pk)
     try:
         with transaction.atomic():
             return Appeal.objects.create(log_entry=log_entry, appellant=appellant, text=text)
@@ -332,6 +320,8 @@ def appeal_decide(*, appeal: Appeal, moderator, overturn: bool, reason: str) -> 
     reason = (reason or "").strip()[:500]
     if not reason:
         raise ValidationError(MSG_REASON_REQUIRED)
+    validate_visible(reason)
+    limit_use("moderator_action", moderator.pk)
     entry = appeal.log_entry
     with transaction.atomic():
         status = Appeal.Status.OVERTURNED if overturn else Appeal.Status.UPHELD
@@ -359,6 +349,9 @@ def pattern_add(*, moderator, pattern: str, kind: str, note: str = "") -> Sourci
     pattern = " ".join((pattern or "").split()) if kind == SourcingPattern.Kind.PHRASE else (pattern or "").strip()
     if not pattern:
         raise ValidationError(MSG_PATTERN_EMPTY)
+    validate_visible(pattern)
+    validate_visible((note or "").strip())
+    limit_use("moderator_action", moderator.pk)
     if kind not in SourcingPattern.Kind.values:
         raise ValidationError(MSG_UNKNOWN_ACTION)
     if kind == SourcingPattern.Kind.REGEX:
@@ -377,6 +370,7 @@ def pattern_add(*, moderator, pattern: str, kind: str, note: str = "") -> Sourci
 @transaction.atomic
 def pattern_toggle(*, moderator, pattern: SourcingPattern, active: bool) -> bool:
     _require_moderator(moderator)
+    limit_use("moderator_action", moderator.pk)
     changed = SourcingPattern.objects.filter(pk=pattern.pk).exclude(is_active=active).update(is_active=active, updated_by=moderator)
     if changed:
         verb = "turned on" if active else "turned off"

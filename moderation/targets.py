@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 
+from commons.ids import parse_id
+from moderation import registry
 from moderation.models import Target
 
 MSG_BAD_TARGET = "We couldn't find what you're reporting. It may have been removed already."
@@ -77,6 +79,9 @@ def _user(pk: int) -> Resolved | None:
 
 
 def resolve(kind: str, pk: int, *, with_context: bool = False) -> Resolved | None:
+    held_kind = registry.get(kind)
+    if held_kind is not None:
+        return held_kind.resolve(pk)
     if kind == Target.POST:
         return _post(pk, with_context=with_context)
     if kind == Target.MESSAGE:
@@ -86,17 +91,26 @@ def resolve(kind: str, pk: int, *, with_context: bool = False) -> Resolved | Non
     return None
 
 
-def parse(ref: str) -> Resolved:
-    """`post:12`, `message:5` or `user:river` -> the thing; ValidationError(MSG_BAD_TARGET) if there is none."""
+def parse(ref: str, *, reader=None) -> Resolved:
+    """`post:12`, `message:5` or `user:river` -> the thing; ValidationError(MSG_BAD_TARGET) if there is none,
+    or if `reader` (when given) may not see it: the same answer, so a report never confirms what exists."""
     kind, _, value = (ref or "").strip().partition(":")
     resolved = None
-    if kind in (Target.POST, Target.MESSAGE) and value.isdigit():
-        resolved = resolve(kind, int(value))
+    if kind in (Target.POST, Target.MESSAGE) and parse_id(value) is not None:
+        resolved = resolve(kind, parse_id(value))
     elif kind == Target.USER and value:
         from peers.models import Peer
 
         peer = Peer.objects.filter(username__iexact=value).first()
         resolved = _user(peer.pk) if peer else None
-    if resolved is None:
+    if resolved is None or (reader is not None and not visible_to(resolved, reader)):
         raise ValidationError(MSG_BAD_TARGET, code="bad_target")
     return resolved
+
+
+def visible_to(resolved: Resolved, reader) -> bool:
+    """Can `reader` see the reported thing? A member's profile: while the account is active. Posts and room
+    messages: the rule their app registered (moderation.registry), i.e. the one its pages read by."""
+    if resolved.kind == Target.USER:
+        return resolved.obj.is_active
+    return registry.can_see(resolved.kind, reader, resolved.obj)

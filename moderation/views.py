@@ -7,18 +7,16 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from commons.ratelimit import allow
+from commons.http import safe_next
 from moderation import selectors, services, targets, transparency
 from moderation.compaction import detail_days
 from moderation.forms import AppealDecisionForm, AppealForm, DecisionForm, PatternForm, ReportForm
 from moderation.models import Appeal, LogEntry, QueueItem, SourcingPattern
 from moderation.permissions import check_can_moderate
 
-MSG_TOO_MANY_REPORTS = "That's a lot of reports in a short time. Please wait a while before sending more."
 MSG_DECIDED = "Done. The decision is in the moderation log."
 MSG_APPEAL_SENT = "Your appeal is sent. A moderator who didn't take the decision will look at it."
 MSG_APPEAL_DONE = "Appeal decided. The person is told, and the log shows it."
@@ -47,42 +45,33 @@ def members_only(view):
     return wrapped
 
 
-def _safe_next(request, fallback: str) -> str:
-    candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if candidate and url_has_allowed_host_and_scheme(candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return candidate
-    return fallback
-
-
 @members_only
 def report(request):
     ref = request.POST.get("target") or request.GET.get("target", "")
     form = ReportForm(request.POST if request.method == "POST" else None, initial={"target": ref})
     target = None
     try:
-        target = targets.parse(ref)
+        target = targets.parse(ref, reader=request.user)  # nothing about what the reader can't see
     except ValidationError:
         pass
     status = 200
     if request.method == "POST":
         status = 400
         if form.is_valid():
-            if not allow(request, action="report", key=str(request.user.pk)):
-                form.add_error(None, MSG_TOO_MANY_REPORTS)
-                status = 429
+            try:
+                services.report_create(reporter=request.user, target_ref=form.cleaned_data["target"],
+                                       reason=form.cleaned_data["reason"], text=form.cleaned_data["text"])
+            except PermissionDenied as refusal:
+                form.add_error(None, str(refusal))
+                status = 403
+            except ValidationError as invalid:
+                form.add_error(None, invalid)
             else:
-                try:
-                    services.report_create(reporter=request.user, target_ref=form.cleaned_data["target"],
-                                           reason=form.cleaned_data["reason"], text=form.cleaned_data["text"])
-                except PermissionDenied as refusal:
-                    form.add_error(None, str(refusal))
-                    status = 403
-                except ValidationError as invalid:
-                    form.add_error(None, invalid)
-                else:
-                    messages.success(request, services.MSG_REPORT_THANKS)
-                    return redirect(_safe_next(request, target.url if target else "/"))
-    return render(request, "moderation/report.html", {"form": form, "target": target, "next": _safe_next(request, "")}, status=status)
+                messages.success(request, services.MSG_REPORT_THANKS)
+                return redirect(safe_next(request, target.url if target else "/"))
+    missing = targets.MSG_BAD_TARGET if ref and target is None and request.method != "POST" else ""
+    return render(request, "moderation/report.html",
+                  {"form": form, "target": target, "missing": missing, "next": safe_next(request, "")}, status=status)
 
 
 @moderators_only
@@ -90,7 +79,9 @@ def queue(request):
     services.held_items_sync()
     page = Paginator(selectors.open_items(), ITEMS_PER_PAGE).get_page(request.GET.get("page"))
     rows = selectors.queue_rows(list(page.object_list))
-    return render(request, "moderation/queue.html", {"page": page, "rows": rows, "alerts": selectors.pending_alerts()})
+    suggestions, flagged = selectors.pending_suggestions()
+    return render(request, "moderation/queue.html", {"page": page, "rows": rows, "alerts": selectors.pending_alerts(),
+                                                     "suggestions": suggestions, "flagged_suggestions": flagged})
 
 
 @moderators_only

@@ -9,6 +9,7 @@ def profile_export(peer: Peer) -> dict:
     return {
         "pseudonym": peer.username,
         "bio": peer.bio,
+        "bio_waiting_for_a_moderator": peer.bio_pending or None,
         "date_joined": peer.date_joined.isoformat(),
         "roles": sorted(peer.groups.values_list("name", flat=True)),
     }

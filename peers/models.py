@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from peers.pseudonyms import PSEUDONYM_MAX_LENGTH, PSEUDONYM_VALIDATORS
+from peers.pseudonyms import PSEUDONYM_MAX_LENGTH, PSEUDONYM_VALIDATORS, pseudonym_key
 
 BIO_MAX_LENGTH = 2000
 
@@ -16,23 +16,32 @@ class PeerManager(UserManager):
         return self.get(username__iexact=username)
 
     def _create_user_object(self, username, email, password, **extra_fields):
-        """Django's create_user/create_superuser take an email; a Peer has none, so one given is refused."""
+        """Django's create_user/create_superuser take an email; a Peer has none, so one given is refused. Every
+        account made through the manager (seed_demo, createsuperuser, tests) gets its look-alike key; sign-up
+        sets it in peers.adapters."""
         if not username:
             raise ValueError("A pseudonym is needed.")
         if email:
             raise ValueError(MSG_NO_EMAIL)
         user = self.model(username=self.model.normalize_username(username), **extra_fields)
         user.set_password(password)
+        user.username_key = pseudonym_key(user.username)
         return user
 
 
 class Peer(AbstractBaseUser, PermissionsMixin):
     """A member, known only by a pseudonym. No real name, no IP address, no email address (there is no
-    field for one: peers/migrations/0005 removed it and every address allauth had stored)."""
+    field for one: peers/migrations/0008 removed it and every address allauth had stored)."""
 
     username = models.CharField("pseudonym", max_length=PSEUDONYM_MAX_LENGTH, unique=True, validators=PSEUDONYM_VALIDATORS)
+    # peers.pseudonyms.pseudonym_key(username): names that read the same share it, so only one may exist.
+    username_key = models.CharField(max_length=4 * PSEUDONYM_MAX_LENGTH, blank=True, default="", editable=False)
     bio = models.TextField(blank=True, default="", max_length=BIO_MAX_LENGTH)
     bio_html = models.TextField(blank=True, default="")
+    # A bio held by screening waits here, seen by its author and the moderators; bio/bio_html stay public.
+    bio_pending = models.TextField(blank=True, default="", max_length=BIO_MAX_LENGTH)
+    bio_pending_html = models.TextField(blank=True, default="")
+    bio_pending_reason = models.CharField(max_length=500, blank=True, default="")
     recovery_code_hash = models.CharField(max_length=256, blank=True, default="")
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
@@ -44,7 +53,10 @@ class Peer(AbstractBaseUser, PermissionsMixin):
     REQUIRED_FIELDS: list[str] = []
 
     class Meta:
-        constraints = [models.UniqueConstraint(Lower("username"), name="peer_pseudonym_unique_ci")]
+        constraints = [
+            models.UniqueConstraint(Lower("username"), name="peer_pseudonym_unique_ci"),
+            models.UniqueConstraint(fields=["username_key"], condition=~models.Q(username_key=""), name="peer_pseudonym_key_unique"),
+        ]
         permissions = [
             ("host_rooms", "Can host live support rooms"),
             ("moderate", "Can moderate the community"),
@@ -82,9 +94,9 @@ class Notification(models.Model):
         indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread")]
 
 
-class ReservedPseudonym(models.Model):
+class DeletedPseudonym(models.Model):
     """The pseudonym of a deleted account, kept from being registered again for a while
-    (peers.reservations). Only a keyed hash of it is stored, never the name."""
+    (peers.deleted_pseudonyms). Only a keyed hash of it is stored, never the name."""
 
     digest = models.CharField(max_length=64, unique=True)
     deleted_at = models.DateTimeField(default=timezone.now, db_index=True)

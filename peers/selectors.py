@@ -2,6 +2,10 @@
 
 from django.apps import apps
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
+
+from peers.models import Peer
+from peers.pseudonyms import MSG_LOOKALIKE, pseudonym_keys, validate_not_reserved
 
 UNREAD_TIMEOUT = 5 * 60  # a safety net; peers.services forgets the count whenever it changes
 
@@ -18,6 +22,14 @@ def unread_notifications_count(*, peer) -> int:
         count = peer.notifications.filter(read_at__isnull=True).count()
         cache.set(key, count, UNREAD_TIMEOUT)
     return count
+
+
+def check_pseudonym_free(name: str) -> None:
+    """Refuse a pseudonym that reads like a reserved name or like any existing one (peers.pseudonyms):
+    ValidationError with the reason. Sign-up calls it; so can anything else that hands out a name."""
+    validate_not_reserved(name)
+    if Peer.objects.filter(username_key__in=pseudonym_keys(name)).exists():
+        raise ValidationError(MSG_LOOKALIKE, code="lookalike")
 
 
 def account_sections(*, peer) -> list[dict]:

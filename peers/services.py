@@ -1,5 +1,6 @@
 """Writes for accounts: onboarding, recovery, profile, roles, deletion."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.apps import apps
@@ -7,11 +8,13 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from commons.limits import limit_use
 from commons.markup import render_markdown
-from peers import recovery, reservations, roles
+from commons.text import validate_visible
+from peers import deleted_pseudonyms, recovery, roles
 from peers.models import BIO_MAX_LENGTH, Notification, Peer
+from peers.pseudonyms import normalise, pseudonym_key
 
-RECOVERY_CODE_SESSION_KEY = "peers_recovery_code_once"
 
 MSG_RECOVERY_FAILED = "That pseudonym and recovery code don't match. Check the code and try again."
 MSG_BIO_TOO_LONG = f"Your bio can have at most {BIO_MAX_LENGTH:,} characters."
@@ -21,6 +24,11 @@ class RecoveryFailed(Exception):
     pass
 
 
+def recovery_code_show_once(request, code: str) -> None:
+    """Hand a freshly issued code to the next page (/accounts/recovery-code/), sealed in the session."""
+    recovery.code_seal(request.session, code)
+
+
 @transaction.atomic
 def recovery_code_issue(*, peer: Peer) -> str:
     """Replace the peer's recovery code with a new one; returns the plain code, shown once."""
@@ -28,6 +36,12 @@ def recovery_code_issue(*, peer: Peer) -> str:
     peer.recovery_code_hash = recovery.code_hash(code)
     peer.save(update_fields=["recovery_code_hash"])
     return code
+
+
+def recovery_code_renew(*, peer: Peer) -> str:
+    """The person asks for a new code in Settings (password confirmed by the caller); limited per account."""
+    limit_use("recovery_code_new", peer.pk)
+    return recovery_code_issue(peer=peer)
 
 
 @transaction.atomic
@@ -44,13 +58,19 @@ class Recovered:
 
 
 @transaction.atomic
-def account_recover(*, pseudonym: str, code: str, new_password: str) -> Recovered:
+def account_recover(*, pseudonym: str, code: str, new_password: str, address: str) -> Recovered:
     """Set a new password with a recovery code; the code is used up and a new one issued.
 
-    Raises RecoveryFailed (no hint whether the pseudonym exists) or ValidationError for the password.
+    Limited per `address` (the client's, commons.clients) and per pseudonym as it reads (its look-alike
+    key: " river", "River" and "rivеr" count together). The code is checked against a hash whether or not
+    the pseudonym exists. Raises RateLimited, RecoveryFailed (no hint whether the pseudonym exists) or
+    ValidationError for the password.
     """
-    peer = Peer.objects.select_for_update().filter(username__iexact=pseudonym.strip()).first()
-    if peer is None or not recovery.code_matches(code, peer.recovery_code_hash):
+    limit_use("recover", address)
+    limit_use("recover_name", pseudonym_key(pseudonym))
+    peer = Peer.objects.select_for_update().filter(username__iexact=normalise(pseudonym)).first()
+    matched = recovery.code_matches(code, peer.recovery_code_hash if peer is not None else "")
+    if peer is None or not matched:
         raise RecoveryFailed(MSG_RECOVERY_FAILED)
     validate_password(new_password, user=peer)
     peer.set_password(new_password)
@@ -58,18 +78,56 @@ def account_recover(*, pseudonym: str, code: str, new_password: str) -> Recovere
     return Recovered(peer=peer, new_code=recovery_code_issue(peer=peer))
 
 
+# Bios are screened like every text others read. Moderation does the screening and registers itself here at
+# start-up (ModerationConfig.ready): peers sits below moderation and imports none of it.
+BioScreen = Callable[[Peer, str], str]  # (peer, new bio) -> the reason it is held, "" to publish it
+_bio_screen: BioScreen | None = None
+
+
+def bio_screen_register(screen: BioScreen) -> None:
+    global _bio_screen
+    _bio_screen = screen
+
+
 @transaction.atomic
-def profile_update(*, peer: Peer, bio: str) -> bool:
-    """Store the bio and its sanitised HTML; returns whether anything changed."""
-    bio = bio.strip()
+def profile_update(*, peer: Peer, bio: str) -> str:
+    """Store a new bio. Screened first: a held bio waits beside the approved one, which stays public (a
+    person's earlier bio did nothing wrong, and their profile should not go blank for an edit). Returns
+    "saved", "held" or "unchanged"."""
+    bio = (bio or "").strip()
     if len(bio) > BIO_MAX_LENGTH:
         raise ValidationError(MSG_BIO_TOO_LONG)
-    if bio == peer.bio:
+    validate_visible(bio)
+    if bio == peer.bio and not peer.bio_pending:
+        return "unchanged"
+    limit_use("profile_edit", peer.pk)
+    held_because = _bio_screen(peer, bio) if (_bio_screen is not None and bio) else ""
+    if held_because:
+        peer.bio_pending, peer.bio_pending_html, peer.bio_pending_reason = bio, render_markdown(bio), held_because[:500]
+        peer.save(update_fields=["bio_pending", "bio_pending_html", "bio_pending_reason"])
+        return "held"
+    peer.bio, peer.bio_html = bio, render_markdown(bio) if bio else ""
+    peer.bio_pending = peer.bio_pending_html = peer.bio_pending_reason = ""
+    peer.save(update_fields=["bio", "bio_html", "bio_pending", "bio_pending_html", "bio_pending_reason"])
+    return "saved"
+
+
+@transaction.atomic
+def bio_pending_approve(*, peer: Peer) -> bool:
+    """A moderator publishes the held bio. False if none was waiting."""
+    peer = Peer.objects.select_for_update().get(pk=peer.pk)
+    if not peer.bio_pending:
         return False
-    peer.bio = bio
-    peer.bio_html = render_markdown(bio) if bio else ""
-    peer.save(update_fields=["bio", "bio_html"])
+    peer.bio, peer.bio_html = peer.bio_pending, peer.bio_pending_html
+    peer.bio_pending = peer.bio_pending_html = peer.bio_pending_reason = ""
+    peer.save(update_fields=["bio", "bio_html", "bio_pending", "bio_pending_html", "bio_pending_reason"])
     return True
+
+
+@transaction.atomic
+def bio_pending_drop(*, peer: Peer) -> bool:
+    """A moderator turns the held bio down; the approved one stays. False if none was waiting."""
+    return bool(Peer.objects.filter(pk=peer.pk).exclude(bio_pending="").update(bio_pending="", bio_pending_html="", bio_pending_reason=""))
 
 
 def role_grant(*, peer: Peer, role: str) -> bool:
@@ -94,13 +152,13 @@ def account_delete(*, peer: Peer, erase_words: bool = False) -> None:
 
     First each app's `account_deleting(peer, erase_words=...)` hook runs (the same registry as "download my
     data"): helpnow deletes the person's private help conversations, and with `erase_words` the forum and
-    rooms erase what they wrote. Then the pseudonym is reserved for a while (peers.reservations) and the row
-    deleted: content that stays points at nobody ("former member"), private state goes with it (CASCADE)."""
+    rooms erase what they wrote. Then the pseudonym is kept from sign-up for a while (peers.deleted_pseudonyms)
+    and the row deleted: content that stays points at nobody ("former member"), private state goes with it (CASCADE)."""
     for config in apps.get_app_configs():
         hook = getattr(config, "account_deleting", None)
         if hook is not None:
             hook(peer, erase_words=erase_words)
-    reservations.pseudonym_reserve(pseudonym=peer.username)
+    deleted_pseudonyms.deleted_pseudonym_keep(pseudonym=peer.username)
     peer.delete()
 
 

@@ -9,19 +9,22 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 
-from commons.ratelimit import allow
-from peers import services
+from commons.clients import client_address
+from commons.http import safe_next
+from commons.limits import limit_use
+from peers import recovery, services
 from peers.export import peer_data_export
 from peers.forms import ERASE_WORDS, BioForm, DeleteAccountForm, PasswordConfirmForm, RecoverForm
 from peers.models import Peer
-from peers.reservations import reserved_days
+from peers.deleted_pseudonyms import kept_days
 from peers.selectors import account_sections
 
+MSG_PROFILE_SAVED = "Your profile is saved."
+MSG_BIO_HELD = "Your new bio waits for a moderator first. Until then your profile shows the bio it had."
 MSG_CODE_ALREADY_SHOWN = "Your recovery code has already been shown. You can make a new one in Settings."
 MSG_RECOVERED = "Your password is changed. Here is your new recovery code: the old one no longer works."
 MSG_ACCOUNT_DELETED = "Your account is deleted. What you wrote stays, shown as written by a former member."
 MSG_ACCOUNT_ERASED = "Your account is deleted, and what you wrote is erased."
-MSG_TOO_MANY_ATTEMPTS = "Too many attempts. Please wait an hour before trying again."
 MSG_NO_EMAIL_HERE = "There is no email here. Forgot your password? Use your recovery code at /accounts/recover/."
 
 
@@ -39,8 +42,8 @@ def no_email(request, **kwargs):
 def recovery_code(request):
     """Show a freshly issued recovery code exactly once."""
     if request.method == "POST":
-        return redirect(request.POST.get("next") or "/")
-    code = request.session.pop(services.RECOVERY_CODE_SESSION_KEY, None)
+        return redirect(safe_next(request))
+    code = recovery.code_unseal_once(request.session)
     return render(request, "peers/recovery_code.html", {"code": code, "already_shown": MSG_CODE_ALREADY_SHOWN})
 
 
@@ -49,16 +52,13 @@ def recover(request):
     form = RecoverForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        pseudonym = request.POST.get("pseudonym", "")[:30].lower()
-        if not allow(request, action="recover", key=pseudonym):
-            form.add_error(None, MSG_TOO_MANY_ATTEMPTS)
-            return render(request, "peers/recover.html", {"form": form}, status=429)
         if form.is_valid():
             try:
                 recovered = services.account_recover(
                     pseudonym=form.cleaned_data["pseudonym"],
                     code=form.cleaned_data["code"],
                     new_password=form.cleaned_data["new_password1"],
+                    address=client_address(request),
                 )
             except services.RecoveryFailed as failure:
                 form.add_error(None, str(failure))
@@ -66,7 +66,7 @@ def recover(request):
                 form.add_error("new_password1", invalid)
             else:
                 login(request, recovered.peer, backend=settings.AUTHENTICATION_BACKENDS[0])
-                request.session[services.RECOVERY_CODE_SESSION_KEY] = recovered.new_code
+                services.recovery_code_show_once(request, recovered.new_code)
                 messages.success(request, MSG_RECOVERED)
                 return redirect("peers:recovery_code")
         status = 400
@@ -81,16 +81,16 @@ def profile(request, pseudonym: str):
 @never_cache
 @login_required
 def settings_page(request):
-    form = BioForm(request.POST or None, initial={"bio": request.user.bio})
+    form = BioForm(request.POST or None, initial={"bio": request.user.bio_pending or request.user.bio})
     status = 200
     if request.method == "POST":
         if form.is_valid():
             try:
-                services.profile_update(peer=request.user, bio=form.cleaned_data["bio"])
+                outcome = services.profile_update(peer=request.user, bio=form.cleaned_data["bio"])
             except ValidationError as invalid:
                 form.add_error("bio", invalid)
             else:
-                messages.success(request, "Your profile is saved.")
+                messages.success(request, MSG_BIO_HELD if outcome == "held" else MSG_PROFILE_SAVED)
                 return redirect("peers:settings")
         status = 400
     return render(request, "peers/settings.html", {"bio_form": form, "sections": account_sections(peer=request.user)}, status=status)
@@ -102,7 +102,7 @@ def new_recovery_code(request):
     form = PasswordConfirmForm(request.POST or None, peer=request.user)
     if request.method == "POST":
         if form.is_valid():
-            request.session[services.RECOVERY_CODE_SESSION_KEY] = services.recovery_code_issue(peer=request.user)
+            services.recovery_code_show_once(request, services.recovery_code_renew(peer=request.user))
             return redirect("peers:recovery_code")
         return render(request, "peers/new_recovery_code.html", {"form": form}, status=400)
     return render(request, "peers/new_recovery_code.html", {"form": form})
@@ -111,6 +111,7 @@ def new_recovery_code(request):
 @never_cache
 @login_required
 def export_data(request):
+    limit_use("data_export", request.user.pk)
     document = peer_data_export(peer=request.user)
     response = HttpResponse(json.dumps(document, indent=2, default=str), content_type="application/json")
     response.headers["Content-Disposition"] = 'attachment; filename="my-data.json"'
@@ -128,8 +129,8 @@ def delete_account(request):
             logout(request)
             messages.success(request, MSG_ACCOUNT_ERASED if erase else MSG_ACCOUNT_DELETED)
             return redirect("/")
-        return render(request, "peers/delete_account.html", {"form": form, "reserved_days": reserved_days()}, status=400)
-    return render(request, "peers/delete_account.html", {"form": form, "reserved_days": reserved_days()})
+        return render(request, "peers/delete_account.html", {"form": form, "kept_days": kept_days()}, status=400)
+    return render(request, "peers/delete_account.html", {"form": form, "kept_days": kept_days()})
 
 
 @never_cache

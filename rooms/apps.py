@@ -4,6 +4,15 @@ from django.apps import AppConfig
 class RoomsConfig(AppConfig):
     name = "rooms"
 
+    def ready(self):
+        from moderation import registry
+        from moderation.models import Target
+        from rooms.moderated import ROOM_TEXTS
+        from rooms.permissions import can_see_message
+
+        registry.register(ROOM_TEXTS)
+        registry.register_visibility(Target.MESSAGE, can_see_message)
+
     def export_peer_data(self, peer) -> dict:
         from rooms.models import Room
         from rooms.selectors import messages_written_by

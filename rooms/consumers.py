@@ -12,6 +12,7 @@ from django.db import connections
 from django.core.exceptions import PermissionDenied
 
 from commons.channels import ALERTS_GROUP
+from commons.ids import parse_id
 from commons.consumers import JsonObjectConsumer
 from moderation import sanctions
 from rooms import selectors, services
@@ -103,9 +104,7 @@ def database_sync_to_async(func):
 
 def _after(query_string: bytes) -> int | None:
     values = parse_qs(query_string.decode("latin-1")).get("after", [])
-    if values and values[0].isdigit():
-        return int(values[0])
-    return None
+    return parse_id(values[0]) if values else None
 
 
 class RoomConsumer(JsonObjectConsumer):

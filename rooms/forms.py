@@ -1,7 +1,9 @@
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 
 from peers.models import Peer
-from rooms.models import Room
+from rooms.models import RETENTION_HOURS_MAX, RETENTION_HOURS_MIN, SLOW_MODE_SECONDS_MAX, Room
+from rooms.services import MUTE_MAX_MINUTES
 
 UNKNOWN_PSEUDONYMS = "We couldn't find these pseudonyms: {names}."
 ENDS_BEFORE_START = "The end time needs to be after the start time."
@@ -46,7 +48,8 @@ class RoomForm(forms.ModelForm):
         help_texts = {
             "slug": "Letters, numbers and hyphens, e.g. sunday-check-in.",
             "starts_at": "In your own time zone.",
-            "retention_hours": "Older messages are deleted and never shown again. 72 hours unless you choose otherwise.",
+            "retention_hours": "Older messages are deleted and never shown again. 72 hours unless you choose otherwise; at most a year (8,760 hours).",
+            "slow_mode_seconds": "At most an hour (3,600 seconds).",
         }
         widgets = {
             "starts_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
@@ -56,8 +59,11 @@ class RoomForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["retention_hours"].min_value = 1
-        self.fields["retention_hours"].widget.attrs["min"] = 1
+        for name, low, high in (("retention_hours", RETENTION_HOURS_MIN, RETENTION_HOURS_MAX), ("slow_mode_seconds", 0, SLOW_MODE_SECONDS_MAX)):
+            field = self.fields[name]
+            field.min_value, field.max_value = low, high
+            field.validators += [MinValueValidator(low), MaxValueValidator(high)]
+            field.widget.attrs.update(min=low, max=high)
         if self.instance.pk:
             self.fields["cohost_names"].initial = ", ".join(p.username for p in self.instance.cohosts.all())
             self.fields["invited_names"].initial = ", ".join(p.username for p in self.instance.invited.all())
@@ -80,7 +86,7 @@ class PersonForm(forms.Form):
 
 
 class MuteForm(PersonForm):
-    minutes = forms.IntegerField(min_value=1, max_value=60 * 24 * 7, initial=15)
+    minutes = forms.IntegerField(min_value=1, max_value=MUTE_MAX_MINUTES, initial=15)
     reason = forms.CharField(max_length=300, required=False)
 
 

@@ -1,13 +1,19 @@
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from moderation.models import Moderated
+from moderation.models import Moderated, ModerationStatus
 
 MESSAGE_MAX_LENGTH = 2000
+TITLE_MAX_LENGTH, TOPIC_MAX_LENGTH, RULES_MAX_LENGTH = 100, 300, 2000
+# Bounds of the numbers a host types in (the form, the services and a database constraint all hold them).
+RETENTION_HOURS_MIN, RETENTION_HOURS_MAX = 1, 24 * 365
+SLOW_MODE_SECONDS_MAX = 60 * 60
 
 
 class Room(models.Model):
@@ -21,16 +27,26 @@ class Room(models.Model):
         INVITED = "invited", "invited only"
 
     slug = models.SlugField(unique=True)
-    title = models.CharField(max_length=100)
-    topic = models.CharField(max_length=300, blank=True, default="")
+    title = models.CharField(max_length=TITLE_MAX_LENGTH)
+    topic = models.CharField(max_length=TOPIC_MAX_LENGTH, blank=True, default="")
     host = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="hosted_rooms")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.SCHEDULED)
     starts_at = models.DateTimeField(default=timezone.now)
     ends_at = models.DateTimeField(null=True, blank=True)
     visibility = models.CharField(max_length=10, choices=Visibility.choices, default=Visibility.MEMBERS)
-    slow_mode_seconds = models.PositiveIntegerField(default=0)
-    retention_hours = models.PositiveIntegerField(default=72)
-    rules = models.TextField(blank=True, default="")
+    slow_mode_seconds = models.PositiveIntegerField(default=0, validators=[MaxValueValidator(SLOW_MODE_SECONDS_MAX)])
+    retention_hours = models.PositiveIntegerField(
+        default=72, validators=[MinValueValidator(RETENTION_HOURS_MIN), MaxValueValidator(RETENTION_HOURS_MAX)]
+    )
+    rules = models.TextField(blank=True, default="", max_length=RULES_MAX_LENGTH)
+    # Screening of the title, topic and rules (rooms.services): a new room whose texts are held is shown
+    # only to its hosts and the moderators until one approves it; a held edit of a public room waits in
+    # pending_texts while the approved texts stay.
+    moderation_status = models.CharField(
+        max_length=10, choices=ModerationStatus.choices, default=ModerationStatus.APPROVED, db_index=True
+    )
+    moderation_reason = models.CharField(max_length=500, blank=True, default="")
+    pending_texts = models.JSONField(default=dict, blank=True)
     show_names = models.BooleanField(
         default=False, help_text="Show the pseudonyms of the people online, not only how many there are."
     )
@@ -39,6 +55,13 @@ class Room(models.Model):
 
     class Meta:
         ordering = ["starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(retention_hours__gte=RETENTION_HOURS_MIN, retention_hours__lte=RETENTION_HOURS_MAX),
+                name="room_retention_hours_bounds",
+            ),
+            models.CheckConstraint(condition=Q(slow_mode_seconds__lte=SLOW_MODE_SECONDS_MAX), name="room_slow_mode_bounds"),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -65,8 +88,20 @@ class Room(models.Model):
         return self.status == self.Status.LIVE
 
     @property
+    def is_approved(self) -> bool:
+        return self.moderation_status == ModerationStatus.APPROVED
+
+    @property
+    def kept_for(self) -> timedelta:
+        """How long messages are kept. Clamped to the bounds: a row from before they existed must not stop a
+        socket or the purge (OverflowError)."""
+        hours = min(max(self.retention_hours or RETENTION_HOURS_MIN, RETENTION_HOURS_MIN), RETENTION_HOURS_MAX)
+        return timedelta(hours=hours)
+
+    @property
     def retention_cutoff(self):
-        return timezone.now() - timedelta(hours=self.retention_hours)
+        """Messages older than this are gone."""
+        return timezone.now() - self.kept_for
 
 
 class Message(Moderated):

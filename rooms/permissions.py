@@ -2,6 +2,7 @@
 
 from django.core.exceptions import PermissionDenied
 
+from moderation.models import ModerationStatus
 from rooms.models import Room, RoomRemoval
 
 NOT_SIGNED_IN = "Please log in to join live rooms."
@@ -21,11 +22,29 @@ def is_host(peer, room: Room) -> bool:
 
 
 def can_see(peer, room: Room) -> bool:
+    """Members' rooms: everyone. Invited-only rooms: their people. A room whose texts wait for a moderator
+    (or were turned down) before it was ever approved: its hosts and the moderators only."""
+    if room.moderation_status != ModerationStatus.APPROVED:
+        return is_host(peer, room)
     if room.visibility == Room.Visibility.MEMBERS:
         return True
     if peer is None or not peer.is_authenticated:
         return False
     return is_host(peer, room) or room.invited.filter(pk=peer.pk).exists()
+
+
+def can_see_message(peer, message) -> bool:
+    """Reading rules for moderation's reports (moderation.registry): the room is one `peer` can see (an
+    invited-only room or a private help conversation only for its people), and the message is public, or
+    theirs, or they host the room (hosts see held messages)."""
+    room = message.room
+    if not can_see(peer, room):
+        return False
+    if message.moderation_status == ModerationStatus.APPROVED:
+        return True
+    if peer is None or not peer.is_authenticated:
+        return False
+    return message.author_id == peer.pk or is_host(peer, room)
 
 
 def check_can_join(peer, room: Room) -> None:

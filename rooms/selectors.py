@@ -12,16 +12,17 @@ REPLAY_MAX = 200  # at most this many after ?after=<id>
 
 
 def rooms_live_and_upcoming(peer=None) -> QuerySet[Room]:
-    """Live rooms first, then scheduled ones by start time; invited-only rooms only for their people."""
+    """Live rooms first, then scheduled ones by start time; invited-only rooms only for their people, and
+    rooms whose texts wait for a moderator only for their hosts (rooms.permissions.can_see)."""
     live_first = Case(When(status=Room.Status.LIVE, then=Value(0)), default=Value(1))
     rooms = Room.objects.exclude(status=Room.Status.CLOSED).select_related("host").order_by(live_first, "starts_at")
+    approved = Q(moderation_status=ModerationStatus.APPROVED)
     if peer is None or not peer.is_authenticated:
-        return rooms.filter(visibility=Room.Visibility.MEMBERS)
+        return rooms.filter(approved, visibility=Room.Visibility.MEMBERS)
     if peer.is_moderator:
         return rooms
-    return rooms.filter(
-        Q(visibility=Room.Visibility.MEMBERS) | Q(host=peer) | Q(cohosts=peer) | Q(invited=peer)
-    ).distinct()
+    hosting = Q(host=peer) | Q(cohosts=peer)
+    return rooms.filter(hosting | (approved & (Q(visibility=Room.Visibility.MEMBERS) | Q(invited=peer)))).distinct()
 
 
 def active_mutes(*, room: Room) -> list[dict]:
@@ -33,6 +34,15 @@ def active_mutes(*, room: Room) -> list[dict]:
         if peer_id not in latest or until > latest[peer_id]["until"]:
             latest[peer_id] = {"pseudonym": username, "until": until}
     return sorted(latest.values(), key=lambda mute: mute["until"])
+
+
+PENDING_LABELS = {"title": "New title", "topic": "New topic", "rules": "New rules"}
+
+
+def pending_changes(*, room: Room) -> list[tuple[str, str]]:
+    """The held edits of a public room's texts that differ from what is shown, for its hosts."""
+    return [(label, room.pending_texts[name]) for name, label in PENDING_LABELS.items()
+            if name in (room.pending_texts or {}) and room.pending_texts[name] != getattr(room, name)]
 
 
 def room_get(*, slug: str) -> Room:

@@ -1,30 +1,36 @@
 """Writes for live rooms. Each stores first and broadcasts after commit; the service decides who hears it."""
 
-import hashlib
 import json
-import time
+import logging
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 
 from commons.markup import render_markdown
-from commons.ratelimit import window_hit
+from commons.limits import RateLimited, limit_use
+from commons.text import MSG_INVISIBLE_ONLY, has_visible_text, validate_visible
 from commons.realtime import group_send_on_commit
 from moderation import sanctions
-from moderation.models import ModerationStatus
+from moderation.models import ModerationStatus, Target
 from moderation.screening import screen
+from moderation.selectors import open_report_targets
+from moderation.queue import held_item_close, held_item_open, reported_copies_keep
 from peers.roles import FORMER_MEMBER
-from rooms.models import MESSAGE_MAX_LENGTH, Message, Presence, Room, RoomMute, RoomRemoval
+from rooms.models import (
+    MESSAGE_MAX_LENGTH, RETENTION_HOURS_MAX, RETENTION_HOURS_MIN, RULES_MAX_LENGTH, SLOW_MODE_SECONDS_MAX, TITLE_MAX_LENGTH,
+    TOPIC_MAX_LENGTH, Message, Presence, Room, RoomMute, RoomRemoval,
+)
 from rooms.permissions import INVITED_ONLY, REMOVED_FROM_ROOM, can_see
 from rooms.fanout import addressed
 from rooms.selectors import presence_online
 
 CLIENT_ID_MAX_LENGTH = 64
+logger = logging.getLogger(__name__)
 
 # Error codes of the WebSocket protocol (CONTRACTS.md) and their readable details.
 INVALID = "invalid"
@@ -37,12 +43,19 @@ FORBIDDEN = "forbidden"
 EMPTY_BODY = "Write something first: a message needs at least one character."
 BODY_TOO_LONG = f"Messages can be up to {MESSAGE_MAX_LENGTH:,} characters. Try splitting it in two."
 BAD_CLIENT_ID = f"client_id must be text of at most {CLIENT_ID_MAX_LENGTH} characters."
-SLOW_MODE = "Slow mode is on in this room: please wait {seconds} seconds between messages."
-FLOOD = "That's a lot of messages in a short time. Take a breath and try again in a few seconds."
 ROOM_NOT_OPEN = "This room isn't open yet. You can read along until the host opens it."
 ROOM_IS_CLOSED = "This room is closed, so it is read-only now."
 NOT_A_MODERATOR = "Only moderators can redact messages."
 MUTED_IN_ROOM = "A host has muted you in this room until {until} UTC. You can keep reading."
+MSG_TITLE = f"A room needs a title of at most {TITLE_MAX_LENGTH} characters."
+MSG_TOPIC = f"The topic can have at most {TOPIC_MAX_LENGTH} characters."
+MSG_RULES = f"The room rules can have at most {RULES_MAX_LENGTH:,} characters."
+MSG_RETENTION = f"Messages can be kept from {RETENTION_HOURS_MIN} hour to {RETENTION_HOURS_MAX:,} hours (a year)."
+MSG_SLOW_MODE = f"Slow mode can be from 0 (off) to {SLOW_MODE_SECONDS_MAX:,} seconds (an hour)."
+SCHEDULE_MAX_DAYS = 10 * 365
+MUTE_MAX_MINUTES = 60 * 24 * 7
+MSG_MUTE_MINUTES = f"A mute in a room lasts from 1 minute to a week ({MUTE_MAX_MINUTES:,} minutes)."
+MSG_SCHEDULE = f"Start and end times must be between the year 2000 and {SCHEDULE_MAX_DAYS // 365} years from today."
 
 
 class RoomRefusal(Exception):
@@ -59,11 +72,56 @@ def _send_on_commit(group: str, event: dict) -> None:
     group_send_on_commit(group, addressed(group, event))
 
 
-def _hashed(*parts) -> str:
-    return hashlib.sha256(":".join(str(p) for p in parts).encode()).hexdigest()[:32]
-
-
 # --- rooms ------------------------------------------------------------------------------
+
+
+TEXT_FIELDS = ("title", "topic", "rules")
+
+
+def _clean_text(value, *, limit: int, message: str, required: bool = False) -> str:
+    if not isinstance(value, str):
+        raise ValidationError(message, code="invalid")
+    value = value.strip()
+    if (required and not value) or len(value) > limit:
+        raise ValidationError(message, code="length")
+    validate_visible(value)
+    return value
+
+
+def _clean_number(value, *, low: int, high: int, message: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise ValidationError(message, code="bounds")
+    return value
+
+
+def _clean_moment(value, message: str):
+    if value is None:
+        return None
+    if not isinstance(value, datetime) or value.year < 2000 or value - timezone.now() > timedelta(days=SCHEDULE_MAX_DAYS):
+        raise ValidationError(message, code="bounds")
+    return value
+
+
+def clean_room_fields(fields: dict) -> dict:
+    """The settings a host typed, checked before anything is stored (the form holds the same bounds):
+    texts visible and within their lengths, numbers and dates within bounds. Raises ValidationError."""
+    cleaners = {
+        "title": lambda v: _clean_text(v, limit=TITLE_MAX_LENGTH, message=MSG_TITLE, required=True),
+        "topic": lambda v: _clean_text(v, limit=TOPIC_MAX_LENGTH, message=MSG_TOPIC),
+        "rules": lambda v: _clean_text(v, limit=RULES_MAX_LENGTH, message=MSG_RULES),
+        "retention_hours": lambda v: _clean_number(v, low=RETENTION_HOURS_MIN, high=RETENTION_HOURS_MAX, message=MSG_RETENTION),
+        "slow_mode_seconds": lambda v: _clean_number(v, low=0, high=SLOW_MODE_SECONDS_MAX, message=MSG_SLOW_MODE),
+        "starts_at": lambda v: _clean_moment(v, MSG_SCHEDULE),
+        "ends_at": lambda v: _clean_moment(v, MSG_SCHEDULE),
+    }
+    return {name: cleaners[name](value) if name in cleaners else value for name, value in fields.items()}
+
+
+def _screen_texts(*, host, texts: dict):
+    """Screening of a room's title, topic and rules (moderators' rooms and the site's own rooms are not held)."""
+    if host is None:
+        return None
+    return screen(author=host, text="\n".join(texts[name] for name in TEXT_FIELDS), kind="room")
 
 
 @transaction.atomic
@@ -73,13 +131,21 @@ def room_create(
     slow_mode_seconds: int = 0, retention_hours: int = 72, show_names: bool = False,
     cohosts=(), invited=(),
 ) -> Room:
+    """A new room. If screening holds its texts, only its hosts and the moderators see it until a moderator
+    approves them. `host` None: a room the site makes itself (Get help now's private rooms)."""
+    fields = clean_room_fields({"title": title, "topic": topic, "rules": rules, "starts_at": starts_at, "ends_at": ends_at,
+                                "slow_mode_seconds": slow_mode_seconds, "retention_hours": retention_hours})
+    if host is not None:
+        limit_use("room_manage", host.pk)
+    screening = _screen_texts(host=host, texts=fields)
     room = Room.objects.create(
-        slug=slug, title=title, host=host, topic=topic, status=status, rules=rules,
-        starts_at=starts_at or timezone.now(), ends_at=ends_at, visibility=visibility,
-        slow_mode_seconds=slow_mode_seconds, retention_hours=retention_hours, show_names=show_names,
+        slug=slug, host=host, status=status, visibility=visibility, show_names=show_names,
+        **{**fields, "starts_at": fields["starts_at"] or timezone.now()},
     )
     room.cohosts.set(cohosts)
     room.invited.set(invited)
+    if screening is not None and screening.held:
+        _texts_hold(room=room, texts=None, host=host, reason="; ".join(screening.reasons))
     return room
 
 
@@ -87,18 +153,82 @@ ROOM_EDITABLE = ("title", "topic", "rules", "starts_at", "ends_at", "visibility"
 
 
 @transaction.atomic
-def room_update(*, room: Room, cohosts=None, invited=None, **fields) -> Room:
-    """Change a room's settings (the ones in ROOM_EDITABLE) and, if given, its co-hosts and invitees."""
-    for name, value in fields.items():
+def room_update(*, room: Room, by=None, cohosts=None, invited=None, **fields) -> Room:
+    """Change a room's settings (the ones in ROOM_EDITABLE) and, if given, its co-hosts and invitees.
+    `by`: the host making the change (None: Get help now adding the people of a conversation).
+
+    New texts are screened: held ones of a public room wait in `pending_texts` (its approved texts stay
+    shown); a room not yet approved takes them as they are and stays hidden until a moderator looks."""
+    for name in fields:
         if name not in ROOM_EDITABLE:
             raise ValueError(f"{name} is not editable")
+    fields = clean_room_fields(fields)
+    if by is not None:
+        limit_use("room_manage", by.pk)
+    room = Room.objects.select_for_update().get(pk=room.pk)  # as stored: a ModelForm changed the caller's copy
+    texts = {name: fields.get(name, getattr(room, name)) for name in TEXT_FIELDS}
+    changed_texts = any(texts[name] != getattr(room, name) for name in TEXT_FIELDS)
+    screening = _screen_texts(host=by, texts=texts) if changed_texts else None
+    held = screening is not None and screening.held
+    for name, value in fields.items():
+        if name in TEXT_FIELDS and held and room.is_approved:
+            continue  # the approved text stays public; the new one waits
         setattr(room, name, value)
+    if changed_texts and not held:
+        room.pending_texts = {}
+        if room.moderation_status == ModerationStatus.PENDING:
+            room.moderation_status, room.moderation_reason = ModerationStatus.APPROVED, ""
+            held_item_close(kind=Target.ROOM, target_id=room.pk)
     room.save()
+    if held:
+        _texts_hold(room=room, texts=texts if room.is_approved else None, host=by, reason="; ".join(screening.reasons))
     if cohosts is not None:
         room.cohosts.set(cohosts)
     if invited is not None:
         room.invited.set(invited)
     return room
+
+
+def _texts_hold(*, room: Room, texts: dict | None, host, reason: str) -> None:
+    """Hold a room's texts for a moderator: `texts` waiting beside the approved ones, or (None) the room's
+    own texts, the room hidden until approved. The caller holds a transaction."""
+    if texts is None:
+        room.moderation_status = ModerationStatus.PENDING
+    room.pending_texts = texts or {}
+    room.moderation_reason = reason[:500]
+    room.save(update_fields=["moderation_status", "pending_texts", "moderation_reason"])
+    held_item_open(kind=Target.ROOM, target_id=room.pk, subject=host, reason=reason)
+
+
+@transaction.atomic
+def room_texts_approve(*, room: Room, by) -> bool:
+    """A moderator approves a room's held texts: a hidden new room becomes visible, or the waiting texts
+    replace the public ones. False if nothing was waiting."""
+    room = Room.objects.select_for_update().get(pk=room.pk)
+    if room.is_approved and not room.pending_texts:
+        return False
+    for name, value in (room.pending_texts or {}).items():
+        if name in TEXT_FIELDS:
+            setattr(room, name, value)
+    room.pending_texts, room.moderation_status, room.moderation_reason = {}, ModerationStatus.APPROVED, ""
+    room.save(update_fields=[*TEXT_FIELDS, "pending_texts", "moderation_status", "moderation_reason"])
+    return True
+
+
+@transaction.atomic
+def room_texts_reject(*, room: Room, by, reason: str = "") -> bool:
+    """A moderator turns down a room's held texts: waiting texts are dropped (the approved ones stay), or a
+    room never approved stays hidden from everyone but its hosts and the moderators. False if nothing waited."""
+    room = Room.objects.select_for_update().get(pk=room.pk)
+    if room.pending_texts:
+        room.pending_texts, room.moderation_reason = {}, ""
+        room.save(update_fields=["pending_texts", "moderation_reason"])
+        return True
+    if room.moderation_status == ModerationStatus.PENDING:
+        room.moderation_status, room.moderation_reason = ModerationStatus.REJECTED, reason[:500]
+        room.save(update_fields=["moderation_status", "moderation_reason"])
+        return True
+    return False
 
 
 def _room_status_set(*, room: Room, status: str) -> bool:
@@ -122,11 +252,15 @@ def _room_status_set(*, room: Room, status: str) -> bool:
 
 def room_open(*, room: Room, by) -> bool:
     """Open a scheduled (or reopen a closed) room for messages. False if it was already live."""
+    if by is not None:
+        limit_use("room_manage", by.pk)
     return _room_status_set(room=room, status=Room.Status.LIVE)
 
 
 def room_close(*, room: Room, by) -> bool:
     """Close the room: it stays readable, and every socket is told it is read-only now."""
+    if by is not None:
+        limit_use("room_manage", by.pk)
     return _room_status_set(room=room, status=Room.Status.CLOSED)
 
 
@@ -168,6 +302,8 @@ def _validate_body(body, client_id) -> None:
         raise RoomRefusal(INVALID, EMPTY_BODY)
     if len(body) > MESSAGE_MAX_LENGTH:
         raise RoomRefusal(TOO_LONG, BODY_TOO_LONG)
+    if not has_visible_text(body):
+        raise RoomRefusal(INVALID, MSG_INVISIBLE_ONLY)
     if client_id is not None and (not isinstance(client_id, str) or len(client_id) > CLIENT_ID_MAX_LENGTH):
         raise RoomRefusal(INVALID, BAD_CLIENT_ID)
 
@@ -177,16 +313,14 @@ def active_room_mute(*, room: Room, peer) -> RoomMute | None:
 
 
 def _check_rate(*, room: Room, author) -> None:
-    """Slow mode (per person per room) and the flood limit (per person, all rooms), shared by every process."""
-    if room.slow_mode_seconds:
-        key = "rooms:slow:" + _hashed(room.pk, author.pk)
-        if not cache.add(key, 1, timeout=room.slow_mode_seconds):
-            raise RoomRefusal(RATE_LIMITED, SLOW_MODE.format(seconds=room.slow_mode_seconds))
-    window = settings.ROOMS_FLOOD_SECONDS
-    key = "rooms:flood:" + _hashed(author.pk, int(time.time() // window))
-    count = window_hit(key, timeout=window * 2)
-    if count > settings.ROOMS_FLOOD_MESSAGES:
-        raise RoomRefusal(RATE_LIMITED, FLOOD)
+    """Slow mode (per person per room, the room's own window) and the flood limit (per person, all rooms):
+    commons.limits, shared by every process."""
+    try:
+        if room.slow_mode_seconds:
+            limit_use("room_slow_mode", room.pk, author.pk, window=room.slow_mode_seconds)
+        limit_use("room_message", author.pk)
+    except RateLimited as refused:
+        raise RoomRefusal(RATE_LIMITED, refused.message) from None
 
 
 def message_send(*, room: Room, author, body, client_id=None) -> Message:
@@ -262,24 +396,42 @@ def message_redact(*, message: Message, body: str, by, reason: str = "") -> bool
     return True
 
 
+def _copy_reported(messages) -> int:
+    """Before messages go (retention, a private conversation's end), copy those under an open report for the
+    moderators (moderation keeps the copy until the report itself is purged). Nothing else stays."""
+    reported = open_report_targets(target_kind=Target.MESSAGE, target_ids=messages.values("pk"))
+    if not reported:
+        return 0
+    originals = [
+        {"id": m.pk, "author_name": m.author.username if m.author_id else FORMER_MEMBER, "where": f"Live room › {m.room.title}",
+         "body": m.body, "body_html": m.body_html, "written": m.created}
+        for m in Message.objects.filter(pk__in=reported).select_related("author", "room")
+    ]
+    return reported_copies_keep(kind=Target.MESSAGE, originals=originals)
+
+
 @transaction.atomic
-def room_delete(*, room: Room, clear_screens: bool = False) -> bool:
-    """Delete a room and its messages (a private support room past its retention, say). False if already gone.
+def room_delete(*, room: Room, clear_screens: bool = False) -> int | None:
+    """Delete a room and its messages (a private support room past its retention, say); messages under an
+    open report are copied for the moderators first. Returns how many copies were made; None if already gone.
     With `clear_screens`, sockets still open on it drop each message (a conversation deleted with an account)."""
     message_ids = list(Message.objects.filter(room_id=room.pk).values_list("pk", flat=True)) if clear_screens else []
+    copied = _copy_reported(Message.objects.filter(room=room))
     deleted, _ = Room.objects.filter(pk=room.pk).delete()
     for message_id in message_ids:
         _send_on_commit(room.group_name, {"type": "room.removed", "id": message_id})
-    return bool(deleted)
+    return copied if deleted else None
 
 
 @transaction.atomic
 def messages_erase_by(*, author) -> int:
     """Deleting an account with "erase my words": every room message `author` wrote is deleted, and sockets
-    open on those rooms drop them (the protocol's message_removed). Returns how many."""
+    open on those rooms drop them (the protocol's message_removed). One under an open report is copied for the
+    moderators first, as before any deletion (moderation.queue.reported_copies_keep). Returns how many."""
     if author is None or author.pk is None:
         return 0
     rows = list(Message.objects.select_for_update().filter(author=author).values_list("pk", "room_id"))
+    _copy_reported(Message.objects.filter(pk__in=[pk for pk, _ in rows]))  # as before any deletion: a report keeps a copy
     Message.objects.filter(pk__in=[pk for pk, _ in rows]).delete()
     for message_id, room_id in rows:
         room = Room(pk=room_id)
@@ -292,6 +444,8 @@ def messages_erase_by(*, author) -> int:
 @transaction.atomic
 def message_remove(*, message: Message, by, reason: str = "") -> bool:
     """Remove a room message (status rejected) and tell every socket in the room. False if already removed."""
+    if by is not None:
+        limit_use("room_manage", by.pk)
     message = Message.objects.select_for_update(of=("self",)).select_related("room").get(pk=message.pk)
     if message.moderation_status == ModerationStatus.REJECTED:
         return False
@@ -327,7 +481,10 @@ def message_approve(*, message: Message, by) -> bool:
 
 @transaction.atomic
 def mute_in_room(*, room: Room, peer, by, minutes: int, reason: str = "") -> RoomMute:
-    """Stop `peer` writing in `room` for `minutes`; their open sockets are told at once."""
+    """Stop `peer` writing in `room` for `minutes` (1 to a week); their open sockets are told at once."""
+    if isinstance(minutes, bool) or not isinstance(minutes, int) or not 1 <= minutes <= MUTE_MAX_MINUTES:
+        raise ValidationError(MSG_MUTE_MINUTES, code="bounds")
+    limit_use("room_manage", by.pk)
     until = timezone.now() + timedelta(minutes=minutes)
     mute = RoomMute.objects.create(room=room, peer=peer, until=until, by=by, reason=reason[:300])
     detail = MUTED_IN_ROOM.format(until=f"{until:%d %b %Y, %H:%M}")
@@ -338,12 +495,14 @@ def mute_in_room(*, room: Room, peer, by, minutes: int, reason: str = "") -> Roo
 @transaction.atomic
 def unmute_in_room(*, room: Room, peer, by) -> bool:
     """End `peer`'s mutes in `room` now. False if none was in force."""
+    limit_use("room_manage", by.pk)
     return RoomMute.objects.filter(room=room, peer=peer, until__gt=timezone.now()).update(until=timezone.now()) > 0
 
 
 @transaction.atomic
 def person_remove(*, room: Room, peer, by, reason: str = "") -> bool:
     """Remove `peer` from `room`: their sockets close (4403) and they cannot rejoin. False if already removed."""
+    limit_use("room_manage", by.pk)
     _, created = RoomRemoval.objects.get_or_create(room=room, peer=peer, defaults={"by": by, "reason": reason[:300]})
     if not created:
         return False
@@ -396,19 +555,37 @@ def presence_touch(*, channel_names: list[str]) -> None:
 
 
 def typing_allowed(*, room: Room, peer) -> bool:
-    """At most one typing notice per person per room every ROOMS_TYPING_SECONDS, across processes."""
-    return cache.add("rooms:typing:" + _hashed(room.pk, peer.pk), 1, timeout=settings.ROOMS_TYPING_SECONDS)
+    """At most one typing notice per person per room (the room_typing limit), across processes."""
+    try:
+        limit_use("room_typing", room.pk, peer.pk)
+    except RateLimited:
+        return False
+    return True
 
 
 # --- retention --------------------------------------------------------------------------
 
 
-def messages_purge(*, now: datetime | None = None) -> int:
-    """Delete every message older than its room's retention, and stale presence rows. Returns messages deleted."""
+@dataclass(frozen=True)
+class Purged:
+    deleted: int  # messages
+    copied: int  # of them, copies kept for the moderators (under an open report)
+    failed: int  # rooms that could not be purged this time (logged without naming them)
+
+
+def messages_purge(*, now: datetime | None = None) -> Purged:
+    """Delete every message older than its room's retention, and stale presence rows. Each room on its own:
+    one that fails (a bad row) is logged and skipped, the others are purged."""
     now = now or timezone.now()
-    deleted = 0
+    deleted = copied = failed = 0
     for room in Room.objects.only("pk", "retention_hours"):
-        count, _ = Message.objects.filter(room=room, created__lt=now - timedelta(hours=room.retention_hours)).delete()
-        deleted += count
+        try:
+            with transaction.atomic():
+                old = Message.objects.filter(room=room, created__lt=now - room.kept_for)
+                copied += _copy_reported(old)
+                deleted += old.delete()[0]
+        except Exception as error:  # noqa: BLE001: one room must not stop the others
+            failed += 1
+            logger.error("purge_rooms: one room's messages could not be purged (%s); the other rooms went on", type(error).__name__)
     Presence.objects.filter(seen_at__lt=now - timedelta(seconds=settings.ROOMS_PRESENCE_TTL * 10)).delete()
-    return deleted
+    return Purged(deleted=deleted, copied=copied, failed=failed)

@@ -1,5 +1,6 @@
 from django.urls import path
 
+import commons.ids  # noqa: F401  (registers the <id:...> converter)
 from rooms import views
 
 app_name = "rooms"
@@ -13,5 +14,5 @@ urlpatterns = [
     path("rooms/<slug:slug>/mute/", views.room_mute, name="mute"),
     path("rooms/<slug:slug>/unmute/", views.room_unmute, name="unmute"),
     path("rooms/<slug:slug>/remove-person/", views.room_remove_person, name="remove_person"),
-    path("rooms/<slug:slug>/messages/<int:message_id>/remove/", views.message_remove, name="message_remove"),
+    path("rooms/<slug:slug>/messages/<id:message_id>/remove/", views.message_remove, name="message_remove"),
 ]

@@ -4,7 +4,7 @@ import zoneinfo
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -21,6 +21,8 @@ CANT_REMOVE_HOST = "Hosts and moderators can't be muted or removed from a room h
 ROOM_OPENED = "The room is open. People can write now."
 ROOM_CLOSED = "The room is closed. It stays readable until its messages expire."
 ROOM_SAVED = "Room saved."
+ROOM_HELD = ("Room saved. Its title, topic or rules wait for a moderator first (see why on the room's page); "
+             "until then people see the room as it was, or, for a new room, don't see it yet.")
 PERSON_MUTED = "{name} is muted in this room for {minutes} minutes."
 PERSON_UNMUTED = "{name} can write in this room again."
 NOT_MUTED = "{name} wasn't muted in this room."
@@ -63,7 +65,8 @@ def room(request, slug: str):
         request, "rooms/room.html",
         {"room": room, "removed": removed, "hosting": hosting, "hosts": selectors.room_hosts(room=room),
          "mute_form": MuteForm(), "remove_form": RemovePersonForm(), "removed_notice": permissions.REMOVED_FROM_ROOM,
-         "mutes": selectors.active_mutes(room=room) if hosting else []},
+         "mutes": selectors.active_mutes(room=room) if hosting else [],
+         "pending_changes": selectors.pending_changes(room=room) if hosting else []},
     )
 
 
@@ -78,9 +81,13 @@ def room_create(request):
             form.add_error("slug", SLUG_RESERVED)
         else:
             data = {k: v for k, v in form.cleaned_data.items() if k not in ("cohost_names", "invited_names")}
-            room = services.room_create(host=request.user, **data)
-            messages.success(request, ROOM_SAVED)
-            return redirect(room)
+            try:
+                room = services.room_create(host=request.user, **data)
+            except ValidationError as invalid:
+                form.add_error(None, invalid)
+            else:
+                messages.success(request, ROOM_HELD if not room.is_approved else ROOM_SAVED)
+                return redirect(room)
     return render(request, "rooms/room_form.html", {"form": form, "creating": True}, status=400 if form.errors else 200)
 
 
@@ -93,9 +100,14 @@ def room_edit(request, slug: str):
     form = RoomForm(request.POST or None, instance=room)
     if request.method == "POST" and form.is_valid():
         fields = {k: form.cleaned_data[k] for k in services.ROOM_EDITABLE}
-        services.room_update(room=room, cohosts=form.cleaned_data["cohosts"], invited=form.cleaned_data["invited"], **fields)
-        messages.success(request, ROOM_SAVED)
-        return redirect(room)
+        try:
+            room = services.room_update(room=room, by=request.user, cohosts=form.cleaned_data["cohosts"],
+                                        invited=form.cleaned_data["invited"], **fields)
+        except ValidationError as invalid:
+            form.add_error(None, invalid)
+        else:
+            messages.success(request, ROOM_HELD if room.pending_texts or not room.is_approved else ROOM_SAVED)
+            return redirect(room)
     return render(request, "rooms/room_form.html", {"form": form, "room": room}, status=400 if form.errors else 200)
 
 

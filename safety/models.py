@@ -117,6 +117,9 @@ class ServiceSuggestion(models.Model):
     hours = models.CharField(max_length=200, blank=True, default="")
     notes = models.TextField(max_length=1000, blank=True, default="")
     comment = models.CharField(max_length=500, blank=True, default="")
+    # Every suggestion waits for a moderator anyway; screening tells them what to look at (contact details
+    # or sourcing outside the contact field, which is meant to hold the service's own).
+    screening_reason = models.CharField(max_length=500, blank=True, default="")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="service_suggestions")
     created = models.DateTimeField(default=timezone.now)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
-from moderation.sanctions import check_can_write
+from moderation.sanctions import active_restriction, check_can_write
 
 MSG_SIGN_IN = "Please log in first. Joining takes a pseudonym and a password."
 MSG_NOT_ESTABLISHED = (
@@ -15,6 +15,7 @@ MSG_NOT_ESTABLISHED = (
     "Until then, please share what you found in the Safer use board or tell a moderator, and they can post the alert."
 )
 MSG_MODERATORS_ONLY = "Only moderators can do this."
+MSG_SIGHTING_RESTRICTED = "While your account is suspended you can't add a \u201cseen it too\u201d."
 
 
 def is_established(peer) -> bool:
@@ -49,6 +50,16 @@ def check_can_take_part(peer) -> None:
     if not (peer and peer.is_authenticated):
         raise PermissionDenied(MSG_SIGN_IN)
     check_can_write(peer)
+
+
+def check_can_count_sighting(peer) -> None:
+    """ "Seen it too" is a count that tells others how widespread a batch is, not words anyone reads: a
+    muted member may still say it. A suspended or banned account may not, and is told why."""
+    if not (peer and peer.is_authenticated):
+        raise PermissionDenied(MSG_SIGN_IN)
+    restriction = active_restriction(peer)
+    if restriction is not None and restriction.blocks_connecting:
+        raise PermissionDenied(MSG_SIGHTING_RESTRICTED + " " + restriction.message)
 
 
 def check_can_moderate(peer) -> None:

@@ -9,13 +9,17 @@ from django.db.models import F
 from django.utils import timezone
 
 from commons.channels import ALERTS_GROUP
+from commons.limits import limit_use
 from commons.realtime import group_send_on_commit
+from commons.text import validate_visible
 from moderation.models import Action, ModerationStatus, Target
-from moderation.screening import screen
+from moderation.screening import held_message, hold_codes, screen
 from moderation.services import audit_record
 from peers.services import notification_send
 from safety.models import ALERT_DEFAULT_DAYS, ALERT_MAX_DAYS, AlertSighting, DrugAlert, ServiceEntry, ServiceKind, ServiceSuggestion
-from safety.permissions import check_can_moderate, check_can_post_alert, check_can_take_part, publishes_alerts_directly
+from safety.permissions import (
+    check_can_count_sighting, check_can_moderate, check_can_post_alert, check_can_take_part, publishes_alerts_directly,
+)
 from safety.selectors import BANNER_CACHE_KEY_NAME as BANNER_CACHE_KEY
 
 MSG_SUBSTANCE_REQUIRED = "Please name the substance (for example \"fentanyl\" or \"pressed pills\")."
@@ -39,6 +43,7 @@ def _clean_text(value: str, *, field: str, limit: int, required_message: str | N
         raise ValidationError(required_message, code="required")
     if len(value) > limit:
         raise ValidationError(MSG_TOO_LONG.format(field=field, limit=limit), code="too_long")
+    validate_visible(value)
     return value
 
 
@@ -83,6 +88,7 @@ def alert_create(
     source = _clean_choice(source, choices=DrugAlert.Source, field="source")
     if not isinstance(days, int) or not 1 <= days <= ALERT_MAX_DAYS:
         raise ValidationError(MSG_DAYS_RANGE, code="days")
+    limit_use("alert_post", author.pk)
     screening = screen(author=author, text=f"{substance}\n{summary}\n{region}", kind="alert")
     reasons = list(screening.reasons)
     status = screening.status
@@ -123,6 +129,8 @@ def _notify_moderators_of_held(alert: DrugAlert) -> None:
 def alert_moderate(*, alert: DrugAlert, status: str, by, reason: str = "") -> bool:
     """Approve or reject an alert (moderation's queue calls this); approving publishes it live. False if unchanged."""
     check_can_moderate(by)
+    validate_visible(reason)
+    limit_use("moderator_action", by.pk)
     alert = DrugAlert.objects.select_for_update().get(pk=alert.pk)
     if alert.moderation_status == status:
         return False
@@ -155,6 +163,7 @@ def alert_approve(*, alert: DrugAlert, by) -> bool:
 def alert_end(*, alert: DrugAlert, by) -> bool:
     """End an alert early (a moderator); it moves to the archive. False if it had already ended."""
     check_can_moderate(by)
+    limit_use("moderator_action", by.pk)
     now = timezone.now()
     changed = DrugAlert.objects.filter(pk=alert.pk, expires_at__gt=now).update(expires_at=now)
     if changed:
@@ -164,12 +173,14 @@ def alert_end(*, alert: DrugAlert, by) -> bool:
 
 @transaction.atomic
 def alert_mark_seen(*, alert: DrugAlert, peer) -> bool:
-    """Record "seen it too" once per person per active alert; False if this person already said so."""
-    check_can_take_part(peer)
+    """Record "seen it too" once per person per active alert; False if this person already said so. A muted
+    member may (safety.permissions.check_can_count_sighting)."""
+    check_can_count_sighting(peer)
     if not DrugAlert.objects.filter(pk=alert.pk).approved().filter(expires_at__gt=timezone.now()).exists():
         raise ValidationError(MSG_ALERT_NOT_ACTIVE, code="not_active")
     if AlertSighting.objects.filter(alert=alert, peer=peer).exists():
         return False
+    limit_use("alert_seen", peer.pk)
     try:
         with transaction.atomic():
             AlertSighting.objects.create(alert=alert, peer=peer)
@@ -199,6 +210,7 @@ def _clean_service(data: dict) -> dict:
             value = (value or "").strip()
             if len(value) > limit:
                 raise ValidationError(MSG_TOO_LONG.format(field=label, limit=limit), code="too_long")
+            validate_visible(value)
         else:
             value = _clean_text(value, field=label, limit=limit,
                                 required_message=MSG_SERVICE_FIELD_REQUIRED.format(field=label.lower()) if required else None)
@@ -212,13 +224,18 @@ def service_suggest(*, author, entry: ServiceEntry | None = None, comment: str =
     check_can_take_part(author)
     cleaned = _clean_service(fields)
     comment = _clean_text(comment, field="Comment", limit=500, required_message=None)
-    return ServiceSuggestion.objects.create(author=author, entry=entry, comment=comment, **cleaned)
+    limit_use("service_suggest", author.pk)
+    screened = "\n".join([cleaned[name] for name in ("name", "region", "hours", "notes")] + [comment])
+    codes = hold_codes(screened, new_account=False)
+    return ServiceSuggestion.objects.create(author=author, entry=entry, comment=comment, **cleaned,
+                                            screening_reason=held_message(codes)[:500] if codes else "")
 
 
 @transaction.atomic
 def suggestion_accept(*, suggestion: ServiceSuggestion, by) -> ServiceEntry | None:
     """A moderator accepts: the entry is created or corrected and marked verified today. None if already handled."""
     check_can_moderate(by)
+    limit_use("moderator_action", by.pk)
     suggestion = ServiceSuggestion.objects.select_for_update().get(pk=suggestion.pk)
     if suggestion.status != ServiceSuggestion.Status.PENDING:
         return None
@@ -241,6 +258,7 @@ def suggestion_accept(*, suggestion: ServiceSuggestion, by) -> ServiceEntry | No
 @transaction.atomic
 def suggestion_decline(*, suggestion: ServiceSuggestion, by) -> bool:
     check_can_moderate(by)
+    limit_use("moderator_action", by.pk)
     changed = ServiceSuggestion.objects.filter(pk=suggestion.pk, status=ServiceSuggestion.Status.PENDING).update(
         status=ServiceSuggestion.Status.DECLINED, reviewed_by=by, reviewed_at=timezone.now()
     )
@@ -254,5 +272,6 @@ def service_verify(*, entry: ServiceEntry, by) -> bool:
     now = timezone.now()
     if entry.verified_at.date() == now.date() and entry.verified_by_id == by.pk:
         return False
+    limit_use("moderator_action", by.pk)
     ServiceEntry.objects.filter(pk=entry.pk).update(verified_at=now, verified_by=by)
     return True

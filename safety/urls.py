@@ -1,5 +1,6 @@
 from django.urls import path
 
+import commons.ids  # noqa: F401  (registers the <id:...> converter)
 from safety import views
 
 app_name = "safety"
@@ -7,15 +8,15 @@ urlpatterns = [
     path("alerts/", views.alert_list, name="alerts"),
     path("alerts/new/", views.alert_new, name="alert_new"),
     path("alerts/archive/", views.alert_archive, name="alert_archive"),
-    path("alerts/<int:alert_id>/seen/", views.alert_seen, name="alert_seen"),
-    path("alerts/<int:alert_id>/review/", views.alert_review, name="alert_review"),
+    path("alerts/<id:alert_id>/seen/", views.alert_seen, name="alert_seen"),
+    path("alerts/<id:alert_id>/review/", views.alert_review, name="alert_review"),
     path("help/overdose/", views.overdose_help, name="overdose"),
     path("help/good-samaritan/", views.good_samaritan, name="good_samaritan"),
     path("about/", views.about, name="about"),
     path("services/", views.service_list, name="services"),
     path("services/suggest/", views.service_suggest, name="service_suggest"),
     path("services/review/", views.service_review, name="service_review"),
-    path("services/review/<int:suggestion_id>/", views.suggestion_decide, name="suggestion_decide"),
-    path("services/<int:entry_id>/correct/", views.service_correct, name="service_correct"),
-    path("services/<int:entry_id>/verify/", views.service_verify, name="service_verify"),
+    path("services/review/<id:suggestion_id>/", views.suggestion_decide, name="suggestion_decide"),
+    path("services/<id:entry_id>/correct/", views.service_correct, name="service_correct"),
+    path("services/<id:entry_id>/verify/", views.service_verify, name="service_verify"),
 ]

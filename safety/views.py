@@ -9,7 +9,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from commons.markup import render_markdown
-from commons.ratelimit import allow
 from moderation.models import ModerationStatus
 from safety import selectors, services
 from safety.forms import AlertForm, ServiceForm
@@ -18,7 +17,6 @@ from safety.permissions import check_can_moderate, check_can_post_alert, check_c
 
 MSG_ALERT_PUBLISHED = "Your alert is out: everyone online sees it now."
 MSG_SEEN_THANKS = "Thanks for saying so. It helps others judge how widespread this is."
-MSG_TOO_MANY = "That's a lot in a short time. Please wait a little, then try again."
 MSG_SUGGESTION_THANKS = "Thank you. A moderator will check your suggestion before it shows in the directory."
 MSG_UNKNOWN_ACTION = "Unknown action."
 MSG_UNKNOWN_KIND = "That kind of service isn't in the list. Showing every kind instead."
@@ -53,8 +51,6 @@ def alert_new(request):
     form = AlertForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        if not allow(request, action="alert_post"):
-            return _refused(request, MSG_TOO_MANY, 429)
         if form.is_valid():
             try:
                 alert = services.alert_create(author=request.user, **form.cleaned_data)
@@ -71,8 +67,6 @@ def alert_new(request):
 @require_POST
 def alert_seen(request, alert_id: int):
     alert = get_object_or_404(DrugAlert, pk=alert_id)
-    if not allow(request, action="alert_seen"):
-        return _refused(request, MSG_TOO_MANY, 429)
     try:
         recorded = services.alert_mark_seen(alert=alert, peer=request.user)
     except ValidationError as invalid:
@@ -93,7 +87,10 @@ def alert_review(request, alert_id: int):
         changed = services.alert_moderate(alert=alert, status=ModerationStatus.APPROVED, by=request.user)
     elif action == "reject":
         reason = " ".join(request.POST.get("reason", "").split())[:500]
-        changed = services.alert_moderate(alert=alert, status=ModerationStatus.REJECTED, by=request.user, reason=reason)
+        try:
+            changed = services.alert_moderate(alert=alert, status=ModerationStatus.REJECTED, by=request.user, reason=reason)
+        except ValidationError as invalid:
+            return _refused(request, invalid.messages[0], 400)
     elif action == "end":
         changed = services.alert_end(alert=alert, by=request.user)
     else:
@@ -153,8 +150,6 @@ def _suggestion_form(request, *, entry: ServiceEntry | None):
     form = ServiceForm(request.POST or None, initial=initial)
     status = 200
     if request.method == "POST":
-        if not allow(request, action="service_suggest"):
-            return _refused(request, MSG_TOO_MANY, 429)
         if form.is_valid():
             try:
                 services.service_suggest(author=request.user, entry=entry, **form.cleaned_data)

@@ -29,6 +29,9 @@ def _test_settings(settings):
     # (tests/moderation does, with the moderation_trust fixture).
     settings.MODERATION_TRUST_MIN_POSTS = 0
     settings.MODERATION_TRUST_MIN_AGE_HOURS = 0
+    # Factories write many posts and alerts through the services, which meet commons.limits; tests of a
+    # limit set settings.RATE_LIMITS themselves (replacing this).
+    settings.RATE_LIMITS = {"forum_post": (10_000, 600), "forum_post_new": (10_000, 600), "alert_post": (10_000, 3600)}
 
 
 @pytest.fixture(autouse=True)
@@ -132,7 +135,6 @@ def asgi_server(transactional_db):
     import uvicorn
     from channels.routing import ProtocolTypeRouter
     from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
-    from django.db import connection
 
     from config.asgi import application as site
 
@@ -152,6 +154,14 @@ def asgi_server(transactional_db):
     server.should_exit = True
     thread.join(10)
     listener.close()
+    close_server_connections()
+
+
+def close_server_connections() -> None:
+    """After an in-process server: its request threads' database connections, closed so that the test
+    database can be dropped at the end of the run."""
+    from django.db import connection
+
     if connection.vendor == "postgresql" and connection.settings_dict["OPTIONS"].get("pool"):
         # The request threads gave their connections back to the pool; close them all so the test database
         # can be dropped at the end of the run.

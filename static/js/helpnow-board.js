@@ -84,6 +84,7 @@
       head.appendChild(el("span", "badge helpnow-badge--backup", "backup wanted"));
     }
     li.appendChild(head);
+    if (r.answers_note) li.appendChild(el("p", "helpnow-item__answer muted", r.answers_note));
     if (r.happening) {
       var p = el("p", "helpnow-item__answer");
       p.appendChild(el("span", "muted", "Happening: "));

@@ -5,7 +5,8 @@ from django.test import Client
 from django.core.exceptions import PermissionDenied
 from django.utils.html import escape
 
-from forum import permissions, ratelimit, services
+from commons import limits
+from forum import permissions, services
 from forum.models import BODY_MAX_LENGTH, Post, Thread
 from moderation.models import ModerationStatus
 from moderation.screening import Screening
@@ -34,7 +35,7 @@ def test_reply_redirects_to_the_new_posts_anchor(auth_client, thread):
 
 
 def test_reply_on_a_later_page_points_at_that_page(auth_client, thread, peer, reply_factory, settings):
-    settings.FORUM_NEW_ACCOUNT_POSTS = 100
+    settings.RATE_LIMITS = {"forum_post_new": (100, 600)}
     for n in range(30):
         reply_factory(thread=thread, author=peer, body=f"reply {n}")
     response = auth_client.post(f"/t/{thread.id}/reply/", {"body": "On page two."})
@@ -142,14 +143,14 @@ def _refuse(peer):
 
 
 def test_new_account_hits_the_stricter_limit_with_429_and_retry_time(auth_client, thread, settings):
-    settings.FORUM_NEW_ACCOUNT_POSTS, settings.FORUM_POSTS = 2, 50
+    settings.RATE_LIMITS = {"forum_post_new": (3, 600), "forum_post": (50, 600)}  # the thread's first post counts too
     for n in range(2):
         assert auth_client.post(f"/t/{thread.id}/reply/", {"body": f"reply {n}"}).status_code == 302
     before = _counts()
     response = auth_client.post(f"/t/{thread.id}/reply/", {"body": "one too many"})
     assert response.status_code == 429
-    assert 0 < int(response["Retry-After"]) <= settings.FORUM_POST_WINDOW_SECONDS
-    assert "New accounts can post 2 times every 10 minutes" in response.content.decode()
+    assert 0 < int(response["Retry-After"]) <= 600
+    assert "New accounts can post 3 times every 10 minutes" in response.content.decode()
     assert "Please try again in" in response.content.decode()
     assert _counts() == before
     assert auth_client.post(f"/b/{thread.board.slug}/new/", {"title": "Another", "body": "x"}).status_code == 429
@@ -162,14 +163,14 @@ def test_established_account_gets_the_higher_limit(auth_client, peer, thread, se
 
     peer.date_joined = timezone.now() - timedelta(days=settings.FORUM_NEW_ACCOUNT_DAYS + 1)
     peer.save(update_fields=["date_joined"])
-    settings.FORUM_NEW_ACCOUNT_POSTS, settings.FORUM_POSTS = 1, 3
+    settings.RATE_LIMITS = {"forum_post_new": (1, 600), "forum_post": (3, 600)}
     statuses = [auth_client.post(f"/t/{thread.id}/reply/", {"body": f"r{n}"}).status_code for n in range(4)]
     assert statuses == [302, 302, 302, 429]
-    assert escape(ratelimit.MSG_RATE_LIMITED.split("{")[0]) in auth_client.post(f"/t/{thread.id}/reply/", {"body": "x"}).content.decode()
+    assert escape(limits.LIMITS["forum_post"].message) in auth_client.post(f"/t/{thread.id}/reply/", {"body": "x"}).content.decode()
 
 
 def test_refused_input_does_not_use_up_the_limit(auth_client, thread, settings):
-    settings.FORUM_NEW_ACCOUNT_POSTS = 1
+    settings.RATE_LIMITS = {"forum_post_new": (2, 600)}  # the thread's first post, then one reply
     for _ in range(3):
         assert auth_client.post(f"/t/{thread.id}/reply/", {"body": ""}).status_code == 400
     assert auth_client.post(f"/t/{thread.id}/reply/", {"body": "now"}).status_code == 302

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from helpnow import services
 from helpnow.models import HelpRequest
-from moderation.models import QueueItem, Report
+from moderation.models import QueueItem, Report, ReportedCopy
 from peers.models import Notification
 from rooms import permissions as room_permissions
 from rooms import services as room_services
@@ -257,7 +257,7 @@ def _ended(help_request, *, hours_ago):
     HelpRequest.objects.filter(pk=help_request.pk).update(resolved_at=timezone.now() - timedelta(hours=hours_ago))
 
 
-def test_purge_deletes_24_hours_after_the_end_unless_reported(peer_factory, moderator, ask):
+def test_purge_deletes_24_hours_after_the_end_and_keeps_only_a_moderators_copy_of_a_reported_message(peer_factory, moderator, ask):
     old, recent, reported, still_open = (ask(peer_factory()) for _ in range(4))
     message = room_services.message_store(room=reported.room, author=reported.requester, body="something worth a report")
     room_services.message_store(room=old.room, author=old.requester, body="bye")
@@ -269,15 +269,13 @@ def test_purge_deletes_24_hours_after_the_end_unless_reported(peer_factory, mode
     Report.objects.create(reporter=moderator, item=item, target_kind="message", target_id=message.pk, reason="other")
     old_room_id = old.room_id
 
-    assert services.requests_purge() == (1, 1)
-    assert set(HelpRequest.objects.values_list("pk", flat=True)) == {recent.pk, reported.pk, still_open.pk}
-    assert not Room.objects.filter(pk=old_room_id).exists()
-    assert not Message.objects.filter(room_id=old_room_id).exists()
-    assert Message.objects.filter(pk=message.pk).exists()
-
-    Report.objects.update(closed_at=timezone.now())  # moderators dealt with it: now it can go
-    assert services.requests_purge() == (1, 0)
-    assert not Room.objects.filter(pk=reported.room_id).exists()
+    assert services.requests_purge() == (2, 1)
+    assert set(HelpRequest.objects.values_list("pk", flat=True)) == {recent.pk, still_open.pk}
+    for room_id in (old_room_id, reported.room_id):
+        assert not Room.objects.filter(pk=room_id).exists()
+        assert not Message.objects.filter(room_id=room_id).exists()
+    copy = ReportedCopy.objects.get(item=item)  # the report keeps a copy for the moderators, nothing else
+    assert copy.body == "something worth a report" and copy.author_name == reported.requester.username
 
 
 def test_purge_command(peer, ask, capsys):

@@ -6,6 +6,7 @@ from django.utils.html import escape
 
 import pytest
 
+from commons.limits import LIMITS
 from helpnow import services, views
 from helpnow.models import Duty, HelpRequest
 from helpnow.permissions import NOT_A_CLAIMER, NOT_A_SUPPORTER, NOT_THE_REQUESTER, NOT_YOURS
@@ -94,11 +95,12 @@ def test_bad_input_on_the_request_form_is_refused_400(auth_client, data, message
 
 
 def test_request_rate_limit(auth_client, peer, settings):
-    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "help_request": "1/h/user"}
+    settings.RATE_LIMITS = {"help_request": (1, 3600)}
     assert auth_client.post("/get-help/", {}).status_code == 302
     services.request_end(help_request=HelpRequest.objects.get(), by=peer)
     response = auth_client.post("/get-help/", {})
-    assert response.status_code == 429 and escape(views.MSG_TOO_MANY) in text(response)
+    assert response.status_code == 429 and escape(LIMITS["help_request"].message) in text(response)
+    assert 0 < int(response["Retry-After"]) <= 3600
 
 
 def test_nobody_on_duty_is_said_honestly_with_overdose_help_services_and_the_public_room(auth_client, peer):
@@ -238,12 +240,14 @@ def test_duty_and_break_toggles_and_their_bad_input(supporter, peer):
     assert not Duty.objects.filter(supporter=peer).exists()
 
 
-def test_a_message_can_be_reported_from_the_conversation_and_keeps_it(peer, supporter, on_duty, ask):
+def test_a_message_can_be_reported_from_the_conversation_and_a_copy_outlives_it_for_moderators(peer, supporter, on_duty, ask):
     from datetime import timedelta
 
     from django.utils import timezone
 
+    from moderation.models import ReportedCopy
     from rooms import services as room_services
+    from rooms.models import Message
 
     on_duty(supporter)
     help_request = ask(peer)
@@ -258,4 +262,6 @@ def test_a_message_can_be_reported_from_the_conversation_and_keeps_it(peer, supp
     assert response.status_code == 302
     services.request_end(help_request=help_request, by=peer)
     HelpRequest.objects.filter(pk=help_request.pk).update(resolved_at=timezone.now() - timedelta(hours=25))
-    assert services.requests_purge() == (0, 1)
+    assert services.requests_purge() == (1, 1)
+    assert not Message.objects.filter(pk=message.pk).exists()
+    assert ReportedCopy.objects.get().body == "something that felt off"

@@ -109,11 +109,11 @@ def test_muted_member_cannot_edit(db, peer, moderator, post_factory):
 
 
 def test_muted_member_cannot_report_beyond_the_small_allowance(auth_client, peer, moderator, post_factory, settings):
-    settings.MODERATION_RESTRICTED_REPORTS_PER_DAY = 0
+    settings.RATE_LIMITS = {"report_restricted": (0, 86400)}
     _sanction(peer, moderator, Action.MUTE, hours=3)
     post = post_factory(author=moderator)
     response = auth_client.post("/report/", {"target": f"post:{post.pk}", "reason": "spam"})
-    assert response.status_code == 403 and "muted until" in response.content.decode()
+    assert response.status_code == 429 and "While your account is restricted" in response.content.decode()
 
 
 # --- rooms ---------------------------------------------------------------------------------------

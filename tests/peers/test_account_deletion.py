@@ -13,10 +13,10 @@ from forum.models import Bookmark, Post, PostRevision, Reaction, Thread
 from forum.views import _quote
 from helpnow import services as helpnow_services
 from helpnow.models import HelpRequest
-from peers import reservations, roles
+from peers import deleted_pseudonyms, roles
 from peers import services as peer_services
 from peers.forms import MSG_CHOOSE_WORDS
-from peers.models import Notification, Peer, ReservedPseudonym
+from peers.models import DeletedPseudonym, Notification, Peer
 from rooms import services as room_services
 from rooms.models import Message, Room
 from tests.conftest import PASSWORD, make_peer
@@ -85,7 +85,7 @@ def test_a_refused_deletion_says_why_and_deletes_and_erases_nothing(auth_client,
     assert Peer.objects.filter(pk=peer.pk).exists()
     assert Post.objects.get(pk=words["reply"].pk).body == "keychain pouch works for me"
     assert Message.objects.filter(pk=words["message"].pk).exists()
-    assert not ReservedPseudonym.objects.exists()
+    assert not DeletedPseudonym.objects.exists()
 
 
 @pytest.mark.django_db
@@ -100,7 +100,7 @@ def test_a_failure_half_way_deletes_nothing(auth_client, peer, words, monkeypatc
     assert Post.objects.get(pk=words["reply"].pk).body == "keychain pouch works for me"
     assert PostRevision.objects.filter(post=words["post"]).exists()
     assert Thread.objects.get(pk=words["own"].pk).title == "My own story of tapering"
-    assert not ReservedPseudonym.objects.exists()
+    assert not DeletedPseudonym.objects.exists()
 
 
 # --- keep my posts -------------------------------------------------------------------------------
@@ -265,26 +265,35 @@ def test_a_deleted_pseudonym_cannot_sign_up_again_for_90_days(client, peer, atte
     peer_services.account_delete(peer=peer)
     response = _signup(client, attempt)
     assert response.status_code == 400
-    assert escape(reservations.MSG_PSEUDONYM_RESERVED) in response.content.decode()
+    assert escape(deleted_pseudonyms.MSG_PSEUDONYM_RECENTLY_DELETED) in response.content.decode()
     assert not Peer.objects.exists()
 
 
 @pytest.mark.django_db
 def test_a_deleted_pseudonym_is_free_again_after_90_days(client, peer):
     peer_services.account_delete(peer=peer)
-    ReservedPseudonym.objects.update(deleted_at=timezone.now() - timedelta(days=91))
+    DeletedPseudonym.objects.update(deleted_at=timezone.now() - timedelta(days=91))
     assert _signup(client, "river").status_code == 302
     assert Peer.objects.filter(username="river").exists()
 
 
 @pytest.mark.django_db
+def test_a_look_alike_of_a_deleted_pseudonym_is_refused_too(client, peer):
+    peer_services.account_delete(peer=peer)
+    response = _signup(client, "rіver")  # Cyrillic і
+    assert response.status_code == 400
+    assert escape(deleted_pseudonyms.MSG_PSEUDONYM_RECENTLY_DELETED) in response.content.decode()
+    assert not Peer.objects.exists()
+
+
+@pytest.mark.django_db
 def test_the_reservation_keeps_only_a_keyed_hash(peer, settings):
     peer_services.account_delete(peer=peer)
-    row = ReservedPseudonym.objects.get()
+    row = DeletedPseudonym.objects.get()
     assert "river" not in row.digest and len(row.digest) == 64
-    assert row.digest == reservations.pseudonym_digest("River")
+    assert row.digest == deleted_pseudonyms.deleted_pseudonym_digest("River")
     settings.SECRET_KEY = "another-secret-key-for-this-test-" + "x" * 20
-    assert not reservations.is_reserved("river")  # keyed: without the key the table names nobody
+    assert not deleted_pseudonyms.was_deleted_recently("river")  # keyed: without the key the table names nobody
 
 
 @pytest.mark.django_db
@@ -294,12 +303,12 @@ def test_other_pseudonyms_are_not_affected(client, peer):
 
 
 @pytest.mark.django_db
-def test_purge_forgets_reservations_past_90_days(peer, other_peer):
+def test_purge_forgets_deleted_pseudonyms_past_90_days(peer, other_peer):
     peer_services.account_delete(peer=peer)
     peer_services.account_delete(peer=other_peer)
-    ReservedPseudonym.objects.filter(digest=reservations.pseudonym_digest("river")).update(
+    DeletedPseudonym.objects.filter(digest=deleted_pseudonyms.deleted_pseudonym_digest("river")).update(
         deleted_at=timezone.now() - timedelta(days=91))
     from django.core.management import call_command
 
-    call_command("purge_reserved_pseudonyms", verbosity=0)
-    assert list(ReservedPseudonym.objects.values_list("digest", flat=True)) == [reservations.pseudonym_digest("willow")]
+    call_command("purge_deleted_pseudonyms", verbosity=0)
+    assert list(DeletedPseudonym.objects.values_list("digest", flat=True)) == [deleted_pseudonyms.deleted_pseudonym_digest("willow")]

@@ -92,11 +92,11 @@ def test_every_allauth_form_that_takes_an_address_is_refused_by_the_adapter():
 
 @pytest.mark.django_db
 def test_the_migration_forgets_every_address_allauth_stored(peer):
-    """peers.0005 deletes the addresses the email page stored before it answered 404."""
+    """peers.0008 deletes the addresses the email page stored before it answered 404."""
     from importlib import import_module
 
     EmailAddress.objects.create(user=peer, email="river@example.org", primary=True, verified=False)
-    migration = import_module("peers.migrations.0005_no_email")
+    migration = import_module("peers.migrations.0008_no_email")
 
     class Editor:
         connection = type("C", (), {"alias": "default"})()
@@ -204,9 +204,13 @@ def test_different_passwords_are_refused_in_our_words(client):
 
 @pytest.mark.django_db
 def test_a_blocked_pseudonym_is_refused_in_our_words(client):
+    from peers.pseudonyms import MSG_RESERVED
+
     response = client.post("/accounts/signup/", {"username": "system", "password1": PASSWORD, "password2": PASSWORD})
     assert response.status_code == 400
-    assert escape(adapters.MSG_PSEUDONYM_NOT_ALLOWED) in response.content.decode()
+    assert escape(MSG_RESERVED) in response.content.decode()
+    _no_stock_wording(response.content.decode())
+    assert adapters.PeerAccountAdapter.error_messages["username_blacklisted"] == adapters.MSG_PSEUDONYM_NOT_ALLOWED
 
 
 @pytest.mark.django_db

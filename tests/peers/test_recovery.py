@@ -3,7 +3,6 @@ from django.utils.html import escape
 
 from peers import services
 from peers.models import Peer
-from peers.views import MSG_TOO_MANY_ATTEMPTS
 
 RECOVER = "/accounts/recover/"
 NEW_PASSWORD = "brand-new-password-77"
@@ -78,7 +77,10 @@ def test_recovery_is_rate_limited_per_pseudonym(client, peer, code):
         assert recover(client, peer.username, "AAAAA-BBBBB-CCCCC-DDDDD").status_code == 400
     limited = recover(client, peer.username, code)
     assert limited.status_code == 429
-    assert escape(MSG_TOO_MANY_ATTEMPTS) in limited.content.decode()
+    from commons.limits import LIMITS
+
+    assert escape(LIMITS["recover_name"].message) in limited.content.decode()
+    assert 0 < int(limited["Retry-After"]) <= 3600
     peer.refresh_from_db()
     assert not peer.check_password(NEW_PASSWORD)
 
@@ -92,3 +94,116 @@ def test_settings_can_replace_the_code_after_confirming_the_password(auth_client
     from peers.recovery import code_matches
 
     assert not code_matches(code, Peer.objects.get(pk=peer.pk).recovery_code_hash)
+
+
+# --- issue 13, item 10 -------------------------------------------------------------------------
+
+class _CountingHasher:
+    """Wraps the test hasher and counts how often a code is checked against a hash."""
+
+    checks = 0
+
+
+@pytest.fixture
+def counted_checks(monkeypatch):
+    from django.contrib.auth.hashers import MD5PasswordHasher
+
+    counter = _CountingHasher()
+    real = MD5PasswordHasher.verify
+
+    def verify(self, password, encoded):
+        counter.checks += 1
+        return real(self, password, encoded)
+
+    monkeypatch.setattr(MD5PasswordHasher, "verify", verify)
+    return counter
+
+
+@pytest.mark.django_db
+def test_an_unknown_pseudonym_costs_the_same_hash_check_as_a_known_one(client, peer, code, counted_checks):
+    recover(client, peer.username, "AAAAA-BBBBB-CCCCC-DDDDD")
+    known = counted_checks.checks
+    counted_checks.checks = 0
+    recover(client, "nobody-here", "AAAAA-BBBBB-CCCCC-DDDDD")
+    assert known == counted_checks.checks == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("variant", [" {name}", "{name} ", "{upper}", " {upper}  "])
+def test_the_per_name_limit_counts_every_spelling_of_the_name_together(client, peer, code, variant):
+    spelled = variant.format(name=peer.username, upper=peer.username.upper())
+    for n in range(5):
+        who = peer.username if n % 2 else spelled
+        assert recover(client, who, "AAAAA-BBBBB-CCCCC-DDDDD").status_code == 400
+    assert recover(client, spelled, code).status_code == 429
+
+
+@pytest.mark.django_db
+def test_a_leading_space_still_finds_the_account(client, peer, code):
+    assert recover(client, f"  {peer.username}", code).status_code == 302
+
+
+def _session_text(client) -> str:
+    from importlib import import_module
+
+    from django.conf import settings
+
+    store = import_module(settings.SESSION_ENGINE).SessionStore(session_key=client.session.session_key)
+    return str(dict(store.load())) + store.encode(store.load())
+
+
+@pytest.mark.django_db
+def test_no_plaintext_code_waits_in_the_session_after_recovery(client, peer, code, monkeypatch):
+    from peers import recovery
+
+    issued = []
+    real = recovery.code_generate
+    monkeypatch.setattr(recovery, "code_generate", lambda: issued.append(real()) or issued[-1])
+    assert recover(client, peer.username, code).status_code == 302
+    new_code = issued[-1]
+    stored = _session_text(client)
+    assert new_code not in stored and recovery.code_normalise(new_code) not in stored
+    page = client.get("/accounts/recovery-code/").content.decode()
+    assert new_code in page
+    assert recovery.SEALED_SESSION_KEY not in dict(client.session)
+
+
+@pytest.mark.django_db
+def test_no_plaintext_code_waits_in_the_session_after_sign_up(client, monkeypatch):
+    from peers import recovery
+
+    issued = []
+    real = recovery.code_generate
+    monkeypatch.setattr(recovery, "code_generate", lambda: issued.append(real()) or issued[-1])
+    password = "a-long-test-password-42"
+    assert client.post("/accounts/signup/", {"username": "quiet-fox", "password1": password, "password2": password}).status_code == 302
+    assert issued and issued[-1] not in _session_text(client)
+    assert issued[-1] in client.get("/accounts/recovery-code/").content.decode()
+
+
+@pytest.mark.django_db
+def test_a_code_left_unshown_expires(client, peer, code, monkeypatch):
+    from peers import recovery
+
+    assert recover(client, peer.username, code).status_code == 302
+    later = recovery.time.time() + recovery.SHOW_WITHIN + 1
+    monkeypatch.setattr(recovery.time, "time", lambda: later)
+    page = client.get("/accounts/recovery-code/").content.decode()
+    assert 'class="recovery-code"' not in page
+
+
+@pytest.mark.django_db
+def test_a_tampered_sealed_value_shows_nothing(auth_client):
+    session = auth_client.session
+    session["peers_recovery_code_sealed"] = {"nonce": "zz", "sealed": 5}
+    session.save()
+    page = auth_client.get("/accounts/recovery-code/").content.decode()
+    assert 'class="recovery-code"' not in page
+
+
+@pytest.mark.django_db
+def test_a_new_code_from_settings_is_rate_limited(auth_client, settings):
+    settings.RATE_LIMITS = {"recovery_code_new": (2, 3600)}
+    for _ in range(2):
+        assert auth_client.post("/settings/recovery-code/", {"password": "a-long-test-password-42"}).status_code == 302
+    assert auth_client.post("/settings/recovery-code/", {"password": "a-long-test-password-42"}).status_code == 429

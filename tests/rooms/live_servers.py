@@ -57,7 +57,7 @@ def free_port() -> int:
 
 def base_env(**extra) -> dict:
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "CHANNEL_PREFIX", "CACHE_PREFIX", "DJANGO_SETTINGS_MODULE")}
-    env.update({"DJANGO_DEBUG": "1", "ROOMS_FLOOD_MESSAGES": "1000", "PYTHONUNBUFFERED": "1"})
+    env.update({"DJANGO_DEBUG": "1", "RATE_LIMIT_ROOM_MESSAGE": "1000/10", "PYTHONUNBUFFERED": "1"})
     env.update({k: v for k, v in extra.items() if v is not None})
     return env
 
@@ -97,7 +97,7 @@ def start_server(env: dict, port: int, server: str = "uvicorn", app: str = "conf
     if server == "daphne":
         command = [PYTHON, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), app]
     else:
-        command = [PYTHON, "-m", "uvicorn", app, "--host", "127.0.0.1", "--port", str(port), "--no-access-log", "--lifespan", "off", "--log-level", "warning"]
+        command = [PYTHON, "-m", "uvicorn", app, "--host", "127.0.0.1", "--port", str(port), "--no-access-log", "--no-proxy-headers", "--lifespan", "off", "--log-level", "warning"]
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:

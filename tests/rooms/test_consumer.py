@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from commons.channels import ALERTS_GROUP
+from commons.limits import LIMITS
 from moderation import sanctions
 from moderation.sanctions import Restriction
 from rooms import consumers, services
@@ -175,18 +176,18 @@ async def test_slow_mode_answers_rate_limited(live_room, peer, connect):
     await send_and_echo(communicator, "first")
     await communicator.send_json_to({"type": "message", "body": "second", "client_id": "c2"})
     frame = await assert_error(communicator, "rate_limited")
-    assert frame["detail"] == services.SLOW_MODE.format(seconds=30)
+    assert frame["detail"].startswith(LIMITS["room_slow_mode"].message)
+    assert "Please try again in" in frame["detail"] and "seconds" in frame["detail"]
     assert await db(Message.objects.count)() == 1
 
 
 async def test_flood_limit_answers_rate_limited(live_room, peer, connect, settings):
-    settings.ROOMS_FLOOD_MESSAGES = 3
-    settings.ROOMS_FLOOD_SECONDS = 60
+    settings.RATE_LIMITS = {"room_message": (3, 60)}
     communicator, _ = await connect(peer, live_room)
     for n in range(3):
         await send_and_echo(communicator, f"m{n}")
     await communicator.send_json_to({"type": "message", "body": "one too many"})
-    assert (await assert_error(communicator, "rate_limited"))["detail"] == services.FLOOD
+    assert (await assert_error(communicator, "rate_limited"))["detail"].startswith(LIMITS["room_message"].message)
     assert await db(Message.objects.count)() == 3
 
 

@@ -8,6 +8,7 @@ from django.core.cache import cache
 from django.utils import timezone
 from django.utils.html import escape
 
+from commons.limits import LIMITS
 from moderation.models import ModerationStatus
 from safety import selectors, services, views
 from safety.models import ALERT_MAX_DAYS, AlertSighting, DrugAlert
@@ -228,12 +229,13 @@ def test_seen_it_too_needs_an_account_and_post(client, alert_factory, peer):
 
 
 def test_alert_posting_is_rate_limited(client, moderator, settings):
-    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "alert_post": "2/h/user"}
+    settings.RATE_LIMITS = {"alert_post": (2, 3600)}
     client.force_login(moderator)
     for _ in range(2):
         assert client.post("/alerts/new/", ALERT_FORM).status_code == 302
     response = client.post("/alerts/new/", ALERT_FORM)
-    assert response.status_code == 429 and escape(views.MSG_TOO_MANY) in response.content.decode()
+    assert response.status_code == 429 and escape(LIMITS["alert_post"].message) in response.content.decode()
+    assert "Please try again in" in response.content.decode() and int(response["Retry-After"]) > 0
     assert DrugAlert.objects.count() == 2
 
 
@@ -260,3 +262,31 @@ def test_moderators_hear_of_a_held_alert_and_the_author_of_the_decision(establis
     assert notice.url == f"/alerts/#alert-{alert.pk}" and "Fentanyl" in notice.text
     services.alert_moderate(alert=alert, status=ModerationStatus.REJECTED, by=moderator, reason="Duplicate of an earlier alert.")
     assert "Duplicate of an earlier alert." in established_peer.notifications.latest("id").text
+
+
+def test_a_muted_member_may_still_say_seen_it_too(client, peer, moderator, alert_factory):
+    """Issue 13, item 11: a mute stops words others read; a sighting is a count that helps others judge a batch."""
+    from moderation import services as mod_services
+    from moderation.models import Action
+
+    alert = alert_factory()
+    mod_services.sanction_apply(peer=peer, action=Action.MUTE, moderator=moderator, reason="cool off", hours=24)
+    client.force_login(peer)
+    assert client.post(f"/alerts/{alert.pk}/seen/").status_code == 302
+    alert.refresh_from_db()
+    assert alert.seen_count == 1
+
+
+def test_a_suspended_member_is_told_why_seen_it_too_is_refused(client, peer, moderator, alert_factory):
+    from moderation import services as mod_services
+    from moderation.models import Action
+    from safety.permissions import MSG_SIGHTING_RESTRICTED
+
+    alert = alert_factory()
+    mod_services.sanction_apply(peer=peer, action=Action.SUSPEND, moderator=moderator, reason="cool off", hours=24)
+    client.force_login(peer)
+    response = client.post(f"/alerts/{alert.pk}/seen/")
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert escape(MSG_SIGHTING_RESTRICTED) in page and "suspended until" in page and "cool off" in page
+    assert not AlertSighting.objects.exists()

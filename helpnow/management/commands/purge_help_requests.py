@@ -1,4 +1,4 @@
-"""Delete private help conversations 24 hours after they ended, unless reported. Run it from cron, e.g. hourly."""
+"""Delete private help conversations 24 hours after they ended. Run it from cron, e.g. hourly."""
 
 from django.core.management.base import BaseCommand
 
@@ -6,9 +6,10 @@ from helpnow.services import requests_purge
 
 
 class Command(BaseCommand):
-    help = "Delete help requests and their private rooms HELPNOW_DELETE_AFTER_HOURS after they ended, unless a message in them is reported."
+    help = ("Delete help requests and their private rooms HELPNOW_DELETE_AFTER_HOURS after they ended; "
+            "a message under an open report is copied for the moderators first.")
 
     def handle(self, *args, **options):
-        deleted, kept = requests_purge()
+        deleted, copied = requests_purge()
         if options["verbosity"]:
-            self.stdout.write(f"Deleted {deleted} ended help conversation(s); kept {kept} with an open report.")
+            self.stdout.write(f"Deleted {deleted} ended help conversation(s); {copied} reported message(s) copied for the moderators.")

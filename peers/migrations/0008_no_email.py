@@ -16,7 +16,7 @@ def forget_every_address(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("peers", "0004_sessions_one_backend"),
+        ("peers", "0007_bio_pending"),
         ("account", "0009_emailaddress_unique_primary_email"),
     ]
 

@@ -1,0 +1,63 @@
+"""ASGI middleware in front of Django: a request body larger than REQUEST_BODY_MAX_BYTES is refused with 413
+before anything reads it.
+
+Django's ASGI handler reads the whole body into a temporary file before any view or middleware runs, so a
+200 MB POST to /accounts/login/ used to be written to disk before the 400. This wrapper answers at once when
+Content-Length is too big, and stops reading a body without one (chunked) once it passes the limit. The site
+takes no uploads, so one limit serves every route; the proxy in front should refuse the same sizes first
+(docs/deploy: client_max_body_size).
+"""
+
+from django.conf import settings
+
+MSG_TOO_LARGE = "That was more than this site takes in one go (at most {limit}). Nothing was saved."
+
+
+def _limit_words(limit: int) -> str:
+    return f"{limit // 1024:,} KB" if limit < 1024 * 1024 else f"{limit / (1024 * 1024):g} MB"
+
+
+class RequestBodyLimit:
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        limit = settings.REQUEST_BODY_MAX_BYTES
+        declared = dict(scope.get("headers") or []).get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > limit):
+            return await self._refuse(send, limit)
+        received = 0
+        over = False
+        started = False
+
+        async def limited_receive():
+            nonlocal received, over
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    over = True  # Django's handler stops reading at a disconnect and answers nothing
+                    return {"type": "http.disconnect"}
+            return message
+
+        async def tracking_send(message):
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        await self.app(scope, limited_receive, tracking_send)
+        if over and not started:
+            await self._refuse(send, limit)
+
+    @staticmethod
+    async def _refuse(send, limit: int) -> None:
+        body = MSG_TOO_LARGE.format(limit=_limit_words(limit)).encode()
+        await send({
+            "type": "http.response.start", "status": 413,
+            "headers": [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(body)).encode()),
+                        (b"connection", b"close")],
+        })
+        await send({"type": "http.response.body", "body": body})
