@@ -72,30 +72,31 @@ MSG_PASSWORDS_DIFFER = "The two passwords don't match."
 _ALLAUTH_PASSWORDS_DIFFER = "You must type the same password each time."
 
 
-def _in_our_words(form) -> None:
-    """allauth's "type the same password" error, said as the rest of the site says it."""
-    errors = form.errors.get("password2")
-    if errors:
-        form.errors["password2"] = form.error_class([MSG_PASSWORDS_DIFFER if str(e) == _ALLAUTH_PASSWORDS_DIFFER else e for e in errors])
-
-
 def _no_placeholders(form) -> None:
     for field in form.fields.values():
         field.widget.attrs.pop("placeholder", None)
 
 
-class PseudonymSignupForm(SignupForm):
+class InOurWords:
+    """allauth's "type the same password" error, said as the rest of the site says it."""
+
+    def clean(self):
+        data = super().clean()
+        errors = self.errors.get("password2")
+        if errors:
+            self.errors["password2"] = self.error_class(
+                [MSG_PASSWORDS_DIFFER if str(e) == _ALLAUTH_PASSWORDS_DIFFER else e for e in errors]
+            )
+        return data
+
+
+class PseudonymSignupForm(InOurWords, SignupForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["username"].label = "Pseudonym"
         self.fields["username"].help_text = PSEUDONYM_HELP
         self.fields["password2"].label = "Password again"
         _no_placeholders(self)
-
-    def clean(self):
-        data = super().clean()
-        _in_our_words(self)
-        return data
 
 
 class PseudonymLoginForm(LoginForm):
@@ -109,15 +110,10 @@ class PseudonymLoginForm(LoginForm):
         _no_placeholders(self)
 
 
-class PasswordChangeForm(ChangePasswordForm):
+class PasswordChangeForm(InOurWords, ChangePasswordForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["oldpassword"].label = "Current password"
         self.fields["password1"].label = "New password"
         self.fields["password2"].label = "New password again"
         _no_placeholders(self)
-
-    def clean(self):
-        data = super().clean()
-        _in_our_words(self)
-        return data
