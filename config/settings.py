@@ -179,9 +179,15 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 ACCOUNT_ADAPTER = "peers.adapters.PeerAccountAdapter"
-ACCOUNT_FORMS = {"signup": "peers.forms.PseudonymSignupForm", "login": "peers.forms.PseudonymLoginForm"}
+ACCOUNT_FORMS = {
+    "signup": "peers.forms.PseudonymSignupForm",
+    "login": "peers.forms.PseudonymLoginForm",
+    "change_password": "peers.forms.PasswordChangeForm",
+}
 ACCOUNT_LOGIN_METHODS = {"username"}
 ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*", "password2*"]
+# No email anywhere: the user model has no email field, and allauth's email routes answer 404 (config/urls.py).
+ACCOUNT_USER_MODEL_EMAIL_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_USERNAME_MIN_LENGTH = 3
 ACCOUNT_USERNAME_VALIDATORS = "peers.pseudonyms.PSEUDONYM_VALIDATORS"
@@ -275,6 +281,8 @@ SITE_NAME = os.environ.get("SITE_NAME", "Harm Reduction Commons")
 EMERGENCY_NUMBER = os.environ.get("EMERGENCY_NUMBER", "911")
 QUICK_EXIT_URL = os.environ.get("QUICK_EXIT_URL", "https://www.bbc.co.uk/weather")
 SIGNUP_OPEN = os.environ.get("SIGNUP_OPEN", "1") != "0"
+# A deleted account's pseudonym can't be registered again for this many days (kept only as a keyed hash).
+PEERS_DELETED_PSEUDONYM_DAYS = int(os.environ.get("PEERS_DELETED_PSEUDONYM_DAYS", "90"))
 
 # --- rooms ---
 # Chat limits (room_message: 8 messages per person per 10 s across rooms; room_typing) are in commons/limits.py.
@@ -315,6 +323,8 @@ MODERATION_REPORT_THRESHOLD = int(os.environ.get("MODERATION_REPORT_THRESHOLD", 
 # New accounts (fewer approved posts than this, or younger than this many hours) are pre-moderated.
 MODERATION_TRUST_MIN_POSTS = int(os.environ.get("MODERATION_TRUST_MIN_POSTS", "3"))
 MODERATION_TRUST_MIN_AGE_HOURS = float(os.environ.get("MODERATION_TRUST_MIN_AGE_HOURS", "24"))
+# The public log keeps each entry this many days, then only monthly counts (manage.py moderation_log_compact, daily).
+MODERATION_LOG_DETAIL_DAYS = int(os.environ.get("MODERATION_LOG_DETAIL_DAYS", "365"))
 # Reports of resolved items, and copies of reported content kept for moderators, go after this many days
 # (manage.py purge_reports).
 MODERATION_REPORT_RETENTION_DAYS = int(os.environ.get("MODERATION_REPORT_RETENTION_DAYS", "90"))

@@ -12,10 +12,14 @@ class ForumConfig(AppConfig):
         registry.register_visibility(Target.POST, can_see_post)
 
     def export_peer_data(self, peer) -> dict:
-        from forum.models import Bookmark, Reaction, Subscription
+        from forum.models import Bookmark, Reaction, Subscription, Thread, ThreadRead
         from forum.selectors import posts_written_by
 
         return {
+            "threads_started": [
+                {"id": t.id, "board": t.board.slug, "title": t.title, "created": t.created.isoformat()}
+                for t in Thread.objects.filter(author=peer).select_related("board").order_by("id")
+            ],
             "posts": [
                 {
                     "id": p.id,
@@ -23,10 +27,15 @@ class ForumConfig(AppConfig):
                     "created": p.created.isoformat(),
                     "edited": p.edited_at.isoformat() if p.edited_at else None,
                     "deleted": p.deleted_at.isoformat() if p.deleted_at else None,
+                    "status": p.moderation_status,
                     "content_warning": p.content_warning,
                     "body": p.body,
+                    "earlier_versions": [
+                        {"created": r.created.isoformat(), "content_warning": r.content_warning, "body": r.body}
+                        for r in p.revisions.all()
+                    ],
                 }
-                for p in posts_written_by(peer=peer)
+                for p in posts_written_by(peer=peer).prefetch_related("revisions")
             ],
             "reactions": [
                 {"post": r.post_id, "kind": r.kind, "created": r.created.isoformat()}
@@ -36,4 +45,14 @@ class ForumConfig(AppConfig):
             "subscriptions": [
                 {"thread": s.thread_id, "created": s.created.isoformat()} for s in Subscription.objects.filter(peer=peer).order_by("id")
             ],
+            "reading_positions": [
+                {"thread": r.thread_id, "last_read_post": r.last_read_post_id} for r in ThreadRead.objects.filter(peer=peer).order_by("id")
+            ],
         }
+
+    def account_deleting(self, peer, *, erase_words: bool) -> None:
+        """Account deletion (peers.services.account_delete): with "erase my words", their posts are erased."""
+        from forum.services import words_erase
+
+        if erase_words:
+            words_erase(author=peer)

@@ -8,11 +8,14 @@ from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import F, Q, TextField, Value
+from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 
 from commons.limits import limit_use
 from commons.markup import render_markdown
 from commons.text import validate_visible
+from forum import sqlite_search
 from forum.models import (
     BODY_MAX_LENGTH,
     CONTENT_WARNING_MAX_LENGTH,
@@ -35,10 +38,11 @@ from forum.permissions import (
     check_can_react,
     check_can_reply,
 )
-from moderation.models import ModerationStatus
+from moderation.models import ModerationStatus, Target
+from moderation.queue import reported_copies_keep_of
 from moderation.screening import screen
 from safety.overdose import html_mentions_overdose
-from peers.services import notification_send
+from peers.services import notification_send, notifications_forget, notifications_retitle
 
 MSG_TITLE_LENGTH = f"A title needs {TITLE_MIN_LENGTH} to {TITLE_MAX_LENGTH} characters."
 MSG_BODY_EMPTY = "Please write something before posting."
@@ -127,6 +131,16 @@ _RECOUNT_THREADS = (
 )
 _RECOUNT_BOARDS = "UPDATE forum_board SET thread_count = (SELECT COUNT(*) FROM forum_thread t WHERE t.board_id = forum_board.id)"
 _APPROVED = [ModerationStatus.APPROVED.value] * 3
+
+
+def _threads_counters_refresh(thread_ids: list[int]) -> None:
+    """_thread_counters_refresh for several threads at once, their rows locked in id order."""
+    if not thread_ids:
+        return
+    list(Thread.objects.select_for_update(no_key=True).filter(pk__in=thread_ids).order_by("pk").values_list("id", flat=True))
+    placeholders = ", ".join(["%s"] * len(thread_ids))
+    with connection.cursor() as cursor:
+        cursor.execute(f"{_RECOUNT_THREADS} WHERE forum_thread.id IN ({placeholders})", [*_APPROVED, *thread_ids])
 
 
 def _thread_counters_refresh(thread_id: int) -> None:
@@ -297,6 +311,50 @@ def post_delete(*, post: Post, by) -> bool:
     _search_vector_refresh(post)
     _thread_counters_refresh(post.thread_id)
     return True
+
+
+ERASED_TITLE = "Thread title erased by the person who started it"
+
+
+def _copy_reported(post_ids: list[int]) -> int:
+    posts = Post.objects.filter(pk__in=post_ids).select_related("author", "thread__board")
+    return reported_copies_keep_of(kind=Target.POST, objects=list(posts), where=lambda p: f"{p.thread.board.title} › {p.thread.title}")
+
+
+@transaction.atomic
+def words_erase(*, author) -> int:
+    """Deleting an account with "erase my words": every post `author` wrote loses its text, content warning
+    and earlier versions, and leaves the search index, but stays as a placeholder ("deleted by the person
+    who wrote it") so its thread reads on; threads they started lose their title. Notifications that point
+    at an erased post go. Quotes of these posts inside other people's posts stay: they are the quoter's
+    words (docs/accounts.md). A post under an open report is copied for the moderators first, as room messages
+    are before any deletion (moderation.queue.reported_copies_keep; the report's purge removes the copy).
+    Returns how many posts were erased. Called before the account row goes."""
+    if author is None or author.pk is None:
+        return 0
+    rows = list(Post.objects.select_for_update(of=("self",)).filter(author=author).values_list("pk", "thread_id"))
+    post_ids = [pk for pk, _ in rows]
+    thread_ids = sorted({thread_id for _, thread_id in rows})
+    started = list(Thread.objects.filter(author=author).values_list("pk", "title"))
+    if not post_ids and not started:
+        return 0
+    _copy_reported(post_ids)
+    PostRevision.objects.filter(post_id__in=post_ids).delete()
+    Bookmark.objects.filter(post_id__in=post_ids).delete()
+    Reaction.objects.filter(post_id__in=post_ids).delete()
+    Post.objects.filter(pk__in=post_ids).update(
+        body="", body_html="", mentions_overdose=False, content_warning="", search_vector=None,
+        deleted_at=Coalesce("deleted_at", Value(timezone.now())),
+    )
+    Thread.objects.filter(pk__in=[pk for pk, _ in started]).update(title=ERASED_TITLE)
+    if connection.vendor == "sqlite":
+        sqlite_search.forget(connection, post_ids)
+    _threads_counters_refresh(thread_ids)
+    notifications_forget(urls=[reverse("forum:post", args=[pk]) for pk in post_ids])
+    for thread_id, title in started:
+        in_thread = Post.objects.filter(thread_id=thread_id).values_list("pk", flat=True)
+        notifications_retitle(urls=[reverse("forum:post", args=[pk]) for pk in in_thread], old=title, new=ERASED_TITLE)
+    return len(post_ids)
 
 
 @transaction.atomic

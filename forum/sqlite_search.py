@@ -87,6 +87,14 @@ def wrap_table_change(operations: list) -> list:
     return [migrations.RunPython(off, on), *operations, migrations.RunPython(on, off)]
 
 
+def forget(connection, post_ids: list[int]) -> None:
+    """Take posts out of the index (an account erased with its words): no row, not even an empty one."""
+    for start in range(0, len(post_ids), 500):
+        chunk = post_ids[start : start + 500]
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {TABLE} WHERE rowid IN ({', '.join(['%s'] * len(chunk))})", chunk)
+
+
 def uninstall(connection) -> None:
     with connection.cursor() as cursor:
         for statement in DROP:

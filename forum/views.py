@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from commons.ids import parse_id
@@ -296,6 +297,7 @@ def post_bookmark(request, post_id: int):
     return HttpResponseRedirect(_post_url(post, request.user))
 
 
+@never_cache  # a personal page: never kept in a browser's cache (shared devices)
 def bookmarks(request):
     if (response := _must_sign_in(request)) is not None:
         return response

@@ -8,6 +8,8 @@ from django.utils import timezone
 
 from helpnow import services
 from helpnow.models import HelpRequest
+from moderation.models import ModerationStatus
+from rooms.models import Message
 from peers.roles import FORMER_MEMBER
 
 BOARD_LIMIT = 50
@@ -136,3 +138,18 @@ def reportable_messages(*, help_request: HelpRequest, peer) -> list:
 
 def requests_of(*, peer) -> QuerySet[HelpRequest]:
     return HelpRequest.objects.filter(requester=peer).order_by("id")
+
+
+def conversation_export(*, help_request: HelpRequest, peer) -> list[dict]:
+    """A help conversation as `peer` (the person who asked) saw it, oldest first, for "download my data":
+    their own messages as "you", every supporter's as "supporter"."""
+    if help_request.room_id is None:
+        return []
+    messages = (
+        Message.objects.visible_to(peer).filter(room_id=help_request.room_id)
+        .exclude(moderation_status=ModerationStatus.REJECTED).order_by("id")
+    )
+    return [
+        {"from": "you" if m.author_id == peer.pk else "supporter", "created": m.created.isoformat(), "body": m.body}
+        for m in messages
+    ]

@@ -458,3 +458,19 @@ def requests_purge(*, now: datetime | None = None) -> tuple[int, int]:
         except Exception as error:  # noqa: BLE001: one conversation must not stop the others
             logger.error("purge_help_requests: one conversation could not be deleted (%s); the others went on", type(error).__name__)
     return deleted, copied
+
+
+@transaction.atomic
+def conversations_delete(*, requester) -> int:
+    """Deleting an account: the person's help requests go with their conversations, room and messages (the
+    supporters' side too), whatever their state; a supporter's open page drops the messages and the board
+    forgets the request. Messages under an open report are copied for the moderators first, as the purge
+    does (rooms.services.room_delete). Returns how many requests. (Their export, offered before, holds them.)"""
+    requests = list(HelpRequest.objects.select_for_update(of=("self",)).filter(requester=requester).select_related("room"))
+    for help_request in requests:
+        if help_request.room is not None:
+            room_services.room_delete(room=help_request.room, clear_screens=True)
+        held_item_close(kind=Target.HELP, target_id=help_request.pk)
+        _board_changed(help_request)
+        help_request.delete()
+    return len(requests)

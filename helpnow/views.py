@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from helpnow import selectors, services
@@ -39,6 +40,7 @@ def _own_request(request, pk: int) -> HelpRequest:
     return help_request
 
 
+@never_cache  # a personal page: never kept in a browser's cache (shared devices)
 def get_help(request):
     """The "Get help now" form: three optional questions, then a private room."""
     peer = request.user
@@ -72,6 +74,7 @@ def get_help(request):
     return redirect(help_request)
 
 
+@never_cache
 @login_required
 def request_page(request, pk: int):
     """The private one-to-one room, with what the person and their supporters need around it."""
@@ -186,6 +189,7 @@ def request_rate(request, pk: int):
     return redirect(help_request)
 
 
+@never_cache
 @login_required
 def board(request):
     """The supporters' board; live over /ws/supporters/ (static/js/helpnow-board.js)."""

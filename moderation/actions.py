@@ -30,6 +30,7 @@ class Context:
     reason: str = ""
     hours: float | None = None
     redacted_body: str = ""
+    category: str = ""  # the rule or reason category (a ReportReason value) the public log shows
     extra: dict = field(default_factory=dict)
 
     @property
@@ -60,8 +61,12 @@ class ModAction:
         raise NotImplementedError
 
     def _log(self, ctx: Context, action: str | None = None, **fields) -> LogEntry:
-        return services._log(actor=ctx.moderator, action=action or self.name, kind=ctx.item.target_kind, target_id=ctx.item.target_id,
-                             subject=ctx.target.author if ctx.target else ctx.item.subject, item=ctx.item, reason=ctx.reason, **fields)
+        action = action or self.name
+        # Approving or dismissing finds no rule broken, so it carries no category.
+        category = "" if action in (Action.APPROVE, Action.DISMISS) else ctx.category
+        return services._log(actor=ctx.moderator, action=action, kind=ctx.item.target_kind, target_id=ctx.item.target_id,
+                             subject=ctx.target.author if ctx.target else ctx.item.subject, item=ctx.item, reason=ctx.reason,
+                             category=category, **fields)
 
 
 def _forum():
@@ -186,7 +191,7 @@ class SanctionAction(ModAction):
 
     def execute(self, ctx):
         sanction = sanction_apply(peer=ctx.target.author, action=self.name, moderator=ctx.moderator, reason=ctx.reason,
-                                  hours=ctx.hours, item=ctx.item)
+                                  hours=ctx.hours, item=ctx.item, category=ctx.category)
         return ActionResult(self.name, True, sanction.log_entry)
 
 
@@ -212,14 +217,15 @@ SANCTION_KINDS = {Action.WARN: Sanction.Kind.WARN, Action.MUTE: Sanction.Kind.MU
                   Action.SUSPEND: Sanction.Kind.SUSPEND, Action.BAN: Sanction.Kind.BAN}
 
 
-def sanction_apply(*, peer, action: str, moderator, reason: str, hours: float | None = None, item: QueueItem | None = None) -> Sanction:
+def sanction_apply(*, peer, action: str, moderator, reason: str, hours: float | None = None, item: QueueItem | None = None,
+                   category: str = "") -> Sanction:
     """Warn, mute, suspend or ban `peer`: the Sanction, its audit row, and a notice to the person.
     The caller has validated and holds a transaction."""
     now = timezone.now()
     timed = action in (Action.MUTE, Action.SUSPEND)
     ends = now + timedelta(hours=hours) if timed else (now if action == Action.WARN else None)
     entry = services._log(actor=moderator, action=action, kind=Target.USER, target_id=peer.pk, subject=peer, item=item,
-                          reason=reason, until=ends if timed else None)
+                          reason=reason, until=ends if timed else None, category=category)
     sanction = Sanction.objects.create(peer=peer, kind=SANCTION_KINDS[action], reason=reason[:500], starts=now, ends=ends, log_entry=entry)
     if action in (Action.SUSPEND, Action.BAN):  # their open sockets close (4403) once this commits, on every process
         person_sockets_close(peer_id=peer.pk, code=CLOSE_FORBIDDEN)

@@ -16,3 +16,9 @@ class ModerationConfig(AppConfig):
         from moderation.selectors import peer_moderation_export
 
         return {"moderation": peer_moderation_export(peer)}
+
+    def account_section(self, peer) -> dict:
+        """The "Moderation decisions about you" part of the person's settings page."""
+        from moderation.selectors import decisions_about
+
+        return {"template": "moderation/_decisions_about_you.html", "entries": list(decisions_about(peer)[:20])}

@@ -27,7 +27,11 @@ class DecisionForm(forms.Form):
                  (Action.SUSPEND, "suspend"), (Action.BAN, "ban")],
     )
     hours = forms.TypedChoiceField(required=False, choices=DURATIONS, coerce=float, empty_value=None, label="For how long (mute or suspension)")
-    reason = forms.CharField(required=False, max_length=500, label="Reason", help_text="The person affected and the public log see this. Don't quote the content.")
+    category = forms.ChoiceField(
+        required=False, choices=[("", "choose")] + ReportReason.choices, label="Rule or reason",
+        help_text="The public log shows this category, never the member or the content.",
+    )
+    reason = forms.CharField(required=False, max_length=500, label="Reason", help_text="The person affected and moderators read this; the public log doesn't. Don't quote the content.")
     redacted_body = forms.CharField(required=False, label="Text after redaction", widget=forms.Textarea(attrs={"rows": 5}))
 
 

@@ -215,8 +215,53 @@ SANCTION_ACTIONS = (Action.WARN, Action.MUTE, Action.SUSPEND, Action.BAN)
 CONTENT_ACTIONS = (Action.APPROVE, Action.HIDE, Action.DELETE, Action.REDACT)
 
 
-class LogEntry(models.Model):
-    """The audit log: one row per moderator action. Written once; the app offers no edit or delete."""
+# The public log's words for each action and kind of content (moderation/log.html, /transparency/).
+PUBLIC_ACTION_LABELS = {
+    Action.APPROVE: "approved",
+    Action.HIDE: "hidden",
+    Action.DELETE: "removed",
+    Action.REDACT: "personal information edited out",
+    Action.WARN: "warning",
+    Action.MUTE: "muted",
+    Action.SUSPEND: "suspended",
+    Action.BAN: "banned",
+    Action.AUTO_HIDE: "hidden after reports, until reviewed",
+    Action.DISMISS: "reports dismissed",
+    Action.APPEAL_UPHELD: "appeal: decision kept",
+    Action.APPEAL_OVERTURNED: "appeal: decision reversed",
+    Action.PATTERN_CHANGE: "hold list changed",
+}
+PUBLIC_KIND_LABELS = {Target.POST: "forum post", Target.MESSAGE: "room message", Target.USER: "account", Target.ALERT: "drug alert",
+                      Target.BIO: "profile bio", Target.ROOM: "room title or topic", Target.HELP: "help request"}
+
+
+class AppendOnly(models.Model):
+    """A row written once and never rewritten or deleted through the model (the audit trail)."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            raise PermissionError(f"The {self._meta.verbose_name_plural} are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError(f"The {self._meta.verbose_name_plural} are append-only.")
+
+
+class LogEntryQuerySet(models.QuerySet):
+    def delete(self):
+        raise PermissionError("The moderation log is append-only; only moderation.compaction folds old entries into counts.")
+
+    def _fold_delete(self) -> int:
+        """For moderation.compaction only: remove entries it has just counted, in the same transaction."""
+        return super().delete()[1].get(self.model._meta.label, 0)
+
+
+class LogEntry(AppendOnly):
+    """The audit log: one row per moderator action. Written once; the app offers no edit or delete.
+    Entries older than MODERATION_LOG_DETAIL_DAYS are folded into LogMonth counts (moderation.compaction)."""
 
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     action = models.CharField(max_length=20, choices=Action.choices, db_index=True)
@@ -224,25 +269,22 @@ class LogEntry(models.Model):
     target_id = models.PositiveBigIntegerField(null=True, blank=True)
     subject = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-        help_text="Whose content or account the action was about.",
+        help_text="Whose content or account the action was about. Never shown in the public log.",
     )
     item = models.ForeignKey(QueueItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="log_entries")
+    category = models.CharField(
+        max_length=20, choices=ReportReason.choices, blank=True, default="",
+        help_text="The rule or reason category: what the public log shows instead of the reason's words.",
+    )
     reason = models.CharField(max_length=500, blank=True, default="")
     until = models.DateTimeField(null=True, blank=True)
     created = models.DateTimeField(default=timezone.now, db_index=True)
 
+    objects = LogEntryQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created", "-id"]
         verbose_name_plural = "log entries"
-
-    def save(self, *args, **kwargs):
-        # The audit trail is append-only: a row, once written, is never rewritten.
-        if self.pk is not None and not self._state.adding:
-            raise PermissionError("The moderation log is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("The moderation log is append-only.")
 
     @property
     def actor_label(self) -> str:
@@ -252,7 +294,7 @@ class LogEntry(models.Model):
 
     @property
     def target_label(self) -> str:
-        """The target named without its content (the public log shows this)."""
+        """The target named without its content: for moderators' pages only (it names a reported member)."""
         if self.target_kind == Target.USER:
             return f"member {self.subject.username}" if self.subject_id else "a former member"
         if self.target_kind:
@@ -260,8 +302,70 @@ class LogEntry(models.Model):
         return ""
 
     @property
+    def action_label(self) -> str:
+        return PUBLIC_ACTION_LABELS.get(self.action, self.get_action_display())
+
+    @property
+    def kind_label(self) -> str:
+        """The kind of content, never which one or whose: what the public log shows."""
+        return PUBLIC_KIND_LABELS.get(self.target_kind, "")
+
+    @property
+    def category_label(self) -> str:
+        if self.category:
+            return self.get_category_display()
+        if self.action in (Action.APPROVE, Action.DISMISS):
+            return "no rule broken"
+        return ""
+
+    @property
+    def duration_label(self) -> str:
+        """How long a mute or suspension lasts, in whole hours or days ("" for anything else)."""
+        if self.until is None:
+            return ""
+        hours = max(1, round((self.until - self.created).total_seconds() / 3600))
+        if hours % 24 == 0:
+            days = hours // 24
+            return f"{days} day{'s' if days != 1 else ''}"
+        return f"{hours} hour{'s' if hours != 1 else ''}"
+
+    @property
     def is_appealable(self) -> bool:
         return self.action in (*SANCTION_ACTIONS, Action.HIDE, Action.DELETE, Action.REDACT, Action.AUTO_HIDE)
+
+
+class LogMonth(models.Model):
+    """What is left of log entries older than MODERATION_LOG_DETAIL_DAYS: how many there were per month,
+    action, kind of content and category, and how many of them were appealed and reversed. Written only
+    by moderation.compaction, in the same transaction that removes the entries it counts."""
+
+    month = models.DateField(help_text="The first day of the month the entries were written in.")
+    action = models.CharField(max_length=20, choices=Action.choices)
+    target_kind = models.CharField(max_length=10, choices=Target.choices, blank=True, default="")
+    category = models.CharField(max_length=20, choices=ReportReason.choices, blank=True, default="")
+    count = models.PositiveIntegerField(default=0)
+    appealed = models.PositiveIntegerField(default=0)
+    overturned = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["month", "action", "target_kind", "category"]
+        constraints = [
+            models.UniqueConstraint(fields=["month", "action", "target_kind", "category"], name="logmonth_one_row_per_group")
+        ]
+
+
+class LogCompaction(AppendOnly):
+    """One run of moderation.compaction that folded entries: when, up to which date, how many. Shown under
+    the public log, so a gap in the detailed entries is always explained. Append-only, like the log."""
+
+    ran_at = models.DateTimeField(default=timezone.now)
+    cutoff = models.DateTimeField(help_text="Entries written before this were eligible.")
+    entries = models.PositiveIntegerField()
+    oldest = models.DateTimeField()
+    newest = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-ran_at", "-id"]
 
 
 class Sanction(models.Model):

@@ -54,6 +54,19 @@ def reported_copies_keep(*, kind: str, originals: list[dict]) -> int:
     return made
 
 
+def reported_copies_keep_of(*, kind: str, objects, where) -> int:
+    """reported_copies_keep for those of `objects` (posts or room messages: author, body, body_html, created)
+    that are under an open report; `where(obj)` names the place each was written. The caller holds a transaction."""
+    reported = set(Report.objects.filter(target_kind=kind, target_id__in=[o.pk for o in objects], closed_at__isnull=True)
+                   .values_list("target_id", flat=True))
+    originals = [
+        {"id": o.pk, "author_name": o.author.username if o.author_id else "former member", "where": where(o),
+         "body": o.body, "body_html": o.body_html, "written": o.created}
+        for o in objects if o.pk in reported
+    ]
+    return reported_copies_keep(kind=kind, originals=originals) if originals else 0
+
+
 def _report_retention() -> timedelta:
     return timedelta(days=int(getattr(settings, "MODERATION_REPORT_RETENTION_DAYS", 90)))
 

@@ -5,12 +5,12 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Max, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from moderation import registry, targets
-from moderation.models import Action, Appeal, LogEntry, QueueItem, Report, Sanction, SourcingPattern, Target
+from moderation.models import Action, Appeal, LogCompaction, LogEntry, QueueItem, Report, Sanction, SourcingPattern, Target
 
 
 def open_items() -> QuerySet[QueueItem]:
@@ -105,12 +105,26 @@ def has_open_report(*, target_kind: str, target_ids) -> bool:
 
 
 def public_log() -> QuerySet[LogEntry]:
-    return LogEntry.objects.select_related("actor", "subject").order_by("-created", "-id")
+    """The public log's rows. Only the acting moderator is joined: the page never reaches the member acted on."""
+    return LogEntry.objects.select_related("actor").order_by("-created", "-id")
+
+
+def log_folded_summary() -> dict:
+    """What compaction has folded into monthly counts so far (shown under the public log)."""
+    summary = LogCompaction.objects.aggregate(entries=Sum("entries"), last_run=Max("ran_at"), newest=Max("newest"))
+    return {"entries": summary["entries"] or 0, "last_run": summary["last_run"], "newest": summary["newest"]}
+
+
+APPEALABLE = [Action.WARN, Action.MUTE, Action.SUSPEND, Action.BAN, Action.HIDE, Action.DELETE, Action.REDACT, Action.AUTO_HIDE]
 
 
 def appealable_entries(peer) -> QuerySet[LogEntry]:
-    appealable = [Action.WARN, Action.MUTE, Action.SUSPEND, Action.BAN, Action.HIDE, Action.DELETE, Action.REDACT, Action.AUTO_HIDE]
-    return LogEntry.objects.filter(subject=peer, action__in=appealable).select_related("actor", "appeal").order_by("-created", "-id")
+    return LogEntry.objects.filter(subject=peer, action__in=APPEALABLE).select_related("actor", "appeal").order_by("-created", "-id")
+
+
+def decisions_about(peer) -> QuerySet[LogEntry]:
+    """Every log entry about `peer`, newest first, with its appeal: for their own account only."""
+    return LogEntry.objects.filter(subject=peer).select_related("actor", "appeal").order_by("-created", "-id")
 
 
 def open_appeals() -> QuerySet[Appeal]:

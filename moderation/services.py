@@ -39,6 +39,7 @@ MSG_ALREADY_RESOLVED = "Another moderator already resolved this item, so nothing
 MSG_REASON_REQUIRED = "Please give a reason: the person affected and the public log will see it."
 MSG_DURATION_REQUIRED = "Please choose how long this should last (up to a year)."
 MSG_UNKNOWN_ACTION = "Please choose an action."
+MSG_UNKNOWN_CATEGORY = "Please choose which rule or reason this decision is about."
 MSG_ACTION_NOT_FOR_TARGET = "That action doesn't apply to this item."
 MSG_REDACT_NEEDS_TEXT = "Please give the text with the personal information taken out."
 MSG_REDACT_UNAVAILABLE = "Redacting isn't available for this kind of content yet; hide it instead."
@@ -64,16 +65,38 @@ def _require_moderator(peer) -> None:
     check_can_moderate(peer)
 
 
-def _log(*, actor, action: str, kind: str = "", target_id=None, subject=None, item=None, reason: str = "", until=None) -> LogEntry:
+def _log(*, actor, action: str, kind: str = "", target_id=None, subject=None, item=None, reason: str = "", until=None,
+         category: str = "") -> LogEntry:
     return LogEntry.objects.create(
         actor=actor, action=action, target_kind=kind, target_id=target_id, subject=subject, item=item,
-        reason=reason[:500], until=until,
+        reason=reason[:500], until=until, category=category,
     )
 
 
-def audit_record(*, actor, action: str, kind: str, target_id: int, subject=None, reason: str = "") -> LogEntry:
+def audit_record(*, actor, action: str, kind: str, target_id: int, subject=None, reason: str = "", category: str = "") -> LogEntry:
     """One audit-log row for a moderator decision taken in another app (a drug alert, say)."""
-    return _log(actor=actor, action=action, kind=kind, target_id=target_id, subject=subject, reason=reason)
+    return _log(actor=actor, action=action, kind=kind, target_id=target_id, subject=subject, reason=reason, category=category)
+
+
+# Which report reason an automatic hold stands for (screening's reason codes); "new account" stands for none.
+HOLD_CATEGORIES = {"contact": ReportReason.PERSONAL_INFO, "payment": ReportReason.SOURCING, "sourcing": ReportReason.SOURCING,
+                   "link": ReportReason.SPAM}
+
+
+def category_suggest(item: QueueItem) -> str:
+    """The category a decision on `item` is most likely about: its most common open report reason, else
+    the automatic hold's reason; "" when there is neither (the decision form then asks)."""
+    from collections import Counter
+
+    from moderation.screening import HOLD_REASONS
+
+    reasons = Counter(item.reports.filter(closed_at__isnull=True).values_list("reason", flat=True))
+    if reasons:
+        return reasons.most_common(1)[0][0]
+    for code, words in HOLD_REASONS.items():
+        if code in HOLD_CATEGORIES and words in item.hold_reason:
+            return HOLD_CATEGORIES[code]
+    return ""
 
 
 def _threshold() -> int:
@@ -115,14 +138,14 @@ def report_create(*, reporter, target_ref: str, reason: str, text: str = "") -> 
     if target.kind != Target.USER and not item.auto_hidden:
         established = item.reports.filter(closed_at__isnull=True, reporter_established=True).values("reporter").distinct().count()
         if established >= _threshold() and target.status == ModerationStatus.APPROVED:
-            _auto_hide(item=item, target=target)
+            _auto_hide(item=item, target=target, category=category_suggest(item))
     return report
 
 
 MSG_AUTO_HIDDEN = "hidden after several reports from members; a moderator will look soon"
 
 
-def _auto_hide(*, item: QueueItem, target) -> None:
+def _auto_hide(*, item: QueueItem, target, category: str) -> None:
     from forum import services as forum_services
     from rooms import services as rooms_services
 
@@ -133,7 +156,7 @@ def _auto_hide(*, item: QueueItem, target) -> None:
     QueueItem.objects.filter(pk=item.pk).update(auto_hidden=True)
     if changed:
         _log(actor=None, action=Action.AUTO_HIDE, kind=target.kind, target_id=target.id, subject=target.author, item=item,
-             reason=MSG_AUTO_HIDDEN)
+             reason=MSG_AUTO_HIDDEN, category=category)
         notification_send(recipient=target.author, kind="moderation",
                           text=f"Your {NOUNS[target.kind]} was {MSG_AUTO_HIDDEN}.", url=APPEAL_URL)
 
@@ -189,18 +212,20 @@ def redact_suggestion(text: str) -> str:
     return text
 
 
-def sanction_apply(*, peer, action: str, moderator, reason: str, hours: float | None = None, item: QueueItem | None = None) -> Sanction:
+def sanction_apply(*, peer, action: str, moderator, reason: str, hours: float | None = None, item: QueueItem | None = None,
+                   category: str = "") -> Sanction:
     """Warn, mute, suspend or ban `peer` directly (see moderation.actions); the caller holds a transaction."""
     from moderation.actions import sanction_apply as apply
 
-    return apply(peer=peer, action=action, moderator=moderator, reason=reason, hours=hours, item=item)
+    return apply(peer=peer, action=action, moderator=moderator, reason=reason, hours=hours, item=item, category=category)
 
 
 def item_decide(*, item: QueueItem, moderator, content_action: str = "", sanction: str = "", reason: str = "",
-                hours: float | None = None, redacted_body: str = "") -> list[LogEntry]:
+                hours: float | None = None, redacted_body: str = "", category: str = "") -> list[LogEntry]:
     """Resolve one queue item: a content action (approve, hide, delete, redact, dismiss) and/or a sanction
-    on its author. Validates everything first; raises AlreadyResolved, writing nothing, if another
-    moderator resolved the item first. Returns the audit rows written."""
+    on its author, under a rule or reason `category` (a ReportReason; by default category_suggest's).
+    Validates everything first; raises AlreadyResolved, writing nothing, if another moderator resolved
+    the item first. Returns the audit rows written."""
     from moderation import actions
 
     _require_moderator(moderator)
@@ -220,8 +245,11 @@ def item_decide(*, item: QueueItem, moderator, content_action: str = "", sanctio
         raise ValidationError(MSG_UNKNOWN_ACTION)
     validate_visible((reason or "").strip())
     validate_visible((redacted_body or "").strip())
+    if category and category not in ReportReason.values:
+        raise ValidationError(MSG_UNKNOWN_CATEGORY)
     ctx = actions.Context(item=item, target=targets.resolve(item.target_kind, item.target_id), moderator=moderator,
-                          reason=(reason or "").strip()[:500], hours=hours, redacted_body=redacted_body or "")
+                          reason=(reason or "").strip()[:500], hours=hours, redacted_body=redacted_body or "",
+                          category=category or category_suggest(item) or ReportReason.OTHER)
     for action in chosen:
         action.validate(ctx)
     now = timezone.now()
@@ -304,7 +332,7 @@ def appeal_decide(*, appeal: Appeal, moderator, overturn: bool, reason: str) -> 
         if overturn:
             _undo(entry=entry, moderator=moderator, reason=reason)
         log = _log(actor=moderator, action=Action.APPEAL_OVERTURNED if overturn else Action.APPEAL_UPHELD,
-                   kind=entry.target_kind, target_id=entry.target_id, subject=entry.subject, reason=reason)
+                   kind=entry.target_kind, target_id=entry.target_id, subject=entry.subject, reason=reason, category=entry.category)
         outcome = "reversed" if overturn else "kept"
         notification_send(recipient=appeal.appellant, kind="moderation",
                           text=f"Your appeal was decided: the decision is {outcome}. Reason: {reason}", url=APPEAL_URL)

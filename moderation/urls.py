@@ -9,6 +9,7 @@ urlpatterns = [
     path("mod/", views.queue, name="queue"),
     path("mod/item/<id:item_id>/", views.item, name="item"),
     path("mod/log/", views.log, name="log"),
+    path("transparency/", views.transparency_page, name="transparency"),
     path("mod/dashboard/", views.dashboard, name="dashboard"),
     path("mod/appeals/", views.appeals, name="appeals"),
     path("mod/appeals/<id:appeal_id>/", views.appeal_decide, name="appeal_decide"),

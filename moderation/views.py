@@ -7,10 +7,12 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from commons.http import safe_next
-from moderation import selectors, services, targets
+from moderation import selectors, services, targets, transparency
+from moderation.compaction import detail_days
 from moderation.forms import AppealDecisionForm, AppealForm, DecisionForm, PatternForm, ReportForm
 from moderation.models import Appeal, LogEntry, QueueItem, SourcingPattern
 from moderation.permissions import check_can_moderate
@@ -94,7 +96,7 @@ def item(request, item_id: int):
             try:
                 services.item_decide(item=queue_item, moderator=request.user, content_action=data["content_action"],
                                      sanction=data["sanction"], reason=data["reason"], hours=data["hours"],
-                                     redacted_body=data["redacted_body"])
+                                     redacted_body=data["redacted_body"], category=data["category"])
             except services.AlreadyResolved as already:
                 form.add_error(None, str(already))
                 status = 409
@@ -108,15 +110,28 @@ def item(request, item_id: int):
                 return redirect("moderation:queue")
         queue_item.refresh_from_db()
     context = selectors.item_detail(queue_item)
-    if request.method != "POST" and context["target"] is not None:
-        form.initial["redacted_body"] = services.redact_suggestion(context["target"].body)
+    if request.method != "POST":
+        form.initial["category"] = services.category_suggest(queue_item)
+        if context["target"] is not None:
+            form.initial["redacted_body"] = services.redact_suggestion(context["target"].body)
     return render(request, "moderation/item.html", {"item": queue_item, "form": form, **context}, status=status)
 
 
-@members_only
 def log(request):
+    """The public log: open to everyone, signed in or not. It names the acting moderator, never the member."""
     page = Paginator(selectors.public_log(), LOG_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "moderation/log.html", {"page": page})
+    return render(request, "moderation/log.html", {"page": page, "folded": selectors.log_folded_summary(),
+                                                   "detail_days": detail_days()})
+
+
+def transparency_page(request):
+    """Monthly figures for everyone, as server-drawn SVG charts with the same numbers in tables."""
+    months = transparency.monthly_figures()
+    return render(request, "moderation/transparency.html", {
+        "months": months, "kinds": transparency.ACTION_KINDS, "actions_chart": transparency.actions_chart(months),
+        "waits_chart": transparency.waits_chart(months), "appeals_chart": transparency.appeals_chart(months),
+        "detail_days": detail_days(),
+    })
 
 
 @moderators_only
@@ -125,6 +140,7 @@ def dashboard(request):
     return render(request, "moderation/dashboard.html", selectors.dashboard())
 
 
+@never_cache  # a personal page: never kept in a browser's cache (shared devices)
 @members_only
 def my_decisions(request):
     entries = list(selectors.appealable_entries(request.user)[:50])

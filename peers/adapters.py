@@ -3,17 +3,44 @@ import hmac
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
+from django.core.exceptions import ValidationError
 
 from commons.clients import client_address
 from commons.limits import limit_check, limit_record, limit_use
 from peers import services
+from peers.deleted_pseudonyms import MSG_PSEUDONYM_RECENTLY_DELETED, was_deleted_recently
+from peers.models import MSG_NO_EMAIL
 from peers.pseudonyms import normalise, pseudonym_key
 from peers.selectors import check_pseudonym_free
 
+MSG_PSEUDONYM_TAKEN = "That pseudonym is taken. Please choose another."
+MSG_PSEUDONYM_NOT_ALLOWED = "That pseudonym can't be used here. Please choose another."
+MSG_LOGIN_MISMATCH = "That pseudonym and password don't match. Check both and try again."
+MSG_WRONG_PASSWORD = "That password isn't right."
+MSG_TOO_MANY_LOGIN_ATTEMPTS = "Too many tries with a wrong password. Please wait a few minutes and try again."
+MSG_SLOW_DOWN = "That's a lot of tries in a short time. Please wait a while and try again."
+
 
 class PeerAccountAdapter(DefaultAccountAdapter):
-    """allauth customised in one place: pseudonyms, roles, recovery codes, and the site's own rate limits
-    (commons.limits) for log-in, sign-up and password change; allauth's limiter is off (ACCOUNT_RATE_LIMITS)."""
+    """allauth customised in one place: pseudonyms, roles, recovery codes, the site's own rate limits
+    (commons.limits) for log-in, sign-up and password change (allauth's limiter is off: ACCOUNT_RATE_LIMITS),
+    no email, and our words."""
+
+    # allauth's own wording, wherever a person can see it, in ours: a pseudonym, never a "username"
+    # or an email address (the email messages stay allauth's: no email page answers, see config/urls.py).
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        "username_taken": MSG_PSEUDONYM_TAKEN,
+        "username_blacklisted": MSG_PSEUDONYM_NOT_ALLOWED,
+        "username_password_mismatch": MSG_LOGIN_MISMATCH,
+        "invalid_login": MSG_LOGIN_MISMATCH,
+        "account_inactive": "This account can't sign in.",
+        "incorrect_password": MSG_WRONG_PASSWORD,
+        "enter_current_password": "Please type your current password.",
+        "too_many_login_attempts": MSG_TOO_MANY_LOGIN_ATTEMPTS,
+        "rate_limited": MSG_SLOW_DOWN,
+        "same_as_current": "The new password must be different from the current one.",
+    }
 
     def get_client_ip(self, request) -> str:
         """A keyed hash stands in for the address wherever allauth asks for one: it is never kept."""
@@ -43,11 +70,17 @@ class PeerAccountAdapter(DefaultAccountAdapter):
 
     def clean_username(self, username: str, shallow: bool = False) -> str:
         """NFKC first (fullwidth letters become plain ones), then allauth's checks (our validators, taken),
-        then look-alikes of reserved and existing names."""
+        then look-alikes of reserved and existing names, then (look-alikes of) recently deleted accounts' names."""
         username = super().clean_username(normalise(username), shallow=shallow)
         if not shallow:
             check_pseudonym_free(username)
+            if was_deleted_recently(username):
+                raise ValidationError(MSG_PSEUDONYM_RECENTLY_DELETED, code="recently_deleted")
         return username
+
+    def clean_email(self, email: str) -> str:
+        """No form may store an email address: every allauth form that takes one refuses it here."""
+        raise ValidationError(MSG_NO_EMAIL, code="no_email")
 
     def populate_username(self, request, user) -> None:
         super().populate_username(request, user)

@@ -26,6 +26,6 @@ class PeersConfig(AppConfig):
             post_delete.connect(permissions_changed, sender=model, dispatch_uid=f"perms-delete-{model.__name__}")
 
     def export_peer_data(self, peer) -> dict:
-        from peers.export import profile_export
+        from peers.export import notifications_export, profile_export
 
-        return {"profile": profile_export(peer)}
+        return {"profile": profile_export(peer), "notifications": notifications_export(peer)}

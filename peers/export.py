@@ -8,12 +8,18 @@ from peers.models import Peer
 def profile_export(peer: Peer) -> dict:
     return {
         "pseudonym": peer.username,
-        "email": peer.email or None,
         "bio": peer.bio,
         "bio_waiting_for_a_moderator": peer.bio_pending or None,
         "date_joined": peer.date_joined.isoformat(),
         "roles": sorted(peer.groups.values_list("name", flat=True)),
     }
+
+
+def notifications_export(peer: Peer) -> list[dict]:
+    return [
+        {"kind": n.kind, "text": n.text, "url": n.url, "created": n.created.isoformat(), "read": n.read_at.isoformat() if n.read_at else None}
+        for n in peer.notifications.order_by("id")
+    ]
 
 
 def peer_data_export(*, peer: Peer) -> dict:

@@ -41,8 +41,21 @@ class PasswordConfirmForm(forms.Form):
         return password
 
 
+KEEP_WORDS, ERASE_WORDS = "keep", "erase"
+MSG_CHOOSE_WORDS = "Please choose what happens to your posts and messages."
+
+
 class DeleteAccountForm(PasswordConfirmForm):
+    words = forms.ChoiceField(
+        label="What happens to your posts and messages",
+        choices=[
+            (KEEP_WORDS, "Keep them, shown as written by a former member"),
+            (ERASE_WORDS, "Erase them: every post's text, its earlier versions and your room messages"),
+        ],
+        widget=forms.RadioSelect, error_messages={"required": MSG_CHOOSE_WORDS, "invalid_choice": MSG_CHOOSE_WORDS},
+    )
     confirm = forms.CharField(label="Type your pseudonym to confirm", max_length=30)
+    field_order = ["words", "password", "confirm"]
 
     def clean_confirm(self):
         value = self.cleaned_data["confirm"].strip()
@@ -52,24 +65,55 @@ class DeleteAccountForm(PasswordConfirmForm):
 
 
 # allauth's own forms, relabelled in the community's words (configured by ACCOUNT_FORMS).
-from allauth.account.forms import LoginForm, SignupForm  # noqa: E402
+from allauth.account.forms import ChangePasswordForm, LoginForm, SignupForm  # noqa: E402
 
 PSEUDONYM_HELP = "3 to 30 letters, numbers, dots, dashes or underscores. Not your name, email or phone number."
+MSG_PASSWORDS_DIFFER = "The two passwords don't match."
+_ALLAUTH_PASSWORDS_DIFFER = "You must type the same password each time."
 
 
-class PseudonymSignupForm(SignupForm):
+def _no_placeholders(form) -> None:
+    for field in form.fields.values():
+        field.widget.attrs.pop("placeholder", None)
+
+
+class InOurWords:
+    """allauth's "type the same password" error, said as the rest of the site says it."""
+
+    def clean(self):
+        data = super().clean()
+        errors = self.errors.get("password2")
+        if errors:
+            self.errors["password2"] = self.error_class(
+                [MSG_PASSWORDS_DIFFER if str(e) == _ALLAUTH_PASSWORDS_DIFFER else e for e in errors]
+            )
+        return data
+
+
+class PseudonymSignupForm(InOurWords, SignupForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["username"].label = "Pseudonym"
         self.fields["username"].help_text = PSEUDONYM_HELP
-        self.fields["username"].widget.attrs.pop("placeholder", None)
-        for name in ("password1", "password2"):
-            self.fields[name].widget.attrs.pop("placeholder", None)
+        self.fields["password2"].label = "Password again"
+        _no_placeholders(self)
 
 
 class PseudonymLoginForm(LoginForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["login"].label = "Pseudonym"
-        for field in self.fields.values():
-            field.widget.attrs.pop("placeholder", None)
+        self.fields["password"].help_text = ""  # the page itself links to recovery, under the button
+        if "remember" in self.fields:
+            self.fields["remember"].label = "Stay logged in on this device"
+            self.fields["remember"].help_text = "Leave this unticked on a shared phone or computer."
+        _no_placeholders(self)
+
+
+class PasswordChangeForm(InOurWords, ChangePasswordForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["oldpassword"].label = "Current password"
+        self.fields["password1"].label = "New password"
+        self.fields["password2"].label = "New password again"
+        _no_placeholders(self)

@@ -8,25 +8,34 @@ from peers.pseudonyms import PSEUDONYM_MAX_LENGTH, PSEUDONYM_VALIDATORS, pseudon
 BIO_MAX_LENGTH = 2000
 
 
+MSG_NO_EMAIL = "Accounts here have no email address: a pseudonym and a password are enough."
+
+
 class PeerManager(UserManager):
     def get_by_natural_key(self, username):
         return self.get(username__iexact=username)
 
     def _create_user_object(self, username, email, password, **extra_fields):
-        """Every account made through the manager (seed_demo, createsuperuser, tests) gets its look-alike key;
-        sign-up sets it in peers.adapters."""
-        user = super()._create_user_object(username, email, password, **extra_fields)
+        """Django's create_user/create_superuser take an email; a Peer has none, so one given is refused. Every
+        account made through the manager (seed_demo, createsuperuser, tests) gets its look-alike key; sign-up
+        sets it in peers.adapters."""
+        if not username:
+            raise ValueError("A pseudonym is needed.")
+        if email:
+            raise ValueError(MSG_NO_EMAIL)
+        user = self.model(username=self.model.normalize_username(username), **extra_fields)
+        user.set_password(password)
         user.username_key = pseudonym_key(user.username)
         return user
 
 
 class Peer(AbstractBaseUser, PermissionsMixin):
-    """A member, known only by a pseudonym. No real name, no IP address, email optional."""
+    """A member, known only by a pseudonym. No real name, no IP address, no email address (there is no
+    field for one: peers/migrations/0008 removed it and every address allauth had stored)."""
 
     username = models.CharField("pseudonym", max_length=PSEUDONYM_MAX_LENGTH, unique=True, validators=PSEUDONYM_VALIDATORS)
     # peers.pseudonyms.pseudonym_key(username): names that read the same share it, so only one may exist.
     username_key = models.CharField(max_length=4 * PSEUDONYM_MAX_LENGTH, blank=True, default="", editable=False)
-    email = models.EmailField("email (optional)", blank=True, default="")
     bio = models.TextField(blank=True, default="", max_length=BIO_MAX_LENGTH)
     bio_html = models.TextField(blank=True, default="")
     # A bio held by screening waits here, seen by its author and the moderators; bio/bio_html stay public.
@@ -41,7 +50,6 @@ class Peer(AbstractBaseUser, PermissionsMixin):
     objects = PeerManager()
 
     USERNAME_FIELD = "username"
-    EMAIL_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
 
     class Meta:
@@ -84,3 +92,11 @@ class Notification(models.Model):
     class Meta:
         ordering = ["-created", "-id"]
         indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread")]
+
+
+class DeletedPseudonym(models.Model):
+    """The pseudonym of a deleted account, kept from being registered again for a while
+    (peers.deleted_pseudonyms). Only a keyed hash of it is stored, never the name."""
+
+    digest = models.CharField(max_length=64, unique=True)
+    deleted_at = models.DateTimeField(default=timezone.now, db_index=True)

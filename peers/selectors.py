@@ -1,5 +1,6 @@
 """Reads for peers that other apps and templates share."""
 
+from django.apps import apps
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 
@@ -29,3 +30,15 @@ def check_pseudonym_free(name: str) -> None:
     validate_not_reserved(name)
     if Peer.objects.filter(username_key__in=pseudonym_keys(name)).exists():
         raise ValidationError(MSG_LOOKALIKE, code="lookalike")
+
+
+def account_sections(*, peer) -> list[dict]:
+    """Parts of the settings page that other apps add: each AppConfig may define `account_section(peer)`
+    returning {"template": ..., ...} (moderation: the decisions about this person)."""
+    sections = []
+    for config in apps.get_app_configs():
+        hook = getattr(config, "account_section", None)
+        section = hook(peer) if hook is not None else None
+        if section:
+            sections.append(section)
+    return sections

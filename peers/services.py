@@ -3,6 +3,7 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -11,8 +12,8 @@ from commons.limits import limit_use
 from commons.markup import render_markdown
 from commons.realtime import CLOSE_SESSION_ENDED, person_sockets_close
 from commons.text import validate_visible
-from peers import recovery, roles
-from peers.models import BIO_MAX_LENGTH, Peer
+from peers import deleted_pseudonyms, recovery, roles
+from peers.models import BIO_MAX_LENGTH, Notification, Peer
 from peers.pseudonyms import normalise, pseudonym_key
 
 
@@ -148,11 +149,20 @@ def role_revoke(*, peer: Peer, role: str) -> bool:
 
 
 @transaction.atomic
-def account_delete(*, peer: Peer) -> None:
-    """Delete the account row. What it wrote stays, its author set to none ("former member");
-    every model that points at a peer chooses SET_NULL for content, CASCADE for private state.
+def account_delete(*, peer: Peer, erase_words: bool = False) -> None:
+    """Delete the account, in one transaction: if any part fails, nothing is deleted.
+
+    First each app's `account_deleting(peer, erase_words=...)` hook runs (the same registry as "download my
+    data"): helpnow deletes the person's private help conversations, and with `erase_words` the forum and
+    rooms erase what they wrote. Then the pseudonym is kept from sign-up for a while (peers.deleted_pseudonyms)
+    and the row deleted: content that stays points at nobody ("former member"), private state goes with it (CASCADE).
     Every open socket of the person closes (4401) once this commits."""
     person_sockets_close(peer_id=peer.pk, code=CLOSE_SESSION_ENDED)
+    for config in apps.get_app_configs():
+        hook = getattr(config, "account_deleting", None)
+        if hook is not None:
+            hook(peer, erase_words=erase_words)
+    deleted_pseudonyms.deleted_pseudonym_keep(pseudonym=peer.username)
     peer.delete()
 
 
@@ -165,6 +175,29 @@ def notification_send(*, recipient: Peer | None, kind: str, text: str, url: str 
     Notification.objects.create(recipient=recipient, kind=kind, text=text[:300], url=url[:300])
     _forget_unread_count(recipient.pk)
     return True
+
+
+def notifications_forget(*, urls: list[str]) -> int:
+    """Delete everyone's notices that point at one of `urls` (content erased with its author's account)."""
+    deleted = 0
+    for start in range(0, len(urls), 500):
+        notices = Notification.objects.filter(url__in=urls[start : start + 500])
+        for recipient_id in set(notices.values_list("recipient_id", flat=True)):
+            _forget_unread_count(recipient_id)
+        deleted += notices.delete()[0]
+    return deleted
+
+
+def notifications_retitle(*, urls: list[str], old: str, new: str) -> int:
+    """In notices that point at one of `urls`, say “new” where they said “old” (an erased thread title)."""
+    changed = 0
+    quoted_old, quoted_new = f"“{old}”", f"“{new}”"
+    for start in range(0, len(urls), 500):
+        for notice in Notification.objects.filter(url__in=urls[start : start + 500], text__contains=quoted_old):
+            notice.text = notice.text.replace(quoted_old, quoted_new)[:300]
+            notice.save(update_fields=["text"])
+            changed += 1
+    return changed
 
 
 def notifications_mark_read(*, peer: Peer) -> int:

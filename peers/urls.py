@@ -12,4 +12,5 @@ urlpatterns = [
     path("settings/recovery-code/", views.new_recovery_code, name="new_recovery_code"),
     path("settings/export/", views.export_data, name="export"),
     path("settings/delete/", views.delete_account, name="delete"),
+    path("shared-device/", views.shared_device, name="shared_device"),
 ]

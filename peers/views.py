@@ -5,36 +5,49 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
 
 from commons.clients import client_address
 from commons.http import safe_next
 from commons.limits import limit_use
 from peers import recovery, services
 from peers.export import peer_data_export
-from peers.forms import BioForm, DeleteAccountForm, PasswordConfirmForm, RecoverForm
+from peers.forms import ERASE_WORDS, BioForm, DeleteAccountForm, PasswordConfirmForm, RecoverForm
 from peers.models import Peer
+from peers.deleted_pseudonyms import kept_days
+from peers.selectors import account_sections
 
 MSG_PROFILE_SAVED = "Your profile is saved."
 MSG_BIO_HELD = "Your new bio waits for a moderator first. Until then your profile shows the bio it had."
 MSG_CODE_ALREADY_SHOWN = "Your recovery code has already been shown. You can make a new one in Settings."
 MSG_RECOVERED = "Your password is changed. Here is your new recovery code: the old one no longer works."
 MSG_ACCOUNT_DELETED = "Your account is deleted. What you wrote stays, shown as written by a former member."
+MSG_ACCOUNT_ERASED = "Your account is deleted, and what you wrote is erased."
+MSG_NO_EMAIL_HERE = "There is no email here. Forgot your password? Use your recovery code at /accounts/recover/."
 
 
+def no_email(request, **kwargs):
+    """allauth's email routes (config/urls.py): nothing here sends, stores or confirms an email address."""
+    raise Http404(MSG_NO_EMAIL_HERE)
 
+
+# Personal pages carry @never_cache (Cache-Control: ... no-store, private): a browser keeps no copy that a
+# later user of a shared device could reopen (docs/accounts.md, "Shared devices").
+
+
+@never_cache
 @login_required
 def recovery_code(request):
     """Show a freshly issued recovery code exactly once."""
     if request.method == "POST":
         return redirect(safe_next(request))
     code = recovery.code_unseal_once(request.session)
-    response = render(request, "peers/recovery_code.html", {"code": code, "already_shown": MSG_CODE_ALREADY_SHOWN})
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return render(request, "peers/recovery_code.html", {"code": code, "already_shown": MSG_CODE_ALREADY_SHOWN})
 
 
+@never_cache
 def recover(request):
     form = RecoverForm(request.POST or None)
     status = 200
@@ -65,6 +78,7 @@ def profile(request, pseudonym: str):
     return render(request, "peers/profile.html", {"peer": peer})
 
 
+@never_cache
 @login_required
 def settings_page(request):
     form = BioForm(request.POST or None, initial={"bio": request.user.bio_pending or request.user.bio})
@@ -79,9 +93,10 @@ def settings_page(request):
                 messages.success(request, MSG_BIO_HELD if outcome == "held" else MSG_PROFILE_SAVED)
                 return redirect("peers:settings")
         status = 400
-    return render(request, "peers/settings.html", {"bio_form": form}, status=status)
+    return render(request, "peers/settings.html", {"bio_form": form, "sections": account_sections(peer=request.user)}, status=status)
 
 
+@never_cache
 @login_required
 def new_recovery_code(request):
     form = PasswordConfirmForm(request.POST or None, peer=request.user)
@@ -93,32 +108,39 @@ def new_recovery_code(request):
     return render(request, "peers/new_recovery_code.html", {"form": form})
 
 
+@never_cache
 @login_required
 def export_data(request):
     limit_use("data_export", request.user.pk)
     document = peer_data_export(peer=request.user)
     response = HttpResponse(json.dumps(document, indent=2, default=str), content_type="application/json")
     response.headers["Content-Disposition"] = 'attachment; filename="my-data.json"'
-    response.headers["Cache-Control"] = "no-store"
     return response
 
 
+@never_cache
 @login_required
 def delete_account(request):
     form = DeleteAccountForm(request.POST or None, peer=request.user)
     if request.method == "POST":
         if form.is_valid():
-            peer = request.user
+            erase = form.cleaned_data["words"] == ERASE_WORDS
+            services.account_delete(peer=request.user, erase_words=erase)  # all or nothing; then sign out
             logout(request)
-            services.account_delete(peer=peer)
-            messages.success(request, MSG_ACCOUNT_DELETED)
+            messages.success(request, MSG_ACCOUNT_ERASED if erase else MSG_ACCOUNT_DELETED)
             return redirect("/")
-        return render(request, "peers/delete_account.html", {"form": form}, status=400)
-    return render(request, "peers/delete_account.html", {"form": form})
+        return render(request, "peers/delete_account.html", {"form": form, "kept_days": kept_days()}, status=400)
+    return render(request, "peers/delete_account.html", {"form": form, "kept_days": kept_days()})
 
 
+@never_cache
 @login_required
 def notifications(request):
     items = list(request.user.notifications.all()[:100])
     services.notifications_mark_read(peer=request.user)
     return render(request, "peers/notifications.html", {"items": items})
+
+
+def shared_device(request):
+    """Staying safe on a shared device: what quick exit does, what the site can't erase, private windows."""
+    return render(request, "peers/shared_device.html")

@@ -14,11 +14,31 @@ class RoomsConfig(AppConfig):
         registry.register_visibility(Target.MESSAGE, can_see_message)
 
     def export_peer_data(self, peer) -> dict:
+        from rooms.models import Room
         from rooms.selectors import messages_written_by
 
         return {
             "room_messages": [
-                {"id": m.id, "room": m.room.slug, "created": m.created.isoformat(), "body": m.body}
+                {"id": m.id, "room": m.room.slug, "created": m.created.isoformat(), "status": m.moderation_status, "body": m.body}
                 for m in messages_written_by(peer=peer)
-            ]
+            ],
+            "rooms_hosted": [
+                {"slug": r.slug, "title": r.title, "topic": r.topic, "rules": r.rules, "starts": r.starts_at.isoformat()}
+                for r in Room.objects.filter(host=peer).exclude(visibility=Room.Visibility.INVITED).order_by("id")
+            ],
+            "room_mutes": [
+                {"room": m.room.slug, "until": m.until.isoformat(), "reason": m.reason, "created": m.created.isoformat()}
+                for m in peer.room_mutes.select_related("room").order_by("id")
+            ],
+            "room_removals": [
+                {"room": r.room.slug, "reason": r.reason, "created": r.created.isoformat()}
+                for r in peer.room_removals.select_related("room").order_by("id")
+            ],
         }
+
+    def account_deleting(self, peer, *, erase_words: bool) -> None:
+        """Account deletion (peers.services.account_delete): with "erase my words", their room messages go."""
+        from rooms.services import messages_erase_by
+
+        if erase_words:
+            messages_erase_by(author=peer)

@@ -458,12 +458,34 @@ def _copy_reported(messages) -> int:
 
 
 @transaction.atomic
-def room_delete(*, room: Room) -> int | None:
+def room_delete(*, room: Room, clear_screens: bool = False) -> int | None:
     """Delete a room and its messages (a private support room past its retention, say); messages under an
-    open report are copied for the moderators first. Returns how many copies were made; None if already gone."""
+    open report are copied for the moderators first. Returns how many copies were made; None if already gone.
+    With `clear_screens`, sockets still open on it drop each message (a conversation deleted with an account)."""
+    message_ids = list(Message.objects.filter(room_id=room.pk).values_list("pk", flat=True)) if clear_screens else []
     copied = _copy_reported(Message.objects.filter(room=room))
     deleted, _ = Room.objects.filter(pk=room.pk).delete()
+    for message_id in message_ids:
+        _send_on_commit(room.group_name, {"type": "room.removed", "id": message_id})
     return copied if deleted else None
+
+
+@transaction.atomic
+def messages_erase_by(*, author) -> int:
+    """Deleting an account with "erase my words": every room message `author` wrote is deleted, and sockets
+    open on those rooms drop them (the protocol's message_removed). One under an open report is copied for the
+    moderators first, as before any deletion (moderation.queue.reported_copies_keep). Returns how many."""
+    if author is None or author.pk is None:
+        return 0
+    rows = list(Message.objects.select_for_update().filter(author=author).values_list("pk", "room_id"))
+    _copy_reported(Message.objects.filter(pk__in=[pk for pk, _ in rows]))  # as before any deletion: a report keeps a copy
+    Message.objects.filter(pk__in=[pk for pk, _ in rows]).delete()
+    for message_id, room_id in rows:
+        room = Room(pk=room_id)
+        event = {"type": "room.removed", "id": message_id}
+        _send_on_commit(room.group_name, event)
+        _send_on_commit(room.moderators_group_name, event)
+    return len(rows)
 
 
 @transaction.atomic

@@ -20,7 +20,7 @@ def test_seed_demo_is_idempotent_and_complete(demo):
     assert Post.objects.count() > Thread.objects.count()
     assert Room.objects.get(slug="support").status == Room.Status.LIVE
     assert DrugAlert.objects.count() == 1
-    for name in ("organiser", "moderator", "peer"):
+    for name in ("organiser", "moderator", "moderator2", "peer", "newcomer", "supporter"):
         assert Peer.objects.get(username=name).check_password("demo-pass-123")
     assert Peer.objects.get(username="moderator").is_moderator
     assert Peer.objects.get(username="organiser").is_organiser
@@ -48,4 +48,5 @@ def test_demo_content_is_published_even_under_pre_moderation(settings):
     settings.MODERATION_TRUST_MIN_POSTS = 3
     settings.MODERATION_TRUST_MIN_AGE_HOURS = 24
     call_command("seed_demo", verbosity=0)
-    assert not Post.objects.exclude(moderation_status="approved").exists()
+    # Only `newcomer`'s second reply waits: it shows pre-moderation in the queue (peers/management/commands/seed_demo.py).
+    assert list(Post.objects.exclude(moderation_status="approved").values_list("author__username", flat=True)) == ["newcomer"]

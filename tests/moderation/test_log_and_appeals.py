@@ -22,18 +22,18 @@ def _hidden_post(peer, moderator, other_peer, post_factory, body="You should dou
 # --- the public log ----------------------------------------------------------------------------
 
 
-def test_log_shows_every_member_who_what_target_reason_but_not_content(auth_client, peer, moderator, other_peer, post_factory):
+def test_log_shows_the_moderator_action_kind_and_category_but_never_the_member_or_content(auth_client, peer, moderator, other_peer, post_factory):
     post = _hidden_post(peer, moderator, other_peer, post_factory)
     page = auth_client.get("/mod/log/").content.decode()
-    assert moderator.username in page and "dangerous dosing advice" in page
-    assert f"post #{post.pk}" in page and f"member {other_peer.username}" in page
-    assert "muted until" in page and "hid" in page
+    assert moderator.username in page and "dangerous advice" in page
+    assert "hidden" in page and "muted for 1 day" in page and "forum post" in page and "account" in page
+    assert other_peer.username not in page and f"#{post.pk}" not in page
+    assert "dangerous dosing advice" not in page  # the moderator's words go to the member, not the public
     assert "double your dose" not in page
 
 
-def test_log_asks_visitors_to_log_in(client, db):
-    response = client.get("/mod/log/")
-    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+def test_log_is_public(client, db):
+    assert client.get("/mod/log/").status_code == 200
 
 
 def test_log_query_count_is_flat(auth_client, django_assert_max_num_queries, moderator, peer, post_factory):

@@ -63,28 +63,33 @@ def test_export_holds_nothing_of_other_people(auth_client, other_peer, thread_fa
 
 
 @pytest.mark.django_db
-def test_deleting_the_account_keeps_posts_as_former_member(auth_client, peer, thread_factory):
-    thread = thread_factory(author=peer, title="Still useful", body="advice that stays")
-    response = auth_client.post("/settings/delete/", {"password": "a-long-test-password-42", "confirm": peer.username})
-    assert response.status_code == 302
-    assert not Peer.objects.filter(username=peer.username).exists()
-    post = Post.objects.get(thread=thread)
-    assert post.author is None and post.body == "advice that stays"
-    page = auth_client.get(thread.get_absolute_url()).content.decode()
-    assert "advice that stays" in page and "former member" in page
-    assert peer.username not in page
-
-
-@pytest.mark.django_db
-def test_deleting_needs_the_password_and_the_pseudonym(auth_client, peer):
-    wrong_password = auth_client.post("/settings/delete/", {"password": "nope", "confirm": peer.username})
-    wrong_name = auth_client.post("/settings/delete/", {"password": "a-long-test-password-42", "confirm": "someone"})
-    assert wrong_password.status_code == 400 and wrong_name.status_code == 400
-    assert Peer.objects.filter(pk=peer.pk).exists()
-
-
-@pytest.mark.django_db
 def test_a_profile_offers_members_a_report_link_but_not_on_your_own(client, peer, other_peer):
     client.force_login(other_peer)
     assert f"target=user:{peer.username}" in client.get(f"/u/{peer.username}/").content.decode()
     assert "target=user:" not in client.get(f"/u/{other_peer.username}/").content.decode()
+
+
+@pytest.mark.django_db
+def test_export_holds_everything_of_theirs_across_apps(auth_client, peer, other_peer, thread_factory, organiser):
+    """What "delete my account" will remove is in the export first: threads started, every earlier version of a
+    post, notifications, rooms hosted, held content with its status."""
+    from forum import services as forum_services
+    from peers import roles
+    from peers import services as peer_services
+
+    thread = thread_factory(author=peer, title="Tapering notes", body="week one")
+    post = thread.posts.get()
+    forum_services.post_edit(post=post, by=peer, body="week one, edited")
+    peer_services.notification_send(recipient=peer, kind="test", text="someone replied")
+    peer_services.role_grant(peer=peer, role=roles.ORGANISER)
+    room_services.room_create(slug="my-room", title="River's room", host=Peer.objects.get(pk=peer.pk), topic="a topic I wrote")
+    data = auth_client.get("/settings/export/").json()
+    assert [t["title"] for t in data["threads_started"]] == ["Tapering notes"]
+    (exported,) = data["posts"]
+    assert exported["body"] == "week one, edited" and exported["status"] == "approved"
+    assert [v["body"] for v in exported["earlier_versions"]] == ["week one"]
+    assert "someone replied" in [n["text"] for n in data["notifications"]]
+    assert [r["topic"] for r in data["rooms_hosted"]] == ["a topic I wrote"]
+    for key in ("reactions", "bookmarks", "subscriptions", "reading_positions", "room_messages", "room_mutes", "room_removals",
+                "help_requests", "supporter_duty", "drug_alerts", "alerts_seen", "service_suggestions", "moderation"):
+        assert key in data, key

@@ -1,15 +1,25 @@
-"""Demo data for `make run`: boards, threads, a live room, an alert and three accounts.
+"""Demo data for `make run`: boards, threads, a live room, an alert, a little moderation history and six
+accounts (README's table): `organiser`, `moderator`, `moderator2` (so appeals can be decided), `peer` (an
+established member: its posts publish at once), `newcomer` (a new account: pre-moderated) and `supporter`
+(can go on duty for "Get help now").
 
 Idempotent: running it again changes nothing that is already there.
 The demo password is for local trials only (see README).
 """
 
+from datetime import timedelta
+
+from django.conf import settings
+
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.test.utils import override_settings
+from django.utils import timezone
 
 from forum import services as forum_services
-from forum.models import Board
+from forum.models import Board, Post
+from moderation import services as moderation_services
+from moderation.models import QueueItem, Target
 from peers import roles
 from peers import services as peer_services
 from peers.models import Peer
@@ -20,7 +30,24 @@ from safety.demo import GUIDES_BOARD, directory_seed, guides_seed
 from safety.models import DrugAlert
 
 DEMO_PASSWORD = "demo-pass-123"
-DEMO_ACCOUNTS = [("organiser", roles.ORGANISER), ("moderator", roles.MODERATOR), ("peer", roles.MEMBER)]
+DEMO_ACCOUNTS = [
+    ("organiser", roles.ORGANISER),
+    ("moderator", roles.MODERATOR),
+    ("moderator2", roles.MODERATOR),
+    ("peer", roles.MEMBER),
+    ("newcomer", roles.MEMBER),
+    ("supporter", roles.SUPPORTER),
+]
+DEMO_NAMES = ", ".join(name for name, _ in DEMO_ACCOUNTS)
+# Members of long standing (joined this long ago); `newcomer` keeps the date it was made on.
+ESTABLISHED_DAYS = 45
+ESTABLISHED = ("organiser", "moderator", "moderator2", "peer", "supporter")
+# Extra replies by `peer` should it have fewer approved posts than MODERATION_TRUST_MIN_POSTS (an older demo).
+PEER_EXTRA_POSTS = ["Checking in: good week so far.", "Thanks all, this board helps.", "Keeping naloxone by the door now."]
+NEWCOMER_POSTS = [
+    "Hello, I'm new. A friend told me about this place.",  # approved by `moderator`: the log's first entry
+    "Is it OK to ask about tapering here? Not sure which board.",  # left waiting in the queue at /mod/
+]
 
 BOARDS = [
     ("welcome", "Welcome and introductions", "Say hello, ask how things work here.", Board.Visibility.PUBLIC),
@@ -59,12 +86,14 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         # Demo content stands for an existing community's history, so it is published as an
         # established member's would be, not held by pre-moderation for brand-new accounts.
-        with override_settings(MODERATION_TRUST_MIN_POSTS=0, MODERATION_TRUST_MIN_AGE_HOURS=0):
-            self._seed()
-        self.stdout.write(self.style.SUCCESS("Demo data ready (accounts: organiser, moderator, peer; password demo-pass-123)."))
-
-    def _seed(self):
         peers = {name: self._account(name, role) for name, role in DEMO_ACCOUNTS}
+        with override_settings(MODERATION_TRUST_MIN_POSTS=0, MODERATION_TRUST_MIN_AGE_HOURS=0):
+            self._seed(peers)
+        self._peer_established(peers["peer"])
+        self._newcomer_posts(peers)
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready (accounts: {DEMO_NAMES}; password {DEMO_PASSWORD})."))
+
+    def _seed(self, peers):
         for position, (slug, title, description, visibility) in enumerate(BOARDS):
             board, _ = Board.objects.get_or_create(
                 slug=slug, defaults={"title": title, "description": description, "position": position, "visibility": visibility}
@@ -97,4 +126,33 @@ class Command(BaseCommand):
             peer = Peer.objects.create_user(username=name, password=DEMO_PASSWORD)
             peer_services.peer_onboard(peer=peer)
         peer_services.role_grant(peer=peer, role=role)
+        joined_by = timezone.now() - timedelta(days=ESTABLISHED_DAYS)
+        if name in ESTABLISHED and peer.date_joined > joined_by:  # once: a later run finds it older already
+            peer.date_joined = joined_by
+            peer.save(update_fields=["date_joined"])
         return peer
+
+    def _peer_established(self, peer: Peer) -> None:
+        """`peer` publishes at once: old enough (above), and enough approved posts (the threads above give 5)."""
+        needed = int(settings.MODERATION_TRUST_MIN_POSTS) - Post.objects.approved().filter(author=peer).count()
+        if needed <= 0:
+            return
+        thread = Board.objects.get(slug="welcome").threads.order_by("id").first()
+        with override_settings(MODERATION_TRUST_MIN_POSTS=0, MODERATION_TRUST_MIN_AGE_HOURS=0):
+            for body in PEER_EXTRA_POSTS[:needed]:
+                forum_services.post_create(thread=thread, author=peer, body=body)
+
+    def _newcomer_posts(self, peers) -> None:
+        """Pre-moderation at work: two replies by `newcomer`, held as every new account's are; `moderator`
+        approved the first (the public log's first entry), the second waits in the queue."""
+        newcomer = peers["newcomer"]
+        if Post.objects.filter(author=newcomer).exists():
+            return
+        thread = Board.objects.get(slug="welcome").threads.order_by("id").first()
+        first = forum_services.post_create(thread=thread, author=newcomer, body=NEWCOMER_POSTS[0])
+        forum_services.post_create(thread=thread, author=newcomer, body=NEWCOMER_POSTS[1])
+        if not first.is_pending:  # pre-moderation turned off (MODERATION_TRUST_MIN_POSTS=0): nothing to decide
+            return
+        moderation_services.held_items_sync()
+        item = QueueItem.objects.get(target_kind=Target.POST, target_id=first.pk, status=QueueItem.Status.OPEN)
+        moderation_services.item_decide(item=item, moderator=peers["moderator"], content_action="approve")
