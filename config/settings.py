@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "moderation",
     "safety",
     "helpnow",
+    "community",
 ]
 
 MIDDLEWARE = [

@@ -36,4 +36,5 @@ urlpatterns = [
     path("", include("helpnow.urls")),
     path("", include("rooms.urls")),
     path("", include("forum.urls")),
+    path("", include("community.urls")),
 ]

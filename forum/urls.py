@@ -5,7 +5,6 @@ from forum import views
 
 app_name = "forum"
 urlpatterns = [
-    path("", views.home, name="home"),
     path("search/", views.search, name="search"),
     path("bookmarks/", views.bookmarks, name="bookmarks"),
     path("b/<slug:slug>/", views.board, name="board"),

@@ -28,7 +28,6 @@ from forum.permissions import (
     check_can_change_post,
     check_can_see_history,
 )
-from rooms.selectors import rooms_live_and_upcoming
 
 THREADS_PER_PAGE, POSTS_PER_PAGE, RESULTS_PER_PAGE = 25, 30, 20
 MSG_BAD_ACTION = "That action isn't possible here."
@@ -79,17 +78,6 @@ def _quote(post: Post) -> str:
     name = post.author.username if post.author else "former member"
     quoted = "\n".join(f"> {line}" if line else ">" for line in post.body.splitlines())
     return f"> **@{name}** wrote:\n>\n{quoted}\n\n"
-
-
-def home(request):
-    return render(
-        request,
-        "forum/home.html",
-        {
-            "boards": selectors.boards_visible_to(peer=request.user),
-            "rooms": rooms_live_and_upcoming()[:10],
-        },
-    )
 
 
 def board(request, slug: str):

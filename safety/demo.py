@@ -6,7 +6,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from safety import services
-from safety.guides import GUIDES_BOARD, guides_seed  # noqa: F401  (seed_demo imports both from here)
 from safety.models import ServiceEntry, ServiceKind
 
 DEMO_SERVICES = [

@@ -1,10 +1,9 @@
-"""The Guides board: short, original, non-judgemental guides, seeded by `manage.py seed_demo`.
+"""The Guides board: short, original, non-judgemental guides, seeded by `manage.py seed_demo`
+(community.demo.guides_seed: posting them is the forum's work, and safety stands beside the forum, not above it).
 
 Written in our own words for this community. Each is a starting point, not medical or legal advice;
 moderators keep them current (they are pinned threads in the "guides" board).
 """
-
-from django.db import transaction
 
 GUIDES_BOARD = ("guides", "Guides", "Short guides kept up to date by moderators. Questions welcome in Safer use.")
 
@@ -119,20 +118,3 @@ You're welcome here however things are going. The [Support board](/b/support/) a
 Find groups in the [directory](/services/?kind=mutual_aid).""",
     ),
 ]
-
-
-@transaction.atomic
-def guides_seed(*, board, author) -> int:
-    """Post each guide that isn't there yet as a pinned, locked thread by `author` (a moderator); returns how many were added."""
-    from forum import services as forum_services
-
-    existing = set(board.threads.values_list("title", flat=True))
-    added = 0
-    for title, body in GUIDES:
-        if title in existing:
-            continue
-        thread = forum_services.thread_create(board=board, author=author, title=title, body=body)
-        forum_services.thread_pin(thread=thread, by=author)
-        forum_services.thread_lock(thread=thread, by=author)
-        added += 1
-    return added

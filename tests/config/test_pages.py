@@ -48,5 +48,5 @@ def test_demo_content_is_published_even_under_pre_moderation(settings):
     settings.MODERATION_TRUST_MIN_POSTS = 3
     settings.MODERATION_TRUST_MIN_AGE_HOURS = 24
     call_command("seed_demo", verbosity=0)
-    # Only `newcomer`'s second reply waits: it shows pre-moderation in the queue (peers/management/commands/seed_demo.py).
+    # Only `newcomer`'s second reply waits: it shows pre-moderation in the queue (community/management/commands/seed_demo.py).
     assert list(Post.objects.exclude(moderation_status="approved").values_list("author__username", flat=True)) == ["newcomer"]

@@ -10,12 +10,12 @@ The demo password is for local trials only (see README).
 from datetime import timedelta
 
 from django.conf import settings
-
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
+from community.demo import guides_seed
 from forum import services as forum_services
 from forum.models import Board, Post
 from moderation import services as moderation_services
@@ -26,7 +26,8 @@ from peers.models import Peer
 from rooms import services as room_services
 from rooms.models import Room
 from safety import services as safety_services
-from safety.demo import GUIDES_BOARD, directory_seed, guides_seed
+from safety.demo import directory_seed
+from safety.guides import GUIDES_BOARD
 from safety.models import DrugAlert
 
 DEMO_PASSWORD = "demo-pass-123"

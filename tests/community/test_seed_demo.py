@@ -11,7 +11,7 @@ from helpnow import services as helpnow_services
 from moderation import services as moderation_services
 from moderation.models import Action, Appeal, LogEntry, ModerationStatus
 from moderation.trust import is_established
-from peers.management.commands.seed_demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+from community.management.commands.seed_demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from peers.models import Peer
 
 pytestmark = pytest.mark.django_db
