@@ -4,12 +4,17 @@ from django.apps import AppConfig
 class ForumConfig(AppConfig):
     name = "forum"
 
+    # Imports inside these methods: apps.py is imported before any app's models are loaded (Django's app
+    # registry), so what needs models is imported once the registry is ready.
+
     def ready(self):
+        from forum.moderated import POSTS, approved_posts_count
         from forum.permissions import can_see_post
         from moderation import registry
-        from moderation.models import Target
 
-        registry.register_visibility(Target.POST, can_see_post)
+        registry.register(POSTS)
+        registry.register_visibility(POSTS.kind, can_see_post)
+        registry.register_standing_count(approved_posts_count)
 
     def export_peer_data(self, peer) -> dict:
         from forum.models import Bookmark, Reaction, Subscription, Thread, ThreadRead

@@ -39,7 +39,7 @@ from forum.permissions import (
     check_can_reply,
 )
 from moderation.models import ModerationStatus, Target
-from moderation.queue import reported_copies_keep_of
+from moderation.queue import held_item_close, held_item_open, reported_copies_keep_of
 from moderation.screening import screen
 from safety.overdose import html_mentions_overdose
 from peers.services import notification_send, notifications_forget, notifications_retitle
@@ -211,6 +211,12 @@ def _body_set(post: Post, body: str) -> None:
     post.mentions_overdose = html_mentions_overdose(post.body_html)
 
 
+def _held_item_open(post: Post) -> None:
+    """A held post enters the moderators' queue in the transaction that holds it (the caller's)."""
+    if post.is_pending:
+        held_item_open(kind=Target.POST, target_id=post.pk, subject=post.author, reason=post.moderation_reason)
+
+
 def _post_build(*, thread: Thread, author, body: str, content_warning: str) -> Post:
     screening = screen(author=author, text=body, kind="post")
     post = Post(
@@ -237,6 +243,7 @@ def thread_create(*, board: Board, author, title: str, body: str, content_warnin
     Board.objects.filter(pk=board.pk).update(thread_count=F("thread_count") + 1)
     post = _post_build(thread=thread, author=author, body=body, content_warning=content_warning)
     post.save()
+    _held_item_open(post)
     if not post.is_pending:
         thread.approved_post_count = 1
         thread.save(update_fields=["approved_post_count"])
@@ -255,6 +262,7 @@ def post_create(*, thread: Thread, author, body: str, content_warning: str = "")
     _posting_limit(author)
     post = _post_build(thread=thread, author=author, body=body, content_warning=content_warning)
     post.save()
+    _held_item_open(post)
     _search_vector_refresh(post)
     if not post.is_pending:
         Thread.objects.filter(pk=thread.pk).update(
@@ -285,6 +293,8 @@ def post_edit(*, post: Post, by, body: str, content_warning: str = "") -> bool:
         post.moderation_status = ModerationStatus.PENDING
         post.moderation_reason = "; ".join(screening.reasons)
     post.save(update_fields=["body", "body_html", "mentions_overdose", "content_warning", "edited_at", "moderation_status", "moderation_reason"])
+    if screening.held:
+        _held_item_open(post)
     _search_vector_refresh(post, title=post.thread.title if _is_first_post(post) else "")
     if was_published and screening.held:
         _thread_counters_refresh(post.thread_id)
@@ -376,6 +386,8 @@ def post_moderate(*, post: Post, status: str, by, reason: str = "") -> bool:
     post.save(update_fields=["moderation_status", "moderation_reason", "moderated_by", "moderated_at"])
     for name in ("moderation_status", "moderation_reason", "moderated_by", "moderated_at"):
         setattr(original, name, getattr(post, name))
+    if status != ModerationStatus.PENDING:
+        held_item_close(kind=Target.POST, target_id=post.pk)  # decided here: a held item nobody reported closes
     _thread_counters_refresh(post.thread_id)
     if first_publication and not post.is_deleted:
         _notify_published(post)

@@ -5,6 +5,9 @@ class HelpNowConfig(AppConfig):
     name = "helpnow"
     verbose_name = "Get help now"
 
+    # Imports inside these methods: apps.py is imported before any app's models are loaded (Django's app
+    # registry), so what needs models is imported once the registry is ready.
+
     def ready(self):
         from helpnow.moderated import HELP_ANSWERS
         from moderation import registry

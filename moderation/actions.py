@@ -1,8 +1,8 @@
 """Moderator actions on a queue item as small objects: `validate()` then `execute()`.
 
 Each `execute()` writes exactly one audit row and returns a frozen ActionResult. `services.item_decide`
-drives them: validate all, claim the item, execute each. Content changes go through forum.services /
-rooms.services only.
+drives them: validate all, claim the item, execute each. Content changes go through the kind its app
+registered (moderation.registry), which calls that app's services.
 """
 
 import math
@@ -13,11 +13,19 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from commons.realtime import CLOSE_FORBIDDEN, person_sockets_close
-from moderation import registry, services
-from moderation.models import Action, LogEntry, ModerationStatus, QueueItem, Sanction, Target
+from moderation import registry, targets
+from moderation.audit import log_entry_write
+from moderation.models import Action, LogEntry, QueueItem, Sanction, Target
 from moderation.permissions import check_can_act_on
 from peers.services import notification_send
 
+MSG_REASON_REQUIRED = "Please give a reason: the person affected and the public log will see it."
+MSG_DURATION_REQUIRED = "Please choose how long this should last (up to a year)."
+MSG_ACTION_NOT_FOR_TARGET = "That action doesn't apply to this item."
+MSG_REDACT_NEEDS_TEXT = "Please give the text with the personal information taken out."
+MSG_REDACT_UNAVAILABLE = "Redacting isn't available for this kind of content yet; hide it instead."
+MSG_NO_AUTHOR = "This was written by a former member, so there is nobody to sanction."
+APPEAL_URL = "/appeal/"
 
 SANCTION_MAX_HOURS = 24 * 365  # a timed mute or suspension lasts at most a year; longer is a ban
 
@@ -35,7 +43,7 @@ class Context:
 
     @property
     def noun(self) -> str:
-        return services.NOUNS[self.item.target_kind]
+        return targets.noun(self.item.target_kind)
 
 
 @dataclass(frozen=True)
@@ -52,9 +60,9 @@ class ModAction:
 
     def validate(self, ctx: Context) -> None:
         if self.needs_reason and not ctx.reason:
-            raise ValidationError(services.MSG_REASON_REQUIRED)
+            raise ValidationError(MSG_REASON_REQUIRED)
         if self.on_content and (ctx.target is None or ctx.item.target_kind == Target.USER):
-            raise ValidationError(services.MSG_ACTION_NOT_FOR_TARGET)
+            raise ValidationError(MSG_ACTION_NOT_FOR_TARGET)
         check_can_act_on(ctx.moderator, ctx.target.author if ctx.target is not None else None)
 
     def execute(self, ctx: Context) -> ActionResult:
@@ -64,21 +72,9 @@ class ModAction:
         action = action or self.name
         # Approving or dismissing finds no rule broken, so it carries no category.
         category = "" if action in (Action.APPROVE, Action.DISMISS) else ctx.category
-        return services._log(actor=ctx.moderator, action=action, kind=ctx.item.target_kind, target_id=ctx.item.target_id,
+        return log_entry_write(actor=ctx.moderator, action=action, kind=ctx.item.target_kind, target_id=ctx.item.target_id,
                              subject=ctx.target.author if ctx.target else ctx.item.subject, item=ctx.item, reason=ctx.reason,
                              category=category, **fields)
-
-
-def _forum():
-    from forum import services as forum_services
-
-    return forum_services
-
-
-def _rooms():
-    from rooms import services as rooms_services
-
-    return rooms_services
 
 
 class Approve(ModAction):
@@ -88,13 +84,7 @@ class Approve(ModAction):
 
     def execute(self, ctx):
         target = ctx.target
-        held_kind = registry.get(target.kind)
-        if held_kind is not None:
-            changed = held_kind.approve(target.obj, ctx.moderator)
-        elif target.kind == Target.POST:
-            changed = _forum().post_moderate(post=target.obj, status=ModerationStatus.APPROVED, by=ctx.moderator, reason=ctx.reason)
-        else:
-            changed = _rooms().message_approve(message=target.obj, by=ctx.moderator)
+        changed = registry.get(target.kind).approve(target.obj, ctx.moderator)
         if not changed:
             ctx.reason = ctx.reason or "no rule broken"
             return ActionResult(Action.DISMISS, False, self._log(ctx, Action.DISMISS))
@@ -109,17 +99,11 @@ class Hide(ModAction):
 
     def execute(self, ctx):
         target = ctx.target
-        # Hide and delete both leave the row removed (rejected) so that an appeal can restore it;
+        # Hide and delete both leave the content removed (rejected) so that an appeal can restore it;
         # "delete" records that it is not coming back unless an appeal succeeds.
-        held_kind = registry.get(target.kind)
-        if held_kind is not None:
-            changed = held_kind.reject(target.obj, ctx.moderator, ctx.reason)
-        elif target.kind == Target.POST:
-            changed = _forum().post_moderate(post=target.obj, status=ModerationStatus.REJECTED, by=ctx.moderator, reason=ctx.reason)
-        else:
-            changed = _rooms().message_remove(message=target.obj, by=ctx.moderator, reason=ctx.reason)
+        changed = registry.get(target.kind).reject(target.obj, ctx.moderator, ctx.reason)
         notification_send(recipient=target.author, kind="moderation",
-                          text=f"Your {ctx.noun} was {self.verb} by a moderator. Reason: {ctx.reason}", url=services.APPEAL_URL)
+                          text=f"Your {ctx.noun} was {self.verb} by a moderator. Reason: {ctx.reason}", url=APPEAL_URL)
         return ActionResult(self.name, changed, self._log(ctx))
 
 
@@ -128,34 +112,25 @@ class Delete(Hide):
 
 
 class Redact(ModAction):
-    """Edit out the personal information and keep the rest (needs the forum's / rooms' redact service)."""
+    """Edit out the personal information and keep the rest (for kinds that registered a redact: posts, room
+    messages; held texts are approved or turned down, their author rewrites them)."""
 
     name = Action.REDACT
 
     def validate(self, ctx):
         super().validate(ctx)
         if not ctx.redacted_body.strip():
-            raise ValidationError(services.MSG_REDACT_NEEDS_TEXT)
+            raise ValidationError(MSG_REDACT_NEEDS_TEXT)
         if self._redactor(ctx) is None:
-            raise ValidationError(services.MSG_REDACT_UNAVAILABLE)
+            raise ValidationError(MSG_REDACT_UNAVAILABLE)
 
     def _redactor(self, ctx):
-        if registry.get(ctx.item.target_kind) is not None:
-            return None  # held texts are approved or turned down; their author rewrites them
-        if ctx.item.target_kind == Target.POST:
-            return getattr(_forum(), "post_redact", None)
-        return getattr(_rooms(), "message_redact", None)
+        held_kind = registry.get(ctx.item.target_kind)
+        return held_kind.redact if held_kind is not None else None
 
     def execute(self, ctx):
         target = ctx.target
-        if target.kind == Target.POST:
-            changed = self._redactor(ctx)(post=target.obj, body=ctx.redacted_body, by=ctx.moderator, reason=ctx.reason)
-            if target.status != ModerationStatus.APPROVED:
-                _forum().post_moderate(post=target.obj, status=ModerationStatus.APPROVED, by=ctx.moderator, reason=ctx.reason)
-        else:
-            changed = self._redactor(ctx)(message=target.obj, body=ctx.redacted_body, by=ctx.moderator, reason=ctx.reason)
-            if target.status != ModerationStatus.APPROVED:
-                _rooms().message_approve(message=target.obj, by=ctx.moderator)
+        changed = self._redactor(ctx)(target.obj, ctx.redacted_body, ctx.moderator, ctx.reason)
         notification_send(recipient=target.author, kind="moderation",
                           text=f"A moderator edited personal information out of your {ctx.noun}; the rest is public. Reason: {ctx.reason}",
                           url=target.url)
@@ -184,10 +159,10 @@ class SanctionAction(ModAction):
     def validate(self, ctx):
         super().validate(ctx)
         if ctx.target is None or ctx.target.author is None:
-            raise ValidationError(services.MSG_NO_AUTHOR)
+            raise ValidationError(MSG_NO_AUTHOR)
         if self.timed and not (isinstance(ctx.hours, (int, float)) and math.isfinite(ctx.hours)
                                and 0 < ctx.hours <= SANCTION_MAX_HOURS):
-            raise ValidationError(services.MSG_DURATION_REQUIRED)
+            raise ValidationError(MSG_DURATION_REQUIRED)
 
     def execute(self, ctx):
         sanction = sanction_apply(peer=ctx.target.author, action=self.name, moderator=ctx.moderator, reason=ctx.reason,
@@ -224,7 +199,7 @@ def sanction_apply(*, peer, action: str, moderator, reason: str, hours: float | 
     now = timezone.now()
     timed = action in (Action.MUTE, Action.SUSPEND)
     ends = now + timedelta(hours=hours) if timed else (now if action == Action.WARN else None)
-    entry = services._log(actor=moderator, action=action, kind=Target.USER, target_id=peer.pk, subject=peer, item=item,
+    entry = log_entry_write(actor=moderator, action=action, kind=Target.USER, target_id=peer.pk, subject=peer, item=item,
                           reason=reason, until=ends if timed else None, category=category)
     sanction = Sanction.objects.create(peer=peer, kind=SANCTION_KINDS[action], reason=reason[:500], starts=now, ends=ends, log_entry=entry)
     if action in (Action.SUSPEND, Action.BAN):  # their open sockets close (4403) once this commits, on every process
@@ -236,5 +211,5 @@ def sanction_apply(*, peer, action: str, moderator, reason: str, hours: float | 
     else:
         label = "muted" if action == Action.MUTE else "suspended"
         text = f"Your account is {label} until {ends:%d %b %Y, %H:%M} UTC. Reason: {reason}. You can appeal."
-    notification_send(recipient=peer, kind="moderation", text=text, url=services.APPEAL_URL)
+    notification_send(recipient=peer, kind="moderation", text=text, url=APPEAL_URL)
     return sanction

@@ -4,6 +4,9 @@ from django.apps import AppConfig
 class ModerationConfig(AppConfig):
     name = "moderation"
 
+    # Imports inside these methods: apps.py is imported before any app's models are loaded (Django's app
+    # registry), so what needs models is imported once the registry is ready.
+
     def ready(self):
         from moderation import registry
         from moderation.profiles import BIO, bio_screen

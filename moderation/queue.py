@@ -32,9 +32,14 @@ def held_item_open(*, kind: str, target_id: int, subject, reason: str) -> QueueI
 
 
 def held_item_close(*, kind: str, target_id: int) -> int:
-    """The held content was decided elsewhere (edited until it passed, deleted, purged): its open queue
-    item closes, unless someone reported it too. Returns how many closed."""
-    return QueueItem.objects.filter(target_kind=kind, target_id=target_id, status=QueueItem.Status.OPEN, held=True,
+    """The held content was decided elsewhere (edited until it passed, a room host approved it, deleted,
+    purged): its open queue item closes, unless someone reported it too. Returns how many closed."""
+    return held_items_close(kind=kind, target_ids=[target_id])
+
+
+def held_items_close(*, kind: str, target_ids) -> int:
+    """held_item_close for many targets (ids, or a queryset of ids: content about to be deleted)."""
+    return QueueItem.objects.filter(target_kind=kind, target_id__in=target_ids, status=QueueItem.Status.OPEN, held=True,
                                     report_count=0).update(status=QueueItem.Status.RESOLVED, resolved_at=timezone.now(),
                                                            resolution="elsewhere")
 
@@ -81,3 +86,14 @@ def reports_purge(*, now=None) -> tuple[int, int]:
     copies, _ = ReportedCopy.objects.filter(item__in=old_items).delete()
     reports, _ = Report.objects.filter(item__in=old_items).delete()
     return reports, copies
+
+
+def held_items_backfill(apps, *, model: str, kind: str) -> int:
+    """For a data migration of the app owning `model` ("forum.Post"): an open queue item for each held row that
+    has none (before issue 15 the queue page opened them when a moderator looked). Historical models only."""
+    Held, Item = apps.get_model(model), apps.get_model("moderation", "QueueItem")
+    queued = set(Item.objects.filter(target_kind=kind, status="open").values_list("target_id", flat=True))
+    rows = Held.objects.filter(moderation_status="pending").exclude(pk__in=queued).values_list("pk", "author_id", "created", "moderation_reason")
+    Item.objects.bulk_create([Item(target_kind=kind, target_id=pk, subject_id=author_id, held=True, hold_reason=reason[:500], created=created)
+                              for pk, author_id, created, reason in rows])
+    return len(rows)

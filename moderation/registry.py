@@ -1,9 +1,17 @@
-"""Kinds of held content that other apps register with moderation at start-up (their AppConfig.ready),
-so that the queue can show, approve and remove them without moderation importing those apps.
+"""The kinds of moderated content, registered by the apps that own them at start-up (their AppConfig.ready), so
+that moderation can find, show, approve, hide, redact and restore them without importing those apps
+(docs/architecture.md, "Layers"; Django admin's and Wagtail's registries work the same way).
 
-Forum posts, room messages and members still go through moderation.targets and moderation.actions by
-name (older code); the kinds here are the texts screened since issue 13: bios, rooms' titles, topics and
-rules, and the answers of a help request.
+Two sorts register here with one HeldKind each:
+- content that is public unless held or hidden, and that members may report: forum posts (forum.moderated),
+  room messages (rooms.moderated), drug alerts (safety.moderated, reviewed on safety's own page);
+- texts held for a moderator while the approved one stays (issue 13): bios (moderation.profiles), rooms'
+  titles, topics and rules (rooms.moderated), a help request's answers (helpnow.moderated).
+Members (`user:<name>`) are moderation's own kind (moderation.targets): peers stands below moderation.
+
+An app also registers who may see a target of its kind (register_visibility: reporting follows reading's
+rules), what the queue page shows beside its items (register_queue_notice) and what counts towards an
+account's standing (register_standing_count, moderation.trust).
 """
 
 from collections.abc import Callable
@@ -13,10 +21,17 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class HeldKind:
     kind: str  # a moderation.models.Target value
-    noun: str  # "profile", "room", ...: "Your {noun} is waiting for a moderator"
+    noun: str  # "profile", "post", ...: "Your {noun} was approved"
     resolve: Callable  # (pk) -> moderation.targets.Resolved | None
-    approve: Callable  # (obj, by) -> bool: the held text goes public
-    reject: Callable  # (obj, by, reason) -> bool: the held text is dropped (the approved one, if any, stays)
+    approve: Callable  # (obj, by) -> bool: the held text or content goes public (False: it already was)
+    reject: Callable  # (obj, by, reason) -> bool: hide it (a held text is dropped; the approved one, if any, stays)
+    # Optional parts; a kind without one does not offer what it does.
+    resolve_many: Callable | None = None  # (pks) -> {pk: Resolved}: the queue's page in one read per kind
+    context: Callable | None = None  # (obj) -> [(author name, body_html)]: what came just before it, oldest first
+    redact: Callable | None = None  # (obj, body, by, reason) -> bool: edit out personal information, publish the rest
+    auto_hide: Callable | None = None  # (obj, reason) -> bool: out of view until a moderator looks (several reports)
+    restore: Callable | None = None  # (obj, by, reason) -> bool: an appeal reversed a hide
+    reportable: bool = False  # members may report it (`<kind>:<id>` on /report/)
 
 
 _KINDS: dict[str, HeldKind] = {}
@@ -47,3 +62,34 @@ def register_visibility(kind: str, can_see: Callable) -> None:
 def can_see(kind: str, reader, obj) -> bool:
     check = _VISIBILITY.get(kind)
     return bool(check is not None and check(reader, obj))
+
+
+# What waits for a moderator on another app's own page (drug alerts, directory suggestions): the queue page
+# shows it above its items. Each notice is `() -> dict`, merged into the queue page's context.
+_QUEUE_NOTICES: list[Callable] = []
+
+
+def register_queue_notice(notice: Callable) -> None:
+    if notice not in _QUEUE_NOTICES:
+        _QUEUE_NOTICES.append(notice)
+
+
+def queue_notices() -> dict:
+    context: dict = {}
+    for notice in _QUEUE_NOTICES:
+        context.update(notice())
+    return context
+
+
+# How many approved contributions an account has, counted up to `at_least` (moderation.trust): the forum's
+# approved posts. None registered: nobody counts as established by contributions.
+_STANDING: list[Callable] = []
+
+
+def register_standing_count(count: Callable) -> None:
+    """`count(peer, at_least) -> int`."""
+    _STANDING[:] = [count]
+
+
+def standing_count(peer, *, at_least: int) -> int:
+    return _STANDING[0](peer, at_least) if _STANDING else 0

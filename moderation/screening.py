@@ -20,6 +20,7 @@ from django.core.cache import cache
 
 from moderation.models import ModerationStatus, SourcingPattern
 from moderation.trust import is_new_account
+from peers.services import notification_send
 
 # Why something is held, in words shown to its author (the reason codes are for the queue).
 HOLD_REASONS = {
@@ -139,7 +140,5 @@ def screen(*, author, text: str, kind: str) -> Screening:
     message = held_message(codes)
     if author is not None and getattr(author, "is_authenticated", False):
         # Same transaction as the caller's write: if the content isn't stored, neither is the notice.
-        from peers.services import notification_send
-
         notification_send(recipient=author, kind="moderation", text=f"{NOTICES.get(kind, NOTICES['post'])} {message}")
     return Screening(status=ModerationStatus.PENDING, reasons=[message], codes=tuple(codes))

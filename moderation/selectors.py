@@ -9,8 +9,8 @@ from django.db.models import Count, Max, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from moderation import registry, targets
-from moderation.models import Action, Appeal, LogCompaction, LogEntry, QueueItem, Report, Sanction, SourcingPattern, Target
+from moderation import targets
+from moderation.models import Action, Appeal, LogCompaction, LogEntry, QueueItem, Report, Sanction, SourcingPattern
 
 
 def open_items() -> QuerySet[QueueItem]:
@@ -23,32 +23,6 @@ class QueueRow:
     target: object  # targets.Resolved or None (gone)
     reasons: list[str]
     history: dict
-
-
-def _batch_resolve(items: list[QueueItem]) -> dict:
-    from forum.models import Post
-    from peers.models import Peer
-    from rooms.models import Message
-
-    ids = {kind: [i.target_id for i in items if i.target_kind == kind] for kind in Target.values}
-    found = {}
-    for post in Post.objects.filter(pk__in=ids[Target.POST]).select_related("thread", "thread__board", "author"):
-        found[(Target.POST, post.pk)] = targets.Resolved(
-            kind=Target.POST, id=post.pk, obj=post, author=post.author, label=f"post #{post.pk}", url=post.get_absolute_url(),
-            where=f"{post.thread.board.title} › {post.thread.title}", body_html=post.body_html, body=post.body, status=post.moderation_status)
-    for message in Message.objects.filter(pk__in=ids[Target.MESSAGE]).select_related("room", "author"):
-        found[(Target.MESSAGE, message.pk)] = targets.Resolved(
-            kind=Target.MESSAGE, id=message.pk, obj=message, author=message.author, label=f"room message #{message.pk}",
-            url=message.room.get_absolute_url(), where=f"Live room › {message.room.title}", body_html=message.body_html,
-            body=message.body, status=message.moderation_status)
-    for peer in Peer.objects.filter(pk__in=ids[Target.USER]):
-        found[(Target.USER, peer.pk)] = targets.Resolved(
-            kind=Target.USER, id=peer.pk, obj=peer, author=peer, label=f"member {peer.username}", url=f"/u/{peer.username}/",
-            where="Member profile", body_html=peer.bio_html, body=peer.bio)
-    for item in items:  # held texts of other kinds (moderation.registry): few at a time, one read each
-        if registry.get(item.target_kind) is not None:
-            found[(item.target_kind, item.target_id)] = targets.resolve(item.target_kind, item.target_id)
-    return found
 
 
 def author_histories(peer_ids) -> dict:
@@ -65,7 +39,7 @@ def author_histories(peer_ids) -> dict:
 
 
 def queue_rows(items: list[QueueItem]) -> list[QueueRow]:
-    found = _batch_resolve(items)
+    found = targets.resolve_many((item.target_kind, item.target_id) for item in items)
     histories = author_histories(i.subject_id for i in items)
     rows = []
     for item in items:
@@ -222,18 +196,3 @@ def peer_moderation_export(peer) -> dict:
             for a in Appeal.objects.filter(appellant=peer)
         ],
     }
-
-
-def pending_alerts() -> list:
-    """Drug alerts waiting for review; safety reviews them on its own page, the queue links there."""
-    from safety.models import DrugAlert
-
-    return list(DrugAlert.objects.filter(moderation_status="pending").order_by("created")[:20])
-
-
-def pending_suggestions() -> tuple[int, int]:
-    """Service suggestions waiting (all wait for a moderator), and how many of them screening flagged."""
-    from safety.models import ServiceSuggestion
-
-    waiting = ServiceSuggestion.objects.filter(status=ServiceSuggestion.Status.PENDING)
-    return waiting.count(), waiting.exclude(screening_reason="").count()

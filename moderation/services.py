@@ -1,10 +1,11 @@
 """Writes for moderation: reports, queue decisions, sanctions, appeals, hold patterns.
 
-Forum posts and room messages change only through forum.services / rooms.services.
-Every moderator action writes one LogEntry (the public audit log).
+Content changes only through the kinds its apps registered (moderation.registry), which call their
+services. Every moderator action writes one LogEntry (the public audit log, moderation.audit).
 """
 
 import re
+from collections import Counter
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,7 +15,12 @@ from django.utils import timezone
 
 from commons.limits import limit_use
 from commons.text import validate_visible
-from moderation import targets
+from moderation import actions, registry, screening, targets
+from moderation.actions import (  # noqa: F401  (re-exported: views and tests use services.MSG_*, sanction_apply)
+    APPEAL_URL, MSG_ACTION_NOT_FOR_TARGET, MSG_DURATION_REQUIRED, MSG_NO_AUTHOR, MSG_REASON_REQUIRED, MSG_REDACT_NEEDS_TEXT,
+    MSG_REDACT_UNAVAILABLE, sanction_apply,
+)
+from moderation.audit import audit_record, log_entry_write  # noqa: F401  (audit_record: re-exported)
 from moderation.queue import open_item_for
 from moderation.permissions import (  # noqa: F401  (re-exported: views and tests use services.MSG_*)
     MSG_APPEAL_NOT_YOURS, MSG_APPEAL_SAME_MODERATOR, MSG_MODERATORS_ONLY, MSG_SELF_SANCTION,
@@ -25,7 +31,7 @@ from moderation.models import (
     Target,
 )
 from moderation.sanctions import active_restriction
-from moderation.screening import patterns_changed
+from moderation.screening import HOLD_REASONS, patterns_changed
 from moderation.trust import is_established
 from peers.services import notification_send
 
@@ -36,14 +42,8 @@ MSG_REPORT_SELF = "You can't report yourself or your own words. You can edit or 
 MSG_ALREADY_REPORTED = "You've already reported this. A moderator will look at it soon."
 MSG_REPORT_THANKS = "Thank you. A moderator will look at your report soon."
 MSG_ALREADY_RESOLVED = "Another moderator already resolved this item, so nothing was changed."
-MSG_REASON_REQUIRED = "Please give a reason: the person affected and the public log will see it."
-MSG_DURATION_REQUIRED = "Please choose how long this should last (up to a year)."
 MSG_UNKNOWN_ACTION = "Please choose an action."
 MSG_UNKNOWN_CATEGORY = "Please choose which rule or reason this decision is about."
-MSG_ACTION_NOT_FOR_TARGET = "That action doesn't apply to this item."
-MSG_REDACT_NEEDS_TEXT = "Please give the text with the personal information taken out."
-MSG_REDACT_UNAVAILABLE = "Redacting isn't available for this kind of content yet; hide it instead."
-MSG_NO_AUTHOR = "This was written by a former member, so there is nobody to sanction."
 MSG_APPEAL_NOT_APPEALABLE = "This decision can't be appealed."
 MSG_ALREADY_APPEALED = "You've already appealed this decision. Each decision can be appealed once."
 MSG_APPEAL_TEXT = "Please say why you think the decision should change (up to 2,000 characters)."
@@ -53,8 +53,6 @@ MSG_PATTERN_BAD_REGEX = "That regular expression doesn't work: {error}"
 MSG_PATTERN_EXISTS = "That pattern is already on the list."
 
 REDACTED = "[removed by a moderator]"
-NOUNS = {Target.POST: "post", Target.MESSAGE: "room message", Target.USER: "account", Target.BIO: "profile",
-         Target.ROOM: "room", Target.HELP: "answers"}
 
 
 class AlreadyResolved(Exception):
@@ -65,19 +63,6 @@ def _require_moderator(peer) -> None:
     check_can_moderate(peer)
 
 
-def _log(*, actor, action: str, kind: str = "", target_id=None, subject=None, item=None, reason: str = "", until=None,
-         category: str = "") -> LogEntry:
-    return LogEntry.objects.create(
-        actor=actor, action=action, target_kind=kind, target_id=target_id, subject=subject, item=item,
-        reason=reason[:500], until=until, category=category,
-    )
-
-
-def audit_record(*, actor, action: str, kind: str, target_id: int, subject=None, reason: str = "", category: str = "") -> LogEntry:
-    """One audit-log row for a moderator decision taken in another app (a drug alert, say)."""
-    return _log(actor=actor, action=action, kind=kind, target_id=target_id, subject=subject, reason=reason, category=category)
-
-
 # Which report reason an automatic hold stands for (screening's reason codes); "new account" stands for none.
 HOLD_CATEGORIES = {"contact": ReportReason.PERSONAL_INFO, "payment": ReportReason.SOURCING, "sourcing": ReportReason.SOURCING,
                    "link": ReportReason.SPAM}
@@ -86,10 +71,6 @@ HOLD_CATEGORIES = {"contact": ReportReason.PERSONAL_INFO, "payment": ReportReaso
 def category_suggest(item: QueueItem) -> str:
     """The category a decision on `item` is most likely about: its most common open report reason, else
     the automatic hold's reason; "" when there is neither (the decision form then asks)."""
-    from collections import Counter
-
-    from moderation.screening import HOLD_REASONS
-
     reasons = Counter(item.reports.filter(closed_at__isnull=True).values_list("reason", flat=True))
     if reasons:
         return reasons.most_common(1)[0][0]
@@ -146,58 +127,16 @@ MSG_AUTO_HIDDEN = "hidden after several reports from members; a moderator will l
 
 
 def _auto_hide(*, item: QueueItem, target, category: str) -> None:
-    from forum import services as forum_services
-    from rooms import services as rooms_services
-
-    if target.kind == Target.POST:
-        changed = forum_services.post_moderate(post=target.obj, status=ModerationStatus.PENDING, by=None, reason=MSG_AUTO_HIDDEN)
-    else:
-        changed = rooms_services.message_remove(message=target.obj, by=None, reason=MSG_AUTO_HIDDEN)
+    held_kind = registry.get(target.kind)
+    if held_kind is None or held_kind.auto_hide is None:
+        return
+    changed = held_kind.auto_hide(target.obj, MSG_AUTO_HIDDEN)
     QueueItem.objects.filter(pk=item.pk).update(auto_hidden=True)
     if changed:
-        _log(actor=None, action=Action.AUTO_HIDE, kind=target.kind, target_id=target.id, subject=target.author, item=item,
+        log_entry_write(actor=None, action=Action.AUTO_HIDE, kind=target.kind, target_id=target.id, subject=target.author, item=item,
              reason=MSG_AUTO_HIDDEN, category=category)
         notification_send(recipient=target.author, kind="moderation",
-                          text=f"Your {NOUNS[target.kind]} was {MSG_AUTO_HIDDEN}.", url=APPEAL_URL)
-
-
-APPEAL_URL = "/appeal/"
-
-
-def held_items_sync() -> int:
-    """Open a queue item for every held post or room message that has none yet, and close held items
-    whose content was decided elsewhere (a room host approved it, the thread was deleted) and that
-    nobody reported; returns how many items were opened."""
-    from forum.models import Post
-    from rooms.models import Message
-
-    created = 0
-    for kind, model in ((Target.POST, Post), (Target.MESSAGE, Message)):
-        stale = QueueItem.objects.filter(target_kind=kind, status=QueueItem.Status.OPEN, held=True, report_count=0, auto_hidden=False)
-        stale_ids = list(stale.values_list("target_id", flat=True))
-        if stale_ids:
-            still_pending = set(model.objects.filter(pk__in=stale_ids, moderation_status=ModerationStatus.PENDING).values_list("pk", flat=True))
-            decided = [pk for pk in stale_ids if pk not in still_pending]
-            if decided:
-                stale.filter(target_id__in=decided).update(status=QueueItem.Status.RESOLVED, resolved_at=timezone.now(), resolution="elsewhere")
-        pending = list(model.objects.filter(moderation_status=ModerationStatus.PENDING).values_list("pk", "author_id", "created", "moderation_reason"))
-        if not pending:
-            continue
-        open_ids = set(
-            QueueItem.objects.filter(target_kind=kind, status=QueueItem.Status.OPEN, target_id__in=[row[0] for row in pending])
-            .values_list("target_id", flat=True)
-        )
-        for pk, author_id, created_at, reason in pending:
-            if pk in open_ids:
-                continue
-            try:
-                with transaction.atomic():
-                    QueueItem.objects.create(target_kind=kind, target_id=pk, subject_id=author_id, held=True,
-                                             hold_reason=reason, created=created_at)
-                    created += 1
-            except IntegrityError:
-                pass
-    return created
+                          text=f"Your {targets.noun(target.kind)} was {MSG_AUTO_HIDDEN}.", url=APPEAL_URL)
 
 
 # --- decisions on queue items ------------------------------------------------------------------
@@ -205,19 +144,9 @@ def held_items_sync() -> int:
 
 def redact_suggestion(text: str) -> str:
     """The text with anything that looks like contact details or a payment handle replaced."""
-    from moderation import screening
-
     for pattern in (screening._EMAIL, screening._PHONE, screening._STREET, screening._PAYMENT):
         text = pattern.sub(REDACTED, text)
     return text
-
-
-def sanction_apply(*, peer, action: str, moderator, reason: str, hours: float | None = None, item: QueueItem | None = None,
-                   category: str = "") -> Sanction:
-    """Warn, mute, suspend or ban `peer` directly (see moderation.actions); the caller holds a transaction."""
-    from moderation.actions import sanction_apply as apply
-
-    return apply(peer=peer, action=action, moderator=moderator, reason=reason, hours=hours, item=item, category=category)
 
 
 def item_decide(*, item: QueueItem, moderator, content_action: str = "", sanction: str = "", reason: str = "",
@@ -226,8 +155,6 @@ def item_decide(*, item: QueueItem, moderator, content_action: str = "", sanctio
     on its author, under a rule or reason `category` (a ReportReason; by default category_suggest's).
     Validates everything first; raises AlreadyResolved, writing nothing, if another moderator resolved
     the item first. Returns the audit rows written."""
-    from moderation import actions
-
     _require_moderator(moderator)
     limit_use("moderator_action", moderator.pk)
     chosen = []
@@ -289,29 +216,15 @@ def appeal_create(*, appellant, log_entry: LogEntry, text: str) -> Appeal:
 
 
 def _undo(*, entry: LogEntry, moderator, reason: str) -> None:
-    from forum import services as forum_services
-    from rooms import services as rooms_services
-
     sanction = getattr(entry, "sanction", None)
     if sanction is not None:
         Sanction.objects.filter(pk=sanction.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
         return
-    if entry.action == Action.HIDE and entry.target_kind == Target.ALERT:
-        from safety import services as safety_services
-        from safety.models import DrugAlert
-
-        alert = DrugAlert.objects.filter(pk=entry.target_id).first()
-        if alert is not None:
-            safety_services.alert_moderate(alert=alert, status=ModerationStatus.APPROVED, by=moderator, reason=reason)
-        return
-    if entry.action in (Action.HIDE, Action.DELETE, Action.AUTO_HIDE):
+    held_kind = registry.get(entry.target_kind)
+    if entry.action in (Action.HIDE, Action.DELETE, Action.AUTO_HIDE) and held_kind is not None and held_kind.restore is not None:
         target = targets.resolve(entry.target_kind, entry.target_id)
-        if target is None:
-            return
-        if target.kind == Target.POST:
-            forum_services.post_moderate(post=target.obj, status=ModerationStatus.APPROVED, by=moderator, reason=reason)
-        elif target.kind == Target.MESSAGE:
-            rooms_services.message_approve(message=target.obj, by=moderator)
+        if target is not None:
+            held_kind.restore(target.obj, moderator, reason)
 
 
 def appeal_decide(*, appeal: Appeal, moderator, overturn: bool, reason: str) -> LogEntry:
@@ -331,7 +244,7 @@ def appeal_decide(*, appeal: Appeal, moderator, overturn: bool, reason: str) -> 
             raise AlreadyResolved(MSG_APPEAL_DECIDED)
         if overturn:
             _undo(entry=entry, moderator=moderator, reason=reason)
-        log = _log(actor=moderator, action=Action.APPEAL_OVERTURNED if overturn else Action.APPEAL_UPHELD,
+        log = log_entry_write(actor=moderator, action=Action.APPEAL_OVERTURNED if overturn else Action.APPEAL_UPHELD,
                    kind=entry.target_kind, target_id=entry.target_id, subject=entry.subject, reason=reason, category=entry.category)
         outcome = "reversed" if overturn else "kept"
         notification_send(recipient=appeal.appellant, kind="moderation",
@@ -362,7 +275,7 @@ def pattern_add(*, moderator, pattern: str, kind: str, note: str = "") -> Sourci
     if SourcingPattern.objects.filter(pattern__iexact=pattern, kind=kind).exists():
         raise ValidationError(MSG_PATTERN_EXISTS)
     created = SourcingPattern.objects.create(pattern=pattern[:200], kind=kind, note=(note or "")[:200], updated_by=moderator)
-    _log(actor=moderator, action=Action.PATTERN_CHANGE, reason=f"added a {created.get_kind_display()} to the hold list")
+    log_entry_write(actor=moderator, action=Action.PATTERN_CHANGE, reason=f"added a {created.get_kind_display()} to the hold list")
     transaction.on_commit(patterns_changed)
     return created
 
@@ -374,6 +287,6 @@ def pattern_toggle(*, moderator, pattern: SourcingPattern, active: bool) -> bool
     changed = SourcingPattern.objects.filter(pk=pattern.pk).exclude(is_active=active).update(is_active=active, updated_by=moderator)
     if changed:
         verb = "turned on" if active else "turned off"
-        _log(actor=moderator, action=Action.PATTERN_CHANGE, reason=f"{verb} a {pattern.get_kind_display()} on the hold list")
+        log_entry_write(actor=moderator, action=Action.PATTERN_CHANGE, reason=f"{verb} a {pattern.get_kind_display()} on the hold list")
         transaction.on_commit(patterns_changed)
     return bool(changed)

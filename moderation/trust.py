@@ -1,13 +1,16 @@
 """Who is a new account? New accounts are pre-moderated and their reports weigh less.
 
 An account is established once it is at least MODERATION_TRUST_MIN_AGE_HOURS old *and* has at least
-MODERATION_TRUST_MIN_POSTS approved forum posts. Moderators and organisers are trusted by role.
+MODERATION_TRUST_MIN_POSTS approved forum posts (counted by the forum, which registers the count with
+moderation.registry). Moderators and organisers are trusted by role.
 """
 
 from datetime import timedelta
 
 from django.conf import settings
 from django.utils import timezone
+
+from moderation import registry
 
 
 def _min_posts() -> int:
@@ -20,11 +23,7 @@ def _min_age() -> timedelta:
 
 def approved_post_count(peer, *, at_least: int) -> int:
     """Approved forum posts by `peer`, counted up to `at_least` (enough to decide, no more)."""
-    from forum.models import Post  # read-only, through the Moderated manager
-
-    if at_least <= 0:
-        return 0
-    return len(Post.objects.approved().filter(author=peer).values_list("pk", flat=True)[:at_least])
+    return registry.standing_count(peer, at_least=at_least) if at_least > 0 else 0
 
 
 def is_established(peer) -> bool:

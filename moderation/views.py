@@ -11,7 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from commons.http import safe_next
-from moderation import selectors, services, targets, transparency
+from moderation import registry, selectors, services, targets, transparency
 from moderation.compaction import detail_days
 from moderation.forms import AppealDecisionForm, AppealForm, DecisionForm, PatternForm, ReportForm
 from moderation.models import Appeal, LogEntry, QueueItem, SourcingPattern
@@ -76,12 +76,10 @@ def report(request):
 
 @moderators_only
 def queue(request):
-    services.held_items_sync()
     page = Paginator(selectors.open_items(), ITEMS_PER_PAGE).get_page(request.GET.get("page"))
     rows = selectors.queue_rows(list(page.object_list))
-    suggestions, flagged = selectors.pending_suggestions()
-    return render(request, "moderation/queue.html", {"page": page, "rows": rows, "alerts": selectors.pending_alerts(),
-                                                     "suggestions": suggestions, "flagged_suggestions": flagged})
+    # What waits on other apps' own review pages (drug alerts, directory suggestions): moderation.registry.
+    return render(request, "moderation/queue.html", {"page": page, "rows": rows, **registry.queue_notices()})
 
 
 @moderators_only
@@ -136,7 +134,6 @@ def transparency_page(request):
 
 @moderators_only
 def dashboard(request):
-    services.held_items_sync()
     return render(request, "moderation/dashboard.html", selectors.dashboard())
 
 

@@ -5,6 +5,9 @@ class PeersConfig(AppConfig):
     name = "peers"
     verbose_name = "Peers"
 
+    # Imports inside these methods: apps.py is imported before any app's models are loaded (Django's app
+    # registry), so what needs models is imported once the registry is ready.
+
     def ready(self):
         from allauth.account import signals as account_signals
         from django.contrib.auth.models import Group, Permission

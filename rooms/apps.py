@@ -4,14 +4,17 @@ from django.apps import AppConfig
 class RoomsConfig(AppConfig):
     name = "rooms"
 
+    # Imports inside these methods: apps.py is imported before any app's models are loaded (Django's app
+    # registry), so what needs models is imported once the registry is ready.
+
     def ready(self):
         from moderation import registry
-        from moderation.models import Target
-        from rooms.moderated import ROOM_TEXTS
+        from rooms.moderated import MESSAGES, ROOM_TEXTS
         from rooms.permissions import can_see_message
 
         registry.register(ROOM_TEXTS)
-        registry.register_visibility(Target.MESSAGE, can_see_message)
+        registry.register(MESSAGES)
+        registry.register_visibility(MESSAGES.kind, can_see_message)
 
     def export_peer_data(self, peer) -> dict:
         from rooms.models import Room

@@ -19,7 +19,7 @@ from moderation import sanctions
 from moderation.models import ModerationStatus, Target
 from moderation.screening import screen
 from moderation.selectors import open_report_targets
-from moderation.queue import held_item_close, held_item_open, reported_copies_keep
+from moderation.queue import held_item_close, held_item_open, held_items_close, reported_copies_keep
 from peers.models import Peer
 from peers.roles import FORMER_MEMBER
 from rooms.models import (
@@ -294,10 +294,13 @@ def message_store(*, room: Room, author, body: str, client_id: str = "") -> Mess
 def _message_create(*, room: Room, author, body: str, client_id: str) -> Message:
     """Caller holds a transaction."""
     screening = screen(author=author, text=body, kind="message")
-    return Message.objects.create(
+    message = Message.objects.create(
         room=room, author=author, body=body, body_html=render_markdown(body), client_id=client_id,
         moderation_status=screening.status, moderation_reason="; ".join(screening.reasons),
     )
+    if screening.held:  # into the moderators' queue in this same transaction
+        held_item_open(kind=Target.MESSAGE, target_id=message.pk, subject=author, reason=message.moderation_reason)
+    return message
 
 
 def _validate_body(body, client_id) -> None:
@@ -445,7 +448,9 @@ def message_redact(*, message: Message, body: str, by, reason: str = "") -> bool
 
 def _copy_reported(messages) -> int:
     """Before messages go (retention, a private conversation's end), copy those under an open report for the
-    moderators (moderation keeps the copy until the report itself is purged). Nothing else stays."""
+    moderators (moderation keeps the copy until the report itself is purged). Nothing else stays: a held one
+    nobody reported leaves the queue."""
+    held_items_close(kind=Target.MESSAGE, target_ids=messages.values("pk"))
     reported = open_report_targets(target_kind=Target.MESSAGE, target_ids=messages.values("pk"))
     if not reported:
         return 0
@@ -501,6 +506,7 @@ def message_remove(*, message: Message, by, reason: str = "") -> bool:
     message.moderated_by = by
     message.moderated_at = timezone.now()
     message.save(update_fields=["moderation_status", "moderation_reason", "moderated_by", "moderated_at"])
+    held_item_close(kind=Target.MESSAGE, target_id=message.pk)  # decided here: a held item nobody reported closes
     event = {"type": "room.removed", "id": message.id}
     _send_on_commit(message.room.group_name, event)
     _send_on_commit(message.room.moderators_group_name, event)  # they may hold it as a pending one
@@ -519,6 +525,7 @@ def message_approve(*, message: Message, by) -> bool:
     message.moderated_by = by
     message.moderated_at = timezone.now()
     message.save(update_fields=["moderation_status", "moderated_by", "moderated_at"])
+    held_item_close(kind=Target.MESSAGE, target_id=message.pk)  # decided here: a held item nobody reported closes
     _broadcast_message(room=message.room, message=message)
     return True
 

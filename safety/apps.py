@@ -4,6 +4,14 @@ from django.apps import AppConfig
 class SafetyConfig(AppConfig):
     name = "safety"
 
+    # Imports inside ready(): apps.py is imported before any app's models are loaded (Django's app registry).
+    def ready(self):
+        from moderation import registry
+        from safety.moderated import ALERTS, queue_notice
+
+        registry.register(ALERTS)
+        registry.register_queue_notice(queue_notice)
+
     def export_peer_data(self, peer) -> dict:
         """Download my data: the alerts this person posted, their "seen it too"s and directory suggestions."""
         alerts = [

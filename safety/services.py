@@ -14,7 +14,7 @@ from commons.realtime import group_send_on_commit
 from commons.text import validate_visible
 from moderation.models import Action, ModerationStatus, Target
 from moderation.screening import held_message, hold_codes, screen
-from moderation.services import audit_record
+from moderation.audit import audit_record
 from peers.services import notification_send
 from safety.models import ALERT_DEFAULT_DAYS, ALERT_MAX_DAYS, AlertSighting, DrugAlert, ServiceEntry, ServiceKind, ServiceSuggestion
 from safety.permissions import (

@@ -105,7 +105,7 @@ def test_threshold_of_established_members_hides_the_post(trust_on, established_f
     services.report_create(reporter=reporters[2], target_ref=f"post:{post.pk}", reason="sourcing")
     post.refresh_from_db()
     assert post.moderation_status == ModerationStatus.PENDING
-    assert QueueItem.objects.get().auto_hidden
+    assert QueueItem.objects.get(report_count__gt=0).auto_hidden
     entry = LogEntry.objects.get(action=Action.AUTO_HIDE)
     assert entry.actor is None and entry.target_id == post.pk
     assert Notification.objects.filter(recipient=post.author, text__contains="hidden after several reports").exists()
@@ -118,7 +118,7 @@ def test_reports_from_new_accounts_do_not_hide(trust_on, established_factory, po
         services.report_create(reporter=make_peer(), target_ref=f"post:{post.pk}", reason="spam")
     post.refresh_from_db()
     assert post.moderation_status == ModerationStatus.APPROVED
-    assert QueueItem.objects.get().report_count == 5
+    assert QueueItem.objects.get(report_count__gt=0).report_count == 5
 
 
 def test_threshold_hides_a_room_message(db, settings, other_peer, message_factory):

@@ -154,6 +154,5 @@ class Command(BaseCommand):
         forum_services.post_create(thread=thread, author=newcomer, body=NEWCOMER_POSTS[1])
         if not first.is_pending:  # pre-moderation turned off (MODERATION_TRUST_MIN_POSTS=0): nothing to decide
             return
-        moderation_services.held_items_sync()
         item = QueueItem.objects.get(target_kind=Target.POST, target_id=first.pk, status=QueueItem.Status.OPEN)
         moderation_services.item_decide(item=item, moderator=peers["moderator"], content_action="approve")
