@@ -43,6 +43,7 @@ from moderation.queue import held_item_close, held_item_open, reported_copies_ke
 from moderation.screening import screen
 from safety.overdose import html_mentions_overdose
 from peers.services import notification_send, notifications_forget, notifications_retitle
+from peers.models import Peer
 
 MSG_TITLE_LENGTH = f"A title needs {TITLE_MIN_LENGTH} to {TITLE_MAX_LENGTH} characters."
 MSG_BODY_EMPTY = "Please write something before posting."
@@ -164,8 +165,6 @@ def counters_recount_all() -> None:
 
 
 def _mentioned_peers(body: str, *, author):
-    from peers.models import Peer
-
     names = {name.lower().rstrip(".") for name in MENTION_PATTERN.findall(body)}
     names.discard((author.username if author else "").lower())
     if not names:

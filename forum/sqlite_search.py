@@ -10,6 +10,8 @@ does; tests/forum/test_search.py checks the triggers exist after all migrations.
 
 import re
 
+from django.db import migrations
+
 TABLE = "forum_post_fts"
 TRIGGERS = ("forum_post_fts_insert", "forum_post_fts_update", "forum_post_fts_delete", "forum_thread_fts_title")
 
@@ -74,8 +76,6 @@ def triggers_on(connection) -> None:
 def wrap_table_change(operations: list) -> list:
     """Migration operations that change forum_post or forum_thread, with the triggers off around them (SQLite
     only: it rebuilds a table to change it, and a rebuild drops the triggers on it)."""
-    from django.db import migrations
-
     def off(apps, schema_editor):
         if schema_editor.connection.vendor == "sqlite":
             triggers_off(schema_editor.connection)

@@ -21,7 +21,7 @@ from commons.limits import RateLimited
 
 from helpnow import selectors, services
 from helpnow.models import HelpRequest
-from helpnow.permissions import check_can_support
+from helpnow.permissions import check_can_support, check_can_view
 from moderation import sanctions
 
 CLOSE_ANONYMOUS = 4401
@@ -168,8 +168,6 @@ class RequestStatusConsumer(GuardedConsumer):
         await self.send_status()
 
     def _admit(self) -> None:
-        from helpnow.permissions import check_can_view
-
         sanctions.check_can_connect(self.user)
         check_can_view(self.user, HelpRequest.objects.get(pk=self.request_id))
 

@@ -10,6 +10,7 @@ from helpnow import services
 from helpnow.models import HelpRequest
 from moderation.models import ModerationStatus
 from rooms.models import Message
+from rooms.selectors import room_backlog
 from peers.roles import FORMER_MEMBER
 
 BOARD_LIMIT = 50
@@ -128,8 +129,6 @@ def status_line(help_request: HelpRequest, *, for_requester: bool, on_duty: int)
 
 def reportable_messages(*, help_request: HelpRequest, peer) -> list:
     """The other people's messages `peer` can report from the conversation page (newest first, at most 50)."""
-    from rooms.selectors import room_backlog
-
     if help_request.room is None:
         return []
     messages = room_backlog(room=help_request.room, peer=peer)

@@ -27,6 +27,7 @@ from moderation import sanctions
 from moderation.models import ModerationStatus, Target
 from moderation.screening import screen
 from moderation.queue import held_item_close, held_item_open
+from peers.models import Peer
 from peers.services import notification_send
 from rooms import services as room_services
 from rooms.models import Room
@@ -191,8 +192,6 @@ def _push(help_request: HelpRequest, *, reason: str) -> list[int]:
         text += " They said someone may be in danger."
     # A request that keeps waiting is pushed to the boards every interval, but notified once: no pile of notices.
     notify = reason != "waiting" or help_request.escalations <= 1
-    from peers.models import Peer
-
     for peer in Peer.objects.filter(pk__in=supporters):
         if notify:
             notification_send(recipient=peer, kind="helpnow", text=text, url="/supporters/")

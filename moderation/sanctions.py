@@ -12,6 +12,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.utils import timezone
 
+from moderation.models import Sanction
+
 
 STRENGTH = {"mute": 1, "suspend": 2, "ban": 3}
 
@@ -35,8 +37,6 @@ class Restriction:
 
 def active_restriction(peer) -> Restriction | None:
     """The restriction in force for `peer` now, the strongest first; None if free to take part."""
-    from moderation.models import Sanction
-
     if peer is None or not getattr(peer, "is_authenticated", False) or peer.pk is None:
         return None
     now = timezone.now()

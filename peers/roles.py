@@ -1,5 +1,7 @@
 """Roles are Django groups carrying the Peer model's custom permissions."""
 
+from django.contrib.auth.models import Group, Permission
+
 MEMBER = "member"
 ORGANISER = "organiser"
 MODERATOR = "moderator"
@@ -18,8 +20,6 @@ FORMER_MEMBER = "former member"
 
 def group_for(role: str):
     """The role's group, created with its permissions if it is missing (a flushed test database, say)."""
-    from django.contrib.auth.models import Group, Permission
-
     group, created = Group.objects.get_or_create(name=role)
     if created:
         group.permissions.set(

@@ -4,9 +4,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.apps import apps
+from django.core.cache import cache
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from commons.limits import limit_use
 from commons.markup import render_markdown
@@ -15,6 +17,7 @@ from commons.text import validate_visible
 from peers import deleted_pseudonyms, recovery, roles
 from peers.models import BIO_MAX_LENGTH, Notification, Peer
 from peers.pseudonyms import normalise, pseudonym_key
+from peers.selectors import unread_key
 
 
 MSG_RECOVERY_FAILED = "That pseudonym and recovery code don't match. Check the code and try again."
@@ -168,8 +171,6 @@ def account_delete(*, peer: Peer, erase_words: bool = False) -> None:
 
 def notification_send(*, recipient: Peer | None, kind: str, text: str, url: str = "") -> bool:
     """Leave an in-app notice for `recipient`; False when there is nobody to tell (former member)."""
-    from peers.models import Notification
-
     if recipient is None:
         return False
     Notification.objects.create(recipient=recipient, kind=kind, text=text[:300], url=url[:300])
@@ -201,8 +202,6 @@ def notifications_retitle(*, urls: list[str], old: str, new: str) -> int:
 
 
 def notifications_mark_read(*, peer: Peer) -> int:
-    from django.utils import timezone
-
     marked = peer.notifications.filter(read_at__isnull=True).update(read_at=timezone.now())
     _forget_unread_count(peer.pk)
     return marked
@@ -210,9 +209,5 @@ def notifications_mark_read(*, peer: Peer) -> int:
 
 def _forget_unread_count(peer_id: int) -> None:
     """Now, and again after commit, so a read between the two cannot cache the count from before."""
-    from django.core.cache import cache
-
-    from peers.selectors import unread_key
-
     cache.delete(unread_key(peer_id))
     transaction.on_commit(lambda: cache.delete(unread_key(peer_id)))

@@ -16,6 +16,7 @@ from moderation.models import Action, ModerationStatus, Target
 from moderation.screening import held_message, hold_codes, screen
 from moderation.audit import audit_record
 from peers.services import notification_send
+from peers.models import Peer
 from safety.models import ALERT_DEFAULT_DAYS, ALERT_MAX_DAYS, AlertSighting, DrugAlert, ServiceEntry, ServiceKind, ServiceSuggestion
 from safety.permissions import (
     check_can_count_sighting, check_can_moderate, check_can_post_alert, check_can_take_part, publishes_alerts_directly,
@@ -112,8 +113,6 @@ MODERATORS_TO_NOTIFY = 50
 
 def _notify_moderators_of_held(alert: DrugAlert) -> None:
     """A held drug alert is urgent: tell the moderators directly rather than wait for someone to open the queue."""
-    from peers.models import Peer
-
     moderators = (
         Peer.objects.filter(is_active=True, groups__permissions__codename="moderate", groups__permissions__content_type__app_label="peers")
         .exclude(pk=alert.author_id).distinct()[:MODERATORS_TO_NOTIFY]

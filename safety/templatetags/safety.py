@@ -1,6 +1,7 @@
 from django import template
 from django.conf import settings
 
+from safety.overdose import CAPITAL_OD_PATTERN, PHRASES_PATTERN
 from safety.overdose import mentions_overdose as _mentions_overdose
 
 register = template.Library()
@@ -22,6 +23,4 @@ def overdose_card(text: str):
 def overdose_card_template():
     """`{% overdose_card_template %}` once on a page whose script adds content live (a room): the card as a
     <template> plus the signal patterns, for static/js/overdose.js."""
-    from safety.overdose import CAPITAL_OD_PATTERN, PHRASES_PATTERN
-
     return {"phrases": PHRASES_PATTERN, "capital_od": CAPITAL_OD_PATTERN, "EMERGENCY_NUMBER": settings.EMERGENCY_NUMBER}
