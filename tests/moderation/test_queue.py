@@ -282,3 +282,57 @@ def test_held_item_decided_elsewhere_leaves_the_queue(db, organiser, peer, messa
     room_services.message_approve(message=message, by=organiser)  # a host approved it in the room
     item = QueueItem.objects.get()
     assert not item.is_open and item.resolution == "elsewhere"
+
+
+WRITES = ("INSERT", "UPDATE", "DELETE")
+
+
+def test_held_content_is_in_the_queue_the_moment_it_is_held(db, peer, other_peer, post_factory, message_factory):
+    post = post_factory(author=peer, body="text me on 555-0134")
+    message = message_factory(author=other_peer, body="my number is 555-0199")
+    held = {(i.target_kind, i.target_id): i for i in QueueItem.objects.filter(status=QueueItem.Status.OPEN, held=True)}
+    assert set(held) == {("post", post.pk), ("message", message.pk)}
+    assert "may contain contact details" in held[("post", post.pk)].hold_reason and held[("post", post.pk)].subject == peer
+
+
+def test_a_held_post_is_not_queued_when_its_write_rolls_back(db, peer, thread):
+    from django.db import transaction
+
+    from forum import services as forum_services
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        forum_services.post_create(thread=thread, author=peer, body="text me on 555-0134")
+        raise RuntimeError("the request failed after the post was written")
+    assert not QueueItem.objects.exists()
+
+
+def test_moderation_pages_write_nothing_when_read(moderator_client, moderator, peer, other_peer, post_factory, message_factory, settings):
+    """Opening the queue, an item, the dashboard, appeals, patterns, the log and the transparency page issues no
+    INSERT, UPDATE or DELETE: held content reached the queue when it was held (there is no sync on read)."""
+    from django.test.utils import CaptureQueriesContext
+
+    from safety import services as safety_services
+
+    settings.SAFETY_ESTABLISHED_DAYS = settings.SAFETY_ESTABLISHED_POSTS = 0
+    held_post = post_factory(author=peer, body="text me on 555-0134")
+    held_message = message_factory(author=other_peer, body="call me 555-0199")
+    reported = message_factory(author=other_peer)
+    services.report_create(reporter=peer, target_ref=f"message:{reported.pk}", reason="harassment")
+    alert = safety_services.alert_create(author=peer, substance="Ketamine", summary="Strong batch, go slow.",
+                                         region="Northside", severity="warning", source="peer")
+    entry = services.sanction_apply(peer=other_peer, action=Action.WARN, moderator=moderator, reason="be kind").log_entry
+    services.appeal_create(appellant=other_peer, log_entry=entry, text="I was quoting someone else.")
+    moderator_client.get("/appeal/")  # the session and the role cache warmed: what is left is each page's own
+    pages = [*MOD_PAGES, "item", "/mod/log/", "/transparency/", "/appeal/"]
+    for path in pages:
+        if path == "item":  # the held post's item, looked up once the queue has been read
+            item = QueueItem.objects.filter(target_kind="post", target_id=held_post.pk).first()
+            path = f"/mod/item/{item.pk}/"
+        with CaptureQueriesContext(connection) as queries:
+            response = moderator_client.get(path)
+        assert response.status_code == 200, path
+        writes = [q["sql"] for q in queries.captured_queries if q["sql"].lstrip().upper().startswith(WRITES)]
+        assert writes == [], path
+    queue = moderator_client.get("/mod/").content.decode()
+    assert f"Post #{held_post.pk}" in queue and f"Room message #{held_message.pk}" in queue
+    assert f"/alerts/{alert.pk}/review/" in queue
