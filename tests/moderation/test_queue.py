@@ -336,3 +336,33 @@ def test_moderation_pages_write_nothing_when_read(moderator_client, moderator, p
     queue = moderator_client.get("/mod/").content.decode()
     assert f"Post #{held_post.pk}" in queue and f"Room message #{held_message.pk}" in queue
     assert f"/alerts/{alert.pk}/review/" in queue
+
+
+def test_held_message_deleted_with_its_room_leaves_the_queue_unless_reported(db, peer, other_peer, room, message_factory):
+    from rooms import services as room_services
+
+    held = message_factory(author=peer, body="call 555-0134")
+    reported = message_factory(author=other_peer, body="you are all idiots")
+    services.report_create(reporter=make_peer(), target_ref=f"message:{reported.pk}", reason="harassment")
+    room_services.room_delete(room=room)
+    held_item = QueueItem.objects.get(target_kind="message", target_id=held.pk)
+    assert not held_item.is_open and held_item.resolution == "elsewhere"
+    assert QueueItem.objects.get(target_kind="message", target_id=reported.pk).is_open  # a report keeps it, with a copy
+
+
+def test_held_content_from_before_is_queued_by_the_migration(db, peer, post_factory, message_factory):
+    """Data migrations forum 0010 and rooms 0006: held posts and messages that no queue item points at yet
+    (the queue page used to open them) get one; running it again adds nothing."""
+    from django.apps import apps
+
+    from moderation.queue import held_items_backfill
+
+    post = post_factory(author=peer, body="text me 555-0134")
+    message = message_factory(author=peer, body="call 555-0199")
+    QueueItem.objects.all().delete()  # as they were before issue 15
+    assert held_items_backfill(apps, model="forum.Post", kind="post") == 1
+    assert held_items_backfill(apps, model="rooms.Message", kind="message") == 1
+    assert held_items_backfill(apps, model="forum.Post", kind="post") == 0
+    items = {(i.target_kind, i.target_id): i for i in QueueItem.objects.all()}
+    assert set(items) == {("post", post.pk), ("message", message.pk)}
+    assert items[("post", post.pk)].held and items[("post", post.pk)].subject == peer and items[("post", post.pk)].created == post.created
