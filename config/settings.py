@@ -89,7 +89,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "peers.middleware.ContentSecurityPolicyMiddleware",
+    "commons.middleware.ContentSecurityPolicyMiddleware",
     "commons.middleware.RefusedFormStatusMiddleware",
     "commons.middleware.RateLimitedMiddleware",
 ]

@@ -225,10 +225,11 @@ def peer_moderation_export(peer) -> dict:
 
 
 def pending_alerts() -> list:
-    """Drug alerts waiting for review; safety reviews them on its own page, the queue links there."""
-    from safety.models import DrugAlert
+    """The first drug alerts waiting for review (safety's one selector); safety reviews them on its own page,
+    the queue links there."""
+    from safety.selectors import alerts_pending
 
-    return list(DrugAlert.objects.filter(moderation_status="pending").order_by("created")[:20])
+    return list(alerts_pending()[:20])
 
 
 def pending_suggestions() -> tuple[int, int]:
