@@ -308,7 +308,7 @@ ROOMS_PRESENCE_TTL = env.int("ROOMS_PRESENCE_TTL", 90)
 ROOMS_CATCH_UP_SECONDS = env.float("ROOMS_CATCH_UP_SECONDS", 5.0)
 # Opt-in: CHANNEL_LAYER=pubsub uses channels-redis' pub/sub layer (one publish per group message, fanned
 # out inside each process) instead of one Redis list entry per socket. See docs/performance.md, "Live rooms".
-if REDIS_URL and env.str("CHANNEL_LAYER", "", validate=OneOf(["", "pubsub"])) == "pubsub":
+if REDIS_URL and env.str("CHANNEL_LAYER", "redis", validate=OneOf(["redis", "pubsub", ""])) == "pubsub":
     CHANNEL_LAYERS["default"]["BACKEND"] = "channels_redis.pubsub.RedisPubSubChannelLayer"
 
 # --- forum ---

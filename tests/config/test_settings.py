@@ -85,6 +85,12 @@ def test_a_bad_value_stops_start_up_naming_the_variable(load_settings, name, val
         load_settings(**{name: value})
 
 
+def test_the_documented_channel_layers_are_taken(load_settings):
+    redis = "redis://127.0.0.1:6379/9"
+    assert load_settings(REDIS_URL=redis, CHANNEL_LAYER="redis").CHANNEL_LAYERS["default"]["BACKEND"] == "commons.layers.ResilientRedisChannelLayer"
+    assert load_settings(REDIS_URL=redis, CHANNEL_LAYER="pubsub").CHANNEL_LAYERS["default"]["BACKEND"].endswith("RedisPubSubChannelLayer")
+
+
 def test_an_unknown_channel_layer_is_refused_rather_than_ignored(load_settings):
     with pytest.raises(EnvError, match='"CHANNEL_LAYER" invalid'):
         load_settings(REDIS_URL="redis://127.0.0.1:6379/9", CHANNEL_LAYER="pubsup")
