@@ -161,7 +161,7 @@ def request_end(request, pk: int):
 def request_rate(request, pk: int):
     help_request = _request_for_action(request, pk)
     return _act(request, lambda helped: services.request_rate(help_request=help_request, by=request.user, helped=helped),
-                form=RateForm(request.POST), done=MSG_RATED, then=help_request, back_to=help_request)
+                form=RateForm(request.POST), done=MSG_RATED, unchanged=MSG_RATED, then=help_request, back_to=help_request)
 
 
 @never_cache
