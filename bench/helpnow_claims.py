@@ -22,6 +22,7 @@ django.setup()
 
 from django.db import connection  # noqa: E402
 
+from commons.refusals import Refusal  # noqa: E402
 from helpnow import services  # noqa: E402
 from helpnow.models import HelpRequest  # noqa: E402
 from peers import roles  # noqa: E402
@@ -55,7 +56,7 @@ def main(n: int, rounds: int) -> None:
             try:
                 services.request_claim(help_request=help_request, supporter=supporter)
                 outcomes.append("won")
-            except services.HelpRefusal as refusal:
+            except Refusal as refusal:
                 outcomes.append(refusal.code)
             finally:
                 latencies.append(time.perf_counter() - start)

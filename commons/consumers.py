@@ -25,6 +25,7 @@ from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY, get_user_model
 
 from commons import layers, realtime
 from commons.frames import NOT_AN_OBJECT, NOT_TEXT, FrameRefused, parse_frame
+from commons.refusals import Refusal
 
 INVALID = "invalid"
 CLOSE_SERVER_ERROR = 1011
@@ -142,6 +143,16 @@ class GuardedConsumer(AsyncJsonWebsocketConsumer):
             return True
         return await self.run_sync(session_is_current)(session_key, user)
 
+    async def signed_in_user(self):
+        """The socket's signed-in person, tied to their session; None for a visitor or an ended session, whose socket
+        is then closed with 4401. The one "must sign in" of every socket (call it after `accept()`: a custom close
+        code can only be sent on an accepted socket)."""
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated or not await self.bind_to_session(user):
+            await self.close(code=CLOSE_SESSION_ENDED)
+            return None
+        return user
+
     async def person_close(self, event) -> None:
         if event.get("only_session") and event["only_session"] != self.session_tag:
             return
@@ -171,4 +182,8 @@ class GuardedConsumer(AsyncJsonWebsocketConsumer):
 
     async def send_error(self, code: str, detail: str, **extra) -> None:
         await self.send_json({"type": "error", "code": code, "detail": detail, **extra})
+
+    async def send_refusal(self, refusal: Refusal) -> None:
+        """A refused action (commons.refusals), in the words a view would show."""
+        await self.send_error(refusal.code, refusal.detail)
 

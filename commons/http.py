@@ -1,6 +1,10 @@
 """Small HTTP helpers every app shares."""
 
-from django.http import HttpRequest
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 
@@ -12,3 +16,34 @@ def safe_next(request: HttpRequest, fallback: str = "/") -> str:
     if candidate and url_has_allowed_host_and_scheme(candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return candidate
     return fallback
+
+
+MSG_SIGN_IN = "Please log in first. Joining takes only a pseudonym and a password."
+
+
+def sign_in_first(request: HttpRequest, message: str = MSG_SIGN_IN) -> HttpResponse | None:
+    """None for a signed-in person. A visitor's GET gets the log-in page (and comes back here after); a visitor's
+    POST is refused with a readable 403 (`message`): a redirect would lose what they sent without saying so.
+
+    The one "must sign in" of every view: call it where the check belongs (after a 404 for a missing thing),
+    or use `sign_in_required` on a whole view."""
+    if request.user.is_authenticated:
+        return None
+    if request.method == "POST":
+        raise PermissionDenied(message)
+    return redirect_to_login(request.get_full_path())
+
+
+def sign_in_required(message: str = MSG_SIGN_IN):
+    """`sign_in_first` as a view decorator."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if (response := sign_in_first(request, message)) is not None:
+                return response
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator

@@ -6,6 +6,7 @@ catches up by itself (rooms replay from the database, docs/reliability.md).
 
 import hashlib
 import logging
+from collections.abc import Callable
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
@@ -27,9 +28,10 @@ def group_send_now(group: str, event: dict) -> bool:
     return True
 
 
-def group_send_on_commit(group: str, event: dict) -> None:
-    """Send `event` to channel-layer `group` once the current transaction commits."""
-    transaction.on_commit(lambda: group_send_now(group, event))
+def group_send_on_commit(group: str, event: dict | Callable[[], dict]) -> None:
+    """Send `event` to channel-layer `group` once the current transaction commits. `event` may be a function that
+    builds it then, when it must read what the commit stored (a room's count of people online)."""
+    transaction.on_commit(lambda: group_send_now(group, event() if callable(event) else event))
 
 
 # --- sockets tied to the session -------------------------------------------------------------

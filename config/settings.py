@@ -3,22 +3,45 @@
 DJANGO_DEBUG=0 with DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS gives the
 production settings (`manage.py check --deploy` is clean).
 DATABASE_URL and REDIS_URL switch to PostgreSQL and Redis.
+
+Every variable is read once, typed, through environs: a value of the wrong type stops start-up with
+`Environment variable "NAME" invalid: ...` rather than being half-understood. Booleans take 1/0 (also
+true/false, yes/no, on/off); lists are comma-separated, blanks ignored. No .env file is read.
 """
 
 import os
 import secrets
 from pathlib import Path
 
-import dj_database_url
+from environs import Env, EnvError
+from marshmallow.validate import OneOf
 from redis.asyncio.retry import Retry as AsyncRetry
 from redis.backoff import ExponentialWithJitterBackoff, NoBackoff
 from redis.retry import Retry
 
+env = Env()
+
+
+@env.parser_for("csv")
+def _comma_separated(value) -> list[str]:
+    """`a, b,,c` -> ["a", "b", "c"]."""
+    return [item.strip() for item in str(value).split(",") if item.strip()]
+
+
+@env.parser_for("rate_limit")
+def _rate_limit(value) -> tuple[int, int]:
+    """`count/seconds`, e.g. `20/600` -> (20, 600)."""
+    count, _, seconds = str(value).partition("/")
+    if not (count.strip().isdigit() and seconds.strip().isdigit()):
+        raise EnvError("Not a rate limit: give count/seconds, e.g. 20/600.")
+    return int(count), int(seconds)
+
+
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(os.environ.get("DJANGO_VAR_DIR", BASE_DIR / "var"))
+VAR_DIR = env.path("DJANGO_VAR_DIR", BASE_DIR / "var")
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
-DEBUG = os.environ.get("DJANGO_DEBUG", "1") != "0"
+DEBUG = env.bool("DJANGO_DEBUG", True)
 
 
 def _development_secret_key() -> str:
@@ -30,20 +53,10 @@ def _development_secret_key() -> str:
     return key_file.read_text().strip()
 
 
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or _development_secret_key()
+SECRET_KEY = env.str("DJANGO_SECRET_KEY", "") or _development_secret_key()
 
-ALLOWED_HOSTS = [
-    host.strip()
-    for host in os.environ.get(
-        "DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver" if DEBUG else ""
-    ).split(",")
-    if host.strip()
-]
-CSRF_TRUSTED_ORIGINS = [
-    origin.strip()
-    for origin in os.environ.get("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",")
-    if origin.strip()
-]
+ALLOWED_HOSTS = env.csv("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver" if DEBUG else "")
+CSRF_TRUSTED_ORIGINS = env.csv("DJANGO_CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -77,7 +90,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "peers.middleware.ContentSecurityPolicyMiddleware",
+    "commons.middleware.ContentSecurityPolicyMiddleware",
     "commons.middleware.RefusedFormStatusMiddleware",
     "commons.middleware.RateLimitedMiddleware",
 ]
@@ -115,9 +128,10 @@ TEMPLATES = [
 
 # Databases: SQLite under var/ unless DATABASE_URL names another.
 DATABASES = {
-    "default": dj_database_url.config(
+    "default": env.dj_db_url(
+        "DATABASE_URL",
         default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "0")),
+        conn_max_age=env.int("DJANGO_CONN_MAX_AGE", 0),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -131,16 +145,16 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not D
     # Under ASGI every HTTP request runs in a thread of its own, so persistent connections (CONN_MAX_AGE)
     # are never reused: each page would open a new connection. Django's psycopg pool hands a
     # connection to each request and takes it back after (docs/performance.md). DJANGO_DB_POOL=0 turns it off.
-    if os.environ.get("DJANGO_DB_POOL", "1") != "0":
+    if env.bool("DJANGO_DB_POOL", True):
         DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
             "min_size": 2,
-            "max_size": int(os.environ.get("DJANGO_DB_POOL_SIZE", "20")),
+            "max_size": env.int("DJANGO_DB_POOL_SIZE", 20),
             "timeout": 10,
         }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Channel layer and cache: in memory unless REDIS_URL names a Redis server.
-REDIS_URL = os.environ.get("REDIS_URL", "")
+REDIS_URL = env.str("REDIS_URL", "")
 if REDIS_URL:
     # Both ride out a Redis restart or outage (docs/reliability.md). Time-outs are short so that a Redis that
     # stopped answering costs a second, not minutes; the layer's read time-out stays above channels-redis'
@@ -153,7 +167,7 @@ if REDIS_URL:
                     "address": REDIS_URL, "socket_connect_timeout": 2, "socket_timeout": 10,
                     "retry": AsyncRetry(ExponentialWithJitterBackoff(cap=0.5, base=0.05), 2),
                 }],
-                "prefix": os.environ.get("CHANNEL_PREFIX", "hrc"),
+                "prefix": env.str("CHANNEL_PREFIX", "hrc"),
             },
         }
     }
@@ -161,7 +175,7 @@ if REDIS_URL:
         "default": {
             "BACKEND": "commons.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": os.environ.get("CACHE_PREFIX", "hrc"),
+            "KEY_PREFIX": env.str("CACHE_PREFIX", "hrc"),
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1, "retry": Retry(NoBackoff(), 1)},
         }
     }
@@ -204,15 +218,16 @@ LOGIN_URL = "/accounts/login/"
 # sign-up and password change; allauth's own limiter is off (its limits keyed a failed log-in on the
 # pseudonym alone, so anyone could lock anyone out from anywhere).
 ACCOUNT_RATE_LIMITS = False
-# RATE_LIMIT_<NAME>="count/seconds" overrides one limit of the table, e.g. RATE_LIMIT_FORUM_POST=20/600.
+# RATE_LIMIT_<NAME>="count/seconds" overrides one limit of the table, e.g. RATE_LIMIT_FORUM_POST=20/600;
+# the names vary, so this is the one place that lists the environment rather than reading one variable.
 RATE_LIMITS = {
-    name[len("RATE_LIMIT_"):].lower(): tuple(int(part) for part in value.split("/", 1))
-    for name, value in os.environ.items()
-    if name.startswith("RATE_LIMIT_") and value.count("/") == 1
+    name[len("RATE_LIMIT_"):].lower(): env.rate_limit(name)
+    for name in sorted(os.environ)
+    if name.startswith("RATE_LIMIT_")
 }
 # The addresses of the reverse proxies in front of the app (IPs or networks, comma-separated). Only a
 # request from one of them has its X-Forwarded-For read (commons.clients); with none, the header is ignored.
-TRUSTED_PROXIES = [entry.strip() for entry in os.environ.get("TRUSTED_PROXIES", "").split(",") if entry.strip()]
+TRUSTED_PROXIES = env.csv("TRUSTED_PROXIES", "")
 
 LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"
@@ -253,7 +268,7 @@ LOGGING = {
 # Django reads it (commons.asgi); Django's own form limit is the same, and nothing a request sends is ever
 # written to disk (uploads, if a form ever had one, stay in memory within that limit). A post of 20,000
 # characters, each percent-encoded, fits well inside 1 MB.
-REQUEST_BODY_MAX_BYTES = int(os.environ.get("REQUEST_BODY_MAX_BYTES", str(1024 * 1024)))
+REQUEST_BODY_MAX_BYTES = env.int("REQUEST_BODY_MAX_BYTES", 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_BODY_MAX_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = REQUEST_BODY_MAX_BYTES
 FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler"]
@@ -271,45 +286,45 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    SECURE_SSL_REDIRECT = os.environ.get("DJANGO_SSL_REDIRECT", "1") != "0"
+    SECURE_SSL_REDIRECT = env.bool("DJANGO_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
+    SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", 60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
 # Community settings (each can be set from the environment).
-SITE_NAME = os.environ.get("SITE_NAME", "Harm Reduction Commons")
-EMERGENCY_NUMBER = os.environ.get("EMERGENCY_NUMBER", "911")
-QUICK_EXIT_URL = os.environ.get("QUICK_EXIT_URL", "https://www.bbc.co.uk/weather")
-SIGNUP_OPEN = os.environ.get("SIGNUP_OPEN", "1") != "0"
+SITE_NAME = env.str("SITE_NAME", "Harm Reduction Commons")
+EMERGENCY_NUMBER = env.str("EMERGENCY_NUMBER", "911")
+QUICK_EXIT_URL = env.str("QUICK_EXIT_URL", "https://www.bbc.co.uk/weather")
+SIGNUP_OPEN = env.bool("SIGNUP_OPEN", True)
 # A deleted account's pseudonym can't be registered again for this many days (kept only as a keyed hash).
-PEERS_DELETED_PSEUDONYM_DAYS = int(os.environ.get("PEERS_DELETED_PSEUDONYM_DAYS", "90"))
+PEERS_DELETED_PSEUDONYM_DAYS = env.int("PEERS_DELETED_PSEUDONYM_DAYS", 90)
 
 # --- rooms ---
 # Chat limits (room_message: 8 messages per person per 10 s across rooms; room_typing) are in commons/limits.py.
 # Presence rows are refreshed every HEARTBEAT seconds and stop counting after TTL (a crashed process).
-ROOMS_PRESENCE_HEARTBEAT = int(os.environ.get("ROOMS_PRESENCE_HEARTBEAT", "30"))
-ROOMS_PRESENCE_TTL = int(os.environ.get("ROOMS_PRESENCE_TTL", "90"))
+ROOMS_PRESENCE_HEARTBEAT = env.int("ROOMS_PRESENCE_HEARTBEAT", 30)
+ROOMS_PRESENCE_TTL = env.int("ROOMS_PRESENCE_TTL", 90)
 # Every this many seconds each process reads back any room message whose broadcast it missed (docs/reliability.md).
-ROOMS_CATCH_UP_SECONDS = float(os.environ.get("ROOMS_CATCH_UP_SECONDS", "5"))
+ROOMS_CATCH_UP_SECONDS = env.float("ROOMS_CATCH_UP_SECONDS", 5.0)
 # Opt-in: CHANNEL_LAYER=pubsub uses channels-redis' pub/sub layer (one publish per group message, fanned
 # out inside each process) instead of one Redis list entry per socket. See docs/performance.md, "Live rooms".
-if REDIS_URL and os.environ.get("CHANNEL_LAYER", "") == "pubsub":
+if REDIS_URL and env.str("CHANNEL_LAYER", "redis", validate=OneOf(["redis", "pubsub", ""])) == "pubsub":
     CHANNEL_LAYERS["default"]["BACKEND"] = "channels_redis.pubsub.RedisPubSubChannelLayer"
 
 # --- forum ---
 # Posting limits (forum_post, forum_post_new) are in commons/limits.py; accounts younger than
 # FORUM_NEW_ACCOUNT_DAYS meet the stricter one.
-FORUM_NEW_ACCOUNT_DAYS = int(os.environ.get("FORUM_NEW_ACCOUNT_DAYS", "7"))
+FORUM_NEW_ACCOUNT_DAYS = env.int("FORUM_NEW_ACCOUNT_DAYS", 7)
 # PostgreSQL text-search configuration for forum search (stemming language).
-FORUM_SEARCH_CONFIG = os.environ.get("FORUM_SEARCH_CONFIG", "english")
+FORUM_SEARCH_CONFIG = env.str("FORUM_SEARCH_CONFIG", "english")
 
 # --- safety ---
 # "Established" members may post drug alerts (held for a moderator); moderators and organisers publish at once.
-SAFETY_ESTABLISHED_DAYS = int(os.environ.get("SAFETY_ESTABLISHED_DAYS", "30"))
-SAFETY_ESTABLISHED_POSTS = int(os.environ.get("SAFETY_ESTABLISHED_POSTS", "5"))
+SAFETY_ESTABLISHED_DAYS = env.int("SAFETY_ESTABLISHED_DAYS", 30)
+SAFETY_ESTABLISHED_POSTS = env.int("SAFETY_ESTABLISHED_POSTS", 5)
 # The Good Samaritan / legal-protection note (Markdown), linked from /help/overdose/; set it for your area.
-SAFETY_GOOD_SAMARITAN_NOTE = os.environ.get(
+SAFETY_GOOD_SAMARITAN_NOTE = env.str(
     "SAFETY_GOOD_SAMARITAN_NOTE",
     "Many places have **Good Samaritan laws**: if you call for help at an overdose, you and the person "
     "overdosing may be protected from some drug-possession charges. What they cover, and what they don't "
@@ -320,28 +335,28 @@ SAFETY_GOOD_SAMARITAN_NOTE = os.environ.get(
 
 # --- moderation ---
 # Reports from this many distinct established members hide a post or message until a moderator looks.
-MODERATION_REPORT_THRESHOLD = int(os.environ.get("MODERATION_REPORT_THRESHOLD", "3"))
+MODERATION_REPORT_THRESHOLD = env.int("MODERATION_REPORT_THRESHOLD", 3)
 # New accounts (fewer approved posts than this, or younger than this many hours) are pre-moderated.
-MODERATION_TRUST_MIN_POSTS = int(os.environ.get("MODERATION_TRUST_MIN_POSTS", "3"))
-MODERATION_TRUST_MIN_AGE_HOURS = float(os.environ.get("MODERATION_TRUST_MIN_AGE_HOURS", "24"))
+MODERATION_TRUST_MIN_POSTS = env.int("MODERATION_TRUST_MIN_POSTS", 3)
+MODERATION_TRUST_MIN_AGE_HOURS = env.float("MODERATION_TRUST_MIN_AGE_HOURS", 24.0)
 # The public log keeps each entry this many days, then only monthly counts (manage.py moderation_log_compact, daily).
-MODERATION_LOG_DETAIL_DAYS = int(os.environ.get("MODERATION_LOG_DETAIL_DAYS", "365"))
+MODERATION_LOG_DETAIL_DAYS = env.int("MODERATION_LOG_DETAIL_DAYS", 365)
 # Reports of resolved items, and copies of reported content kept for moderators, go after this many days
 # (manage.py purge_reports).
-MODERATION_REPORT_RETENTION_DAYS = int(os.environ.get("MODERATION_REPORT_RETENTION_DAYS", "90"))
+MODERATION_REPORT_RETENTION_DAYS = env.int("MODERATION_REPORT_RETENTION_DAYS", 90)
 # A muted or suspended person may still report (e.g. harassment of them), but not in bulk: the
 # report_restricted limit (3 a day) of commons/limits.py.
 
 # --- helpnow ---
 # A request waiting longer than this is highlighted and pushed to every available supporter again (each interval).
-HELPNOW_ESCALATE_AFTER_SECONDS = int(os.environ.get("HELPNOW_ESCALATE_AFTER_SECONDS", "300"))
+HELPNOW_ESCALATE_AFTER_SECONDS = env.int("HELPNOW_ESCALATE_AFTER_SECONDS", 300)
 # How often each open supporters' board socket runs the (multi-process safe) escalation check.
-HELPNOW_ESCALATION_CHECK_SECONDS = float(os.environ.get("HELPNOW_ESCALATION_CHECK_SECONDS", "15"))
+HELPNOW_ESCALATION_CHECK_SECONDS = env.float("HELPNOW_ESCALATION_CHECK_SECONDS", 15.0)
 # Supporter wellbeing: at most this many open conversations (claimed or backup) per supporter.
-HELPNOW_MAX_OPEN_CLAIMS = int(os.environ.get("HELPNOW_MAX_OPEN_CLAIMS", "2"))
+HELPNOW_MAX_OPEN_CLAIMS = env.int("HELPNOW_MAX_OPEN_CLAIMS", 2)
 # A forgotten "on duty" lapses after this many hours.
-HELPNOW_SHIFT_MAX_HOURS = int(os.environ.get("HELPNOW_SHIFT_MAX_HOURS", "8"))
+HELPNOW_SHIFT_MAX_HOURS = env.int("HELPNOW_SHIFT_MAX_HOURS", 8)
 # Private conversations are deleted this long after they end (manage.py purge_help_requests), unless reported.
-HELPNOW_DELETE_AFTER_HOURS = int(os.environ.get("HELPNOW_DELETE_AFTER_HOURS", "24"))
+HELPNOW_DELETE_AFTER_HOURS = env.int("HELPNOW_DELETE_AFTER_HOURS", 24)
 # Room retention for the private rooms, so purge_rooms never empties a conversation still going on.
-HELPNOW_ROOM_RETENTION_HOURS = int(os.environ.get("HELPNOW_ROOM_RETENTION_HOURS", "168"))
+HELPNOW_ROOM_RETENTION_HOURS = env.int("HELPNOW_ROOM_RETENTION_HOURS", 168)

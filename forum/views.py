@@ -3,8 +3,7 @@
 import functools
 
 from django.conf import settings
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.middleware.csrf import get_token
 from django.http import Http404, HttpResponseRedirect
@@ -15,6 +14,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from commons.http import sign_in_first
 from commons.ids import parse_id
 from forum import selectors, services
 from forum.forms import EditForm, ReplyForm, ThreadForm
@@ -52,15 +52,6 @@ def _post_or_404(post_id: int) -> Post:
         return selectors.post_get(post_id=post_id)
     except Post.DoesNotExist:
         raise Http404("No such post.") from None
-
-
-def _must_sign_in(request):
-    """Visitors get the log-in page for a GET; a POST is refused with a readable 403."""
-    if request.user.is_authenticated:
-        return None
-    if request.method == "POST":
-        raise PermissionDenied(MSG_SIGN_IN_TO_POST)
-    return redirect_to_login(request.get_full_path())
 
 
 def _bad_request(request, message: str):
@@ -140,7 +131,7 @@ def _jinja(request, template: str, context: dict) -> SafeString:
 
 def thread_new(request, slug: str):
     board = _board_or_404(slug)
-    if (response := _must_sign_in(request)) is not None:
+    if (response := sign_in_first(request, MSG_SIGN_IN_TO_POST)) is not None:
         return response
     check_can_start_thread(request.user, board)
     form = ThreadForm(request.POST or None)
@@ -159,7 +150,7 @@ def thread_new(request, slug: str):
 
 def reply(request, thread_id: int):
     thread = _thread_or_404(thread_id)
-    if (response := _must_sign_in(request)) is not None:
+    if (response := sign_in_first(request, MSG_SIGN_IN_TO_POST)) is not None:
         return response
     if request.method != "POST":
         quote_id = parse_id(request.GET.get("quote", ""))
@@ -195,7 +186,7 @@ def thread_unread(request, thread_id: int):
 @require_POST
 def thread_subscribe(request, thread_id: int):
     thread = _thread_or_404(thread_id)
-    _must_sign_in(request)
+    sign_in_first(request, MSG_SIGN_IN_TO_POST)
     services.subscription_set(thread=thread, peer=request.user, on=request.POST.get("on") == "1")
     return redirect(thread.get_absolute_url())
 
@@ -225,7 +216,7 @@ def post_permalink(request, post_id: int):
 
 def post_edit(request, post_id: int):
     post = _post_or_404(post_id)
-    if (response := _must_sign_in(request)) is not None:
+    if (response := sign_in_first(request, MSG_SIGN_IN_TO_POST)) is not None:
         return response
     check_can_change_post(request.user, post)
     form = EditForm(request.POST or None, initial={"body": post.body, "content_warning": post.content_warning})
@@ -243,7 +234,7 @@ def post_edit(request, post_id: int):
 
 def post_delete(request, post_id: int):
     post = _post_or_404(post_id)
-    if (response := _must_sign_in(request)) is not None:
+    if (response := sign_in_first(request, MSG_SIGN_IN_TO_POST)) is not None:
         return response
     check_can_change_post(request.user, post)
     if request.method == "POST":
@@ -254,7 +245,7 @@ def post_delete(request, post_id: int):
 
 def post_history(request, post_id: int):
     post = _post_or_404(post_id)
-    if (response := _must_sign_in(request)) is not None:
+    if (response := sign_in_first(request, MSG_SIGN_IN_TO_POST)) is not None:
         return response
     check_can_see_history(request.user, post)
     return render(request, "forum/post_history.html", {"post": post, "revisions": selectors.post_revisions(post=post)})
@@ -263,7 +254,7 @@ def post_history(request, post_id: int):
 @require_POST
 def post_react(request, post_id: int):
     post = _post_or_404(post_id)
-    _must_sign_in(request)
+    sign_in_first(request, MSG_SIGN_IN_TO_POST)
     kind, action = request.POST.get("kind", ""), request.POST.get("action", "add")
     try:
         if action == "remove":
@@ -278,7 +269,7 @@ def post_react(request, post_id: int):
 @require_POST
 def post_bookmark(request, post_id: int):
     post = _post_or_404(post_id)
-    _must_sign_in(request)
+    sign_in_first(request, MSG_SIGN_IN_TO_POST)
     services.bookmark_set(post=post, peer=request.user, on=request.POST.get("on") == "1")
     if request.POST.get("next") == "bookmarks":
         return redirect(reverse("forum:bookmarks"))
@@ -287,7 +278,7 @@ def post_bookmark(request, post_id: int):
 
 @never_cache  # a personal page: never kept in a browser's cache (shared devices)
 def bookmarks(request):
-    if (response := _must_sign_in(request)) is not None:
+    if (response := sign_in_first(request, MSG_SIGN_IN_TO_POST)) is not None:
         return response
     page = Paginator(selectors.bookmarks_of(peer=request.user), RESULTS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "forum/bookmarks.html", {"page": page})

@@ -15,16 +15,15 @@ from channels.db import database_sync_to_async
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 
-from commons.consumers import CLOSE_SESSION_ENDED, GuardedConsumer
+from commons.consumers import GuardedConsumer
 from commons.ids import parse_id
 from commons.limits import RateLimited
-
+from commons.refusals import Refusal
 from helpnow import selectors, services
 from helpnow.models import HelpRequest
 from helpnow.permissions import check_can_support, check_can_view
 from moderation import sanctions
 
-CLOSE_ANONYMOUS = 4401
 CLOSE_FORBIDDEN = 4403
 
 NOT_JSON = "Frames must be JSON text, like {\"type\": \"claim\", \"id\": 12}."
@@ -48,12 +47,8 @@ class BoardConsumer(GuardedConsumer):
         self.groups_joined: list[str] = []
         self.ticker: asyncio.Task | None = None
         await self.accept()  # a custom close code can only be sent on an accepted socket
-        user = self.scope.get("user")
-        if user is None or not user.is_authenticated:
-            await self.close(code=CLOSE_ANONYMOUS)
-            return
-        if not await self.bind_to_session(user):
-            await self.close(code=CLOSE_SESSION_ENDED)
+        user = await self.signed_in_user()
+        if user is None:
             return
         try:
             await database_sync_to_async(self._admit)(user)
@@ -115,8 +110,8 @@ class BoardConsumer(GuardedConsumer):
             help_request = await database_sync_to_async(self._act)(kind, request_id)
         except HelpRequest.DoesNotExist:
             await self.send_error(services.CLOSED, NO_SUCH_REQUEST)
-        except services.HelpRefusal as refusal:
-            await self.send_error(refusal.code, refusal.detail)
+        except Refusal as refusal:
+            await self.send_refusal(refusal)
         except RateLimited as refused:
             await self.send_error(RATE_LIMITED, refused.message)
         else:
@@ -149,13 +144,8 @@ class RequestStatusConsumer(GuardedConsumer):
     async def connect(self):
         self.group = None
         await self.accept()
-        user = self.scope.get("user")
-        if user is None or not user.is_authenticated:
-            await self.close(code=CLOSE_ANONYMOUS)
-            return
-        self.user = user
-        if not await self.bind_to_session(user):
-            await self.close(code=CLOSE_SESSION_ENDED)
+        self.user = user = await self.signed_in_user()
+        if user is None:
             return
         self.request_id = self.scope["url_route"]["kwargs"]["pk"]
         try:

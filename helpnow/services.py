@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from commons.limits import limit_use
 from commons.realtime import group_send_on_commit
+from commons.refusals import Refusal
 from commons.text import MSG_INVISIBLE_ONLY, has_visible_text
 from helpnow.models import ANSWER_MAX_LENGTH, NOTE_MAX_LENGTH, Duty, HelpRequest
 from helpnow.permissions import check_can_support, check_is_claimer, check_is_requester, is_supporter
@@ -58,15 +59,6 @@ NOTE_TOO_LONG = f"The handover note can be up to {NOTE_MAX_LENGTH} characters."
 BAD_DANGER = "Please choose one of the answers offered for “Is anyone in danger right now?”."
 OWN_REQUEST = "You can't take your own request. Another supporter will."
 NOT_RESOLVED_YET = "You can rate the conversation once it has ended."
-
-
-class HelpRefusal(Exception):
-    """A refused action: `code` for the board protocol, `detail` a readable sentence."""
-
-    def __init__(self, code: str, detail: str):
-        super().__init__(detail)
-        self.code = code
-        self.detail = detail
 
 
 def supporter_group(peer_id: int) -> str:
@@ -147,7 +139,7 @@ def break_set(*, supporter, on: bool) -> bool:
     duty = duty_get(supporter=supporter)
     duty = Duty.objects.select_for_update().get(pk=duty.pk)
     if not duty.on_duty:
-        raise HelpRefusal(INVALID, GO_ON_DUTY_FIRST)
+        raise Refusal(INVALID, GO_ON_DUTY_FIRST)
     if duty.on_break == on:
         return False
     duty.on_break = on
@@ -203,12 +195,12 @@ def _validate_answers(*, happening, danger, would_help) -> tuple[str, str, str]:
     happening = (happening or "").strip() if isinstance(happening, str) or happening is None else None
     would_help = (would_help or "").strip() if isinstance(would_help, str) or would_help is None else None
     if happening is None or would_help is None or len(happening) > ANSWER_MAX_LENGTH or len(would_help) > ANSWER_MAX_LENGTH:
-        raise HelpRefusal(INVALID, ANSWER_TOO_LONG)
+        raise Refusal(INVALID, ANSWER_TOO_LONG)
     if any(text and not has_visible_text(text) for text in (happening, would_help)):
-        raise HelpRefusal(INVALID, MSG_INVISIBLE_ONLY)
+        raise Refusal(INVALID, MSG_INVISIBLE_ONLY)
     danger = danger or ""
     if danger not in HelpRequest.Danger.values:
-        raise HelpRefusal(INVALID, BAD_DANGER)
+        raise Refusal(INVALID, BAD_DANGER)
     return happening, danger, would_help
 
 
@@ -247,7 +239,7 @@ def open_request_of(peer) -> HelpRequest | None:
 def request_create(*, requester, happening: str = "", danger: str = "", would_help: str = "") -> HelpRequest:
     """Open a help request and its private room (the person invited), and alert available supporters.
 
-    Raises PermissionDenied (sanctions) or HelpRefusal (bad answers, already has an open request).
+    Raises PermissionDenied (sanctions) or Refusal (bad answers, already has an open request).
     """
     happening, danger, would_help = _validate_answers(happening=happening, danger=danger, would_help=would_help)
     sanctions.check_can_write(requester)
@@ -256,7 +248,7 @@ def request_create(*, requester, happening: str = "", danger: str = "", would_he
     try:
         with transaction.atomic():
             if open_request_of(requester) is not None:
-                raise HelpRefusal(INVALID, ALREADY_OPEN)
+                raise Refusal(INVALID, ALREADY_OPEN)
             room = room_services.room_create(
                 slug=f"help-{secrets.token_hex(6)}", title=PRIVATE_ROOM_TITLE, host=None,
                 topic="A private one-to-one conversation with a peer supporter.",
@@ -270,14 +262,14 @@ def request_create(*, requester, happening: str = "", danger: str = "", would_he
             _push(help_request, reason="new")
             _board_changed()
     except IntegrityError:  # a second tab won the race for "one open request per person"
-        raise HelpRefusal(INVALID, ALREADY_OPEN) from None
+        raise Refusal(INVALID, ALREADY_OPEN) from None
     return help_request
 
 
 def _check_claim_limit(supporter) -> None:
     limit = settings.HELPNOW_MAX_OPEN_CLAIMS
     if open_claims(supporter=supporter) >= limit:
-        raise HelpRefusal(LIMIT, CLAIM_LIMIT.format(limit=limit))
+        raise Refusal(LIMIT, CLAIM_LIMIT.format(limit=limit))
 
 
 def _lock_supporter(supporter) -> Duty:
@@ -285,18 +277,18 @@ def _lock_supporter(supporter) -> Duty:
     duty = duty_get(supporter=supporter)
     duty = Duty.objects.select_for_update().get(pk=duty.pk)
     if not duty.on_duty:
-        raise HelpRefusal(FORBIDDEN, GO_ON_DUTY_FIRST)
+        raise Refusal(FORBIDDEN, GO_ON_DUTY_FIRST)
     return duty
 
 
 def request_claim(*, help_request: HelpRequest, supporter) -> HelpRequest:
-    """Take a waiting request. Exactly one of several simultaneous claims wins; the others get HelpRefusal(TAKEN)."""
+    """Take a waiting request. Exactly one of several simultaneous claims wins; the others get Refusal(TAKEN)."""
     try:
         check_can_support(supporter)
     except PermissionDenied as refusal:
-        raise HelpRefusal(FORBIDDEN, str(refusal)) from None
+        raise Refusal(FORBIDDEN, str(refusal)) from None
     if help_request.requester_id == supporter.pk:
-        raise HelpRefusal(FORBIDDEN, OWN_REQUEST)
+        raise Refusal(FORBIDDEN, OWN_REQUEST)
     limit_use("help_action", supporter.pk)
     with transaction.atomic():
         _lock_supporter(supporter)
@@ -307,8 +299,8 @@ def request_claim(*, help_request: HelpRequest, supporter) -> HelpRequest:
         )
         if not won:
             current = HelpRequest.objects.filter(pk=help_request.pk).values_list("status", flat=True).first()
-            raise HelpRefusal(CLOSED if current in (None, HelpRequest.Status.RESOLVED) else TAKEN,
-                              ALREADY_ENDED if current in (None, HelpRequest.Status.RESOLVED) else ALREADY_TAKEN)
+            raise Refusal(CLOSED if current in (None, HelpRequest.Status.RESOLVED) else TAKEN,
+                          ALREADY_ENDED if current in (None, HelpRequest.Status.RESOLVED) else ALREADY_TAKEN)
         help_request.refresh_from_db()
         if help_request.room is not None:
             room_services.room_update(room=help_request.room, invited=[help_request.requester, supporter])
@@ -323,7 +315,7 @@ def request_backup_ask(*, help_request: HelpRequest, by) -> bool:
     check_is_claimer(by, help_request)
     limit_use("help_action", by.pk)
     if not help_request.is_open:
-        raise HelpRefusal(CLOSED, ALREADY_ENDED)
+        raise Refusal(CLOSED, ALREADY_ENDED)
     changed = HelpRequest.objects.filter(
         pk=help_request.pk, status=HelpRequest.Status.CLAIMED, backup_requested_at__isnull=True
     ).update(backup_requested_at=timezone.now())
@@ -335,14 +327,14 @@ def request_backup_ask(*, help_request: HelpRequest, by) -> bool:
 
 
 def request_backup_join(*, help_request: HelpRequest, supporter) -> HelpRequest:
-    """Join a conversation as its backup supporter. One wins; the others get HelpRefusal(TAKEN)."""
+    """Join a conversation as its backup supporter. One wins; the others get Refusal(TAKEN)."""
     help_request.refresh_from_db()
     try:
         check_can_support(supporter)
     except PermissionDenied as refusal:
-        raise HelpRefusal(FORBIDDEN, str(refusal)) from None
+        raise Refusal(FORBIDDEN, str(refusal)) from None
     if supporter.pk in (help_request.requester_id, help_request.claimed_by_id):
-        raise HelpRefusal(FORBIDDEN, OWN_REQUEST if supporter.pk == help_request.requester_id else BACKUP_TAKEN)
+        raise Refusal(FORBIDDEN, OWN_REQUEST if supporter.pk == help_request.requester_id else BACKUP_TAKEN)
     limit_use("help_action", supporter.pk)
     with transaction.atomic():
         _lock_supporter(supporter)
@@ -353,10 +345,10 @@ def request_backup_join(*, help_request: HelpRequest, supporter) -> HelpRequest:
         if not won:
             current = HelpRequest.objects.filter(pk=help_request.pk).first()
             if current is None or not current.is_open:
-                raise HelpRefusal(CLOSED, ALREADY_ENDED)
+                raise Refusal(CLOSED, ALREADY_ENDED)
             if current.backup_requested_at is None:
-                raise HelpRefusal(INVALID, NO_BACKUP_ASKED)
-            raise HelpRefusal(TAKEN, BACKUP_TAKEN)
+                raise Refusal(INVALID, NO_BACKUP_ASKED)
+            raise Refusal(TAKEN, BACKUP_TAKEN)
         help_request.refresh_from_db()
         if help_request.room is not None:
             people = [p for p in (help_request.requester, help_request.claimed_by, supporter) if p is not None]
@@ -385,9 +377,9 @@ def request_resolve(*, help_request: HelpRequest, by, note: str = "") -> bool:
     check_is_claimer(by, help_request)
     note = (note or "").strip() if isinstance(note, str) or note is None else None
     if note is None or len(note) > NOTE_MAX_LENGTH:
-        raise HelpRefusal(INVALID, NOTE_TOO_LONG)
+        raise Refusal(INVALID, NOTE_TOO_LONG)
     if note and not has_visible_text(note):
-        raise HelpRefusal(INVALID, MSG_INVISIBLE_ONLY)
+        raise Refusal(INVALID, MSG_INVISIBLE_ONLY)
     limit_use("help_action", by.pk)
     return _end(help_request=help_request, by=by, ended_by=HelpRequest.EndedBy.SUPPORTER, note=note)
 
@@ -406,9 +398,9 @@ def request_rate(*, help_request: HelpRequest, by, helped: bool) -> bool:
     help_request.refresh_from_db()
     check_is_requester(by, help_request)
     if help_request.is_open:
-        raise HelpRefusal(INVALID, NOT_RESOLVED_YET)
+        raise Refusal(INVALID, NOT_RESOLVED_YET)
     if not isinstance(helped, bool):
-        raise HelpRefusal(INVALID, "Choose “it helped” or “it didn't help”.")
+        raise Refusal(INVALID, "Choose “it helped” or “it didn't help”.")
     limit_use("help_action", by.pk)
     return HelpRequest.objects.filter(pk=help_request.pk).exclude(helped=helped).update(helped=helped) > 0
 

@@ -7,10 +7,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from commons.http import sign_in_first
+from commons.refusals import Refusal
 from helpnow import selectors, services
 from helpnow.forms import HelpRequestForm, RateForm, ResolveForm, ToggleForm
 from helpnow.models import HelpRequest
-from helpnow.permissions import check_can_support, check_can_view, is_claimer, is_supporter
+from helpnow.permissions import NOT_SIGNED_IN, check_can_support, check_can_view, is_claimer, is_supporter
 
 MSG_CLAIMED = "You're in. Say hello: the person can see you've joined."
 MSG_BACKUP_ASKED = "Backup asked for: every supporter on duty can see it now."
@@ -23,15 +25,24 @@ MSG_OFF_DUTY = "You're off duty. Thank you for your shift."
 MSG_BREAK_ON = "Break on: no new alerts will reach you. Take the time you need."
 MSG_BREAK_OFF = "Welcome back: new requests will reach you again."
 MSG_NOTHING_CHANGED = "Nothing to change: that was already done."
-HTTP_STATUS = {services.TAKEN: 409, services.CLOSED: 409, services.LIMIT: 409, services.FORBIDDEN: 403, services.INVALID: 400}
 
 
 def _refused(request, message: str, status: int, *, help_request: HelpRequest | None = None):
     return render(request, "helpnow/refused.html", {"message": message, "help_request": help_request}, status=status)
 
 
-def _refusal(request, refusal: services.HelpRefusal, help_request=None):
-    return _refused(request, refusal.detail, HTTP_STATUS.get(refusal.code, 400), help_request=help_request)
+def _act(request, act, *, done: str, unchanged: str = MSG_NOTHING_CHANGED, then, form=None, back_to=None):
+    """Every POST here: check `form` (its first error, 400), call one service (`act`, given the form's data), answer a
+    Refusal with its sentence and status, else say what happened (`unchanged` when the service returned False) and
+    redirect to `then`. `back_to`: the conversation the refusal page links back to, for those who may open it."""
+    if form is not None and not form.is_valid():
+        return _refused(request, next(iter(form.errors.values()))[0], 400, help_request=back_to)
+    try:
+        changed = act(**(form.cleaned_data if form is not None else {}))
+    except Refusal as refusal:
+        return _refused(request, refusal.detail, refusal.http_status, help_request=back_to)
+    messages.success(request, unchanged if changed is False else done)
+    return redirect(then)
 
 
 def _own_request(request, pk: int) -> HelpRequest:
@@ -48,7 +59,7 @@ def get_help(request):
     context = {"on_duty": on_duty, "form": HelpRequestForm(), "public_room": services.PUBLIC_SUPPORT_ROOM}
     if not peer.is_authenticated:
         if request.method == "POST":
-            return _refused(request, "Please log in first. Joining takes only a pseudonym and a password.", 403)
+            return _refused(request, NOT_SIGNED_IN, 403)
         return render(request, "helpnow/get_help.html", context)
     existing = services.open_request_of(peer)
     if existing is not None:
@@ -65,7 +76,7 @@ def get_help(request):
         help_request = services.request_create(requester=peer, **form.cleaned_data)
     except PermissionDenied as refusal:
         return _refused(request, str(refusal), 403)
-    except services.HelpRefusal as refusal:
+    except Refusal as refusal:
         if refusal.detail == services.ALREADY_OPEN and (existing := services.open_request_of(peer)):
             messages.info(request, services.ALREADY_OPEN)
             return redirect(existing)
@@ -100,72 +111,45 @@ def request_page(request, pk: int):
     return render(request, "helpnow/request.html", context)
 
 
-def _action(request, pk: int):
-    if not request.user.is_authenticated:
-        raise PermissionDenied("Please log in first.")
-    return get_object_or_404(HelpRequest.objects.select_related("room", "requester", "claimed_by"), pk=pk), None
+def _request_for_action(request, pk: int) -> HelpRequest:
+    sign_in_first(request, NOT_SIGNED_IN)  # POST only: a visitor is refused in words
+    return get_object_or_404(HelpRequest.objects.select_related("room", "requester", "claimed_by"), pk=pk)
 
 
 @require_POST
 def request_claim(request, pk: int):
-    help_request, refused = _action(request, pk)
-    if refused:
-        return refused
-    try:
-        services.request_claim(help_request=help_request, supporter=request.user)
-    except services.HelpRefusal as refusal:
-        return _refusal(request, refusal)
-    messages.success(request, MSG_CLAIMED)
-    return redirect(help_request)
+    help_request = _request_for_action(request, pk)
+    return _act(request, lambda: services.request_claim(help_request=help_request, supporter=request.user),
+                done=MSG_CLAIMED, then=help_request)
 
 
 @require_POST
 def request_backup(request, pk: int):
     """The claiming supporter asks for a second supporter."""
-    help_request, refused = _action(request, pk)
-    if refused:
-        return refused
-    try:
-        changed = services.request_backup_ask(help_request=help_request, by=request.user)
-    except services.HelpRefusal as refusal:
-        return _refusal(request, refusal, help_request)
-    messages.success(request, MSG_BACKUP_ASKED if changed else MSG_NOTHING_CHANGED)
-    return redirect(help_request)
+    help_request = _request_for_action(request, pk)
+    return _act(request, lambda: services.request_backup_ask(help_request=help_request, by=request.user),
+                done=MSG_BACKUP_ASKED, then=help_request, back_to=help_request)
 
 
 @require_POST
 def request_join(request, pk: int):
     """Another supporter joins as backup."""
-    help_request, refused = _action(request, pk)
-    if refused:
-        return refused
-    try:
-        services.request_backup_join(help_request=help_request, supporter=request.user)
-    except services.HelpRefusal as refusal:
-        return _refusal(request, refusal)
-    messages.success(request, MSG_BACKUP_JOINED)
-    return redirect(help_request)
+    help_request = _request_for_action(request, pk)
+    return _act(request, lambda: services.request_backup_join(help_request=help_request, supporter=request.user),
+                done=MSG_BACKUP_JOINED, then=help_request)
 
 
 @require_POST
 def request_resolve(request, pk: int):
-    help_request, refused = _action(request, pk)
-    if refused:
-        return refused
-    form = ResolveForm(request.POST)
-    if not form.is_valid():
-        return _refused(request, form.errors["note"][0], 400, help_request=help_request)
-    try:
-        changed = services.request_resolve(help_request=help_request, by=request.user, note=form.cleaned_data["note"])
-    except services.HelpRefusal as refusal:
-        return _refusal(request, refusal, help_request)
-    messages.success(request, MSG_RESOLVED if changed else services.ALREADY_ENDED)
-    return redirect("helpnow:board")
+    help_request = _request_for_action(request, pk)
+    return _act(request, lambda note: services.request_resolve(help_request=help_request, by=request.user, note=note),
+                form=ResolveForm(request.POST), done=MSG_RESOLVED, unchanged=services.ALREADY_ENDED,
+                then="helpnow:board", back_to=help_request)
 
 
 @require_POST
 def request_end(request, pk: int):
-    help_request, refused = _action(request, pk)  # ending must always work: services.request_end has no limit
+    help_request = _request_for_action(request, pk)  # ending must always work: services.request_end has no limit
     changed = services.request_end(help_request=help_request, by=request.user)
     messages.success(request, MSG_ENDED if changed else services.ALREADY_ENDED)
     if request.POST.get("then") == "public_room":
@@ -175,18 +159,9 @@ def request_end(request, pk: int):
 
 @require_POST
 def request_rate(request, pk: int):
-    help_request, refused = _action(request, pk)
-    if refused:
-        return refused
-    form = RateForm(request.POST)
-    if not form.is_valid():
-        return _refused(request, form.errors["helped"][0], 400, help_request=help_request)
-    try:
-        services.request_rate(help_request=help_request, by=request.user, helped=form.cleaned_data["helped"])
-    except services.HelpRefusal as refusal:
-        return _refusal(request, refusal, help_request)
-    messages.success(request, MSG_RATED)
-    return redirect(help_request)
+    help_request = _request_for_action(request, pk)
+    return _act(request, lambda helped: services.request_rate(help_request=help_request, by=request.user, helped=helped),
+                form=RateForm(request.POST), done=MSG_RATED, unchanged=MSG_RATED, then=help_request, back_to=help_request)
 
 
 @never_cache
@@ -202,15 +177,9 @@ def _toggle(request, setter, on_message: str, off_message: str):
     if not is_supporter(request.user):
         check_can_support(request.user)
     form = ToggleForm(request.POST)
-    if not form.is_valid():
-        return _refused(request, form.errors["on"][0], 400)
-    on = form.cleaned_data["on"]
-    try:
-        changed = setter(supporter=request.user, on=on)
-    except services.HelpRefusal as refusal:
-        return _refusal(request, refusal)
-    messages.success(request, (on_message if on else off_message) if changed else MSG_NOTHING_CHANGED)
-    return redirect("helpnow:board")
+    turning_on = form.is_valid() and form.cleaned_data["on"]
+    return _act(request, lambda on: setter(supporter=request.user, on=on), form=form,
+                done=on_message if turning_on else off_message, then="helpnow:board")
 
 
 @login_required

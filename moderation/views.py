@@ -3,14 +3,13 @@
 from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from commons.http import safe_next
+from commons.http import safe_next, sign_in_required
 from moderation import registry, selectors, services, targets, transparency
 from moderation.compaction import detail_days
 from moderation.forms import AppealDecisionForm, AppealForm, DecisionForm, PatternForm, ReportForm
@@ -33,16 +32,8 @@ def moderators_only(view):
     return wrapped
 
 
-def members_only(view):
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            if request.method == "POST":
-                raise PermissionDenied(services.MSG_SIGN_IN_TO_REPORT)
-            return redirect_to_login(request.get_full_path())
-        return view(request, *args, **kwargs)
-
-    return wrapped
+# A visitor's GET goes to the log-in page, a visitor's POST (a report) is refused in words.
+members_only = sign_in_required(services.MSG_SIGN_IN_TO_REPORT)
 
 
 @members_only

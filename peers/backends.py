@@ -1,24 +1,20 @@
-"""The one authentication backend: allauth's (log in by pseudonym), with two reads made cheap because
-every signed-in request makes them.
+"""The one authentication backend: allauth's (log in by pseudonym; a ModelBackend underneath), with
+permissions read from the cache because every page asks for them.
 
-- Permissions come from the cache: every page asks "is this person a moderator?", and Django's
-  ModelBackend answers with two joined queries per request. Roles change rarely (peers.services
-  role_grant/role_revoke, or the admin), and every such change bumps one version number, so a cached
-  answer is never older than the last change.
-- The signed-in person is read with hand-written SQL (commons.sql), not the ORM: under ASGI the ORM's
-  own work was most of the cost of that query, itself more than half of an empty page's (docs/performance.md).
-  Nothing is cached: a changed password or a deleted account counts at the next request.
+Every page asks "is this person a moderator?", and Django's ModelBackend answers with two joined
+queries per request. Roles change rarely (peers.services role_grant/role_revoke, or the admin), and
+every such change bumps one version number, so a cached answer is never older than the last change.
+
+The signed-in person is read by ModelBackend's own `get_user` (the ORM), nothing cached: a changed
+password or a deleted account counts at the next request. It was hand-written SQL until bench/pages.py
+showed every page within its goal without it (docs/performance.md, "The signed-in person").
 """
 
 import time
 
 from allauth.account.auth_backends import AuthenticationBackend
-from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
 from django.core.cache import cache
-from django.db import connection, transaction
-
-from commons import sql
+from django.db import transaction
 
 VERSION_KEY = "peers:perms:version"
 TIMEOUT = 60 * 60  # a safety net; invalidation is by version
@@ -45,22 +41,7 @@ def _bump_version() -> None:
 
 
 class CachedPermissionsBackend(AuthenticationBackend):
-    """allauth's backend (a ModelBackend) whose per-person permission set comes from the cache when it
-    can, and whose `get_user` is one plain query."""
-
-    def get_user(self, user_id):
-        """ModelBackend.get_user: the active person with this id, or None."""
-        model = get_user_model()
-        try:
-            pk = model._meta.pk.to_python(user_id)
-        except ValidationError:
-            return None
-        table = connection.ops.quote_name(model._meta.db_table)
-        rows = sql.fetch_all(f"SELECT {sql.columns(model, 'u')} FROM {table} u WHERE u.{model._meta.pk.column} = %s", [pk])
-        if not rows:
-            return None
-        user = sql.instance_from_row(model, rows[0])
-        return user if self.user_can_authenticate(user) else None
+    """allauth's backend (a ModelBackend) whose per-person permission set comes from the cache when it can."""
 
     def get_all_permissions(self, user_obj, obj=None):
         if obj is not None or not user_obj.is_active or user_obj.is_anonymous:

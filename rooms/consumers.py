@@ -16,13 +16,13 @@ from commons import layers
 from commons.channels import ALERTS_GROUP
 from commons.consumers import CLOSE_SESSION_ENDED, GuardedConsumer
 from commons.ids import parse_id
+from commons.refusals import Refusal
 from moderation import sanctions
 from rooms import selectors, services
 from rooms.fanout import RoomFanout, addressed, fanout_for, local_fanouts
 from rooms.models import Room
 from rooms.permissions import check_can_join, is_host
 
-CLOSE_ANONYMOUS = 4401
 CLOSE_FORBIDDEN = 4403
 CLOSE_NOT_FOUND = 4404
 
@@ -170,12 +170,8 @@ class RoomConsumer(GuardedConsumer):
         self.writer: asyncio.Task | None = None
         # Accept first: a custom close code can only be sent on an accepted socket.
         await self.accept()
-        user = self.scope.get("user")
-        if user is None or not user.is_authenticated:
-            await self.close(code=CLOSE_ANONYMOUS)
-            return
-        if not await self.bind_to_session(user):
-            await self.close(code=CLOSE_SESSION_ENDED)
+        user = await self.signed_in_user()
+        if user is None:
             return
         try:
             room, hosting = await database_sync_to_async(self._admit)(user, self.scope["url_route"]["kwargs"]["slug"])
@@ -298,8 +294,8 @@ class RoomConsumer(GuardedConsumer):
             message = await database_sync_to_async(services.message_send)(
                 room=self.room, author=self.user, body=content.get("body"), client_id=content.get("client_id")
             )
-        except services.RoomRefusal as refusal:
-            await self.send_error(refusal.code, refusal.detail)
+        except Refusal as refusal:
+            await self.send_refusal(refusal)
             if refusal.detail == services.ACCOUNT_GONE:
                 await self.close(code=CLOSE_SESSION_ENDED)
             return

@@ -2,6 +2,7 @@
 
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -14,7 +15,8 @@ from django.utils import timezone
 from commons.markup import render_markdown
 from commons.limits import RateLimited, limit_use
 from commons.text import MSG_INVISIBLE_ONLY, has_visible_text, validate_visible
-from commons.realtime import group_send_now, group_send_on_commit
+from commons.realtime import group_send_on_commit
+from commons.refusals import Refusal
 from moderation import sanctions
 from moderation.models import ModerationStatus, Target
 from moderation.screening import screen
@@ -61,18 +63,10 @@ MSG_MUTE_MINUTES = f"A mute in a room lasts from 1 minute to a week ({MUTE_MAX_M
 MSG_SCHEDULE = f"Start and end times must be between the year 2000 and {SCHEDULE_MAX_DAYS // 365} years from today."
 
 
-class RoomRefusal(Exception):
-    """A refused frame: `code` is the protocol's error code, `detail` a readable sentence."""
-
-    def __init__(self, code: str, detail: str):
-        super().__init__(detail)
-        self.code = code
-        self.detail = detail
-
-
-def _send_on_commit(group: str, event: dict) -> None:
-    """After commit, send `event` to one of a room's groups (rooms.fanout hands it to that group's local sockets)."""
-    group_send_on_commit(group, addressed(group, event))
+def _send_on_commit(group: str, event: dict | Callable[[], dict]) -> None:
+    """After commit, send `event` to one of a room's groups (rooms.fanout hands it to that group's local sockets).
+    `event` may be a function that builds it after the commit."""
+    group_send_on_commit(group, (lambda: addressed(group, event())) if callable(event) else addressed(group, event))
 
 
 # --- rooms ------------------------------------------------------------------------------
@@ -305,13 +299,13 @@ def _message_create(*, room: Room, author, body: str, client_id: str) -> Message
 
 def _validate_body(body, client_id) -> None:
     if not isinstance(body, str) or not body.strip():
-        raise RoomRefusal(INVALID, EMPTY_BODY)
+        raise Refusal(INVALID, EMPTY_BODY)
     if len(body) > MESSAGE_MAX_LENGTH:
-        raise RoomRefusal(TOO_LONG, BODY_TOO_LONG)
+        raise Refusal(TOO_LONG, BODY_TOO_LONG)
     if not has_visible_text(body):
-        raise RoomRefusal(INVALID, MSG_INVISIBLE_ONLY)
+        raise Refusal(INVALID, MSG_INVISIBLE_ONLY)
     if client_id is not None and (not isinstance(client_id, str) or len(client_id) > CLIENT_ID_MAX_LENGTH):
-        raise RoomRefusal(INVALID, BAD_CLIENT_ID)
+        raise Refusal(INVALID, BAD_CLIENT_ID)
 
 
 def active_room_mute(*, room: Room, peer) -> RoomMute | None:
@@ -326,11 +320,11 @@ def _check_rate(*, room: Room, author) -> None:
             limit_use("room_slow_mode", room.pk, author.pk, window=room.slow_mode_seconds)
         limit_use("room_message", author.pk)
     except RateLimited as refused:
-        raise RoomRefusal(RATE_LIMITED, refused.message) from None
+        raise Refusal(RATE_LIMITED, refused.message) from None
 
 
 def message_send(*, room: Room, author, body, client_id=None) -> Message:
-    """Check, store and (after commit) broadcast one chat message; raise RoomRefusal and store nothing if refused.
+    """Check, store and (after commit) broadcast one chat message; raise Refusal and store nothing if refused.
 
     A `client_id` the author already used in the room returns the stored message (`resent` set) and stores
     nothing. The returned message carries `room_event`: the event its broadcast sent, which the writer's
@@ -352,21 +346,21 @@ def message_send(*, room: Room, author, body, client_id=None) -> Message:
             .get(pk=room.pk)
         )
         if not room.author_present:  # deleted (or deactivated) a moment ago; its sockets are closing
-            raise RoomRefusal(FORBIDDEN, ACCOUNT_GONE)
+            raise Refusal(FORBIDDEN, ACCOUNT_GONE)
         if room.author_removed:
-            raise RoomRefusal(FORBIDDEN, REMOVED_FROM_ROOM)
+            raise Refusal(FORBIDDEN, REMOVED_FROM_ROOM)
         if not can_see(author, room):
-            raise RoomRefusal(FORBIDDEN, INVITED_ONLY)
+            raise Refusal(FORBIDDEN, INVITED_ONLY)
         if room.status == Room.Status.SCHEDULED:
-            raise RoomRefusal(ROOM_CLOSED, ROOM_NOT_OPEN)
+            raise Refusal(ROOM_CLOSED, ROOM_NOT_OPEN)
         if room.status == Room.Status.CLOSED:
-            raise RoomRefusal(ROOM_CLOSED, ROOM_IS_CLOSED)
+            raise Refusal(ROOM_CLOSED, ROOM_IS_CLOSED)
         try:
             sanctions.check_can_write(author)
         except PermissionDenied as refusal:
-            raise RoomRefusal(MUTED, str(refusal)) from None
+            raise Refusal(MUTED, str(refusal)) from None
         if room.author_muted_until is not None:
-            raise RoomRefusal(MUTED, MUTED_IN_ROOM.format(until=f"{room.author_muted_until:%d %b %Y, %H:%M}"))
+            raise Refusal(MUTED, MUTED_IN_ROOM.format(until=f"{room.author_muted_until:%d %b %Y, %H:%M}"))
         if client_id:
             # A client that lost its socket resends what it never saw echoed; store it only once.
             earlier = Message.objects.filter(author=author, client_id=client_id, room=room).select_related("author").first()
@@ -436,7 +430,7 @@ def message_redact(*, message: Message, body: str, by, reason: str = "") -> bool
     body = body.strip() if isinstance(body, str) else body
     try:
         _validate_body(body, None)
-    except RoomRefusal as refusal:
+    except Refusal as refusal:
         raise ValidationError(refusal.detail) from None
     if body == message.body:
         return False
@@ -573,7 +567,7 @@ def person_remove(*, room: Room, peer, by, reason: str = "") -> bool:
 
 def _broadcast_presence(*, room: Room) -> None:
     # Counted after commit, so the number includes the change that caused it.
-    transaction.on_commit(lambda: group_send_now(room.group_name, addressed(room.group_name, presence_event(room=room))))
+    _send_on_commit(room.group_name, lambda: presence_event(room=room))
 
 
 @transaction.atomic

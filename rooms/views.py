@@ -3,13 +3,13 @@
 import zoneinfo
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from commons.http import sign_in_first
 from peers.models import Peer
 from rooms import permissions, selectors, services
 from rooms.forms import MuteForm, PersonForm, RemoveMessageForm, RemovePersonForm, RoomForm
@@ -71,8 +71,8 @@ def room(request, slug: str):
 
 
 def room_create(request):
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
+    if (response := sign_in_first(request, permissions.NOT_SIGNED_IN)) is not None:
+        return response
     permissions.check_can_create_rooms(request.user)
     _reader_zone(request)
     form = RoomForm(request.POST or None, initial={"starts_at": timezone.localtime().replace(second=0, microsecond=0)})
@@ -92,8 +92,8 @@ def room_create(request):
 
 
 def room_edit(request, slug: str):
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
+    if (response := sign_in_first(request, permissions.NOT_SIGNED_IN)) is not None:
+        return response
     _reader_zone(request)
     room = _room_for(request, slug)
     permissions.check_can_host(request.user, room)
@@ -112,8 +112,7 @@ def room_edit(request, slug: str):
 
 
 def _host_room(request, slug: str) -> Room:
-    if not request.user.is_authenticated:
-        raise PermissionDenied(permissions.NOT_SIGNED_IN)
+    sign_in_first(request, permissions.NOT_SIGNED_IN)  # POST only: a visitor is refused in words
     room = _room_for(request, slug)
     permissions.check_can_host(request.user, room)
     return room

@@ -73,12 +73,12 @@ def test_a_window_given_by_the_caller_is_required_where_the_table_has_none():
 
 def test_the_environment_overrides_one_limit_by_name(tmp_path):
     code = "from django.conf import settings; print(settings.RATE_LIMITS)"
-    env = {**os.environ, "RATE_LIMIT_FORUM_POST": "7/60", "RATE_LIMIT_BROKEN": "x", "DJANGO_SETTINGS_MODULE": "config.settings",
+    env = {**os.environ, "RATE_LIMIT_FORUM_POST": "7/60", "DJANGO_SETTINGS_MODULE": "config.settings",
            "DJANGO_VAR_DIR": str(tmp_path)}
     out = subprocess.run([sys.executable, "-c", "import django; django.setup(); " + code], cwd=ROOT, env=env,
                          capture_output=True, text=True, timeout=60)
     assert "'forum_post': (7, 60)" in out.stdout, out.stderr
-    assert "broken" not in out.stdout
+    # A malformed value stops start-up naming the variable: tests/config/test_settings.py.
 
 
 def test_security_md_lists_the_table_as_it_is():

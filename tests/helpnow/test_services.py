@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.utils import timezone
 
+from commons.refusals import Refusal
 from helpnow import services
 from helpnow.models import HelpRequest
 from moderation.models import QueueItem, Report, ReportedCopy
@@ -33,7 +34,7 @@ def test_request_opens_a_private_room_with_only_the_person_invited(peer, other_p
 
 def test_one_open_request_per_person(peer, ask):
     ask(peer)
-    with pytest.raises(services.HelpRefusal) as refused:
+    with pytest.raises(Refusal) as refused:
         ask(peer)
     assert refused.value.detail == services.ALREADY_OPEN
     assert HelpRequest.objects.count() == 1
@@ -46,7 +47,7 @@ def test_bad_answers_are_refused_and_nothing_is_stored(peer, ask):
         ({"happening": ["a list"]}, services.ANSWER_TOO_LONG),
         ({"danger": "maybe"}, services.BAD_DANGER),
     ]:
-        with pytest.raises(services.HelpRefusal) as refused:
+        with pytest.raises(Refusal) as refused:
             ask(peer, **answers)
         assert refused.value.detail == detail
     assert not HelpRequest.objects.exists() and not Room.objects.exists()
@@ -68,7 +69,7 @@ def test_only_one_supporter_can_claim_and_the_other_is_told(peer, supporter, oth
     on_duty(supporter, other_supporter)
     help_request = ask(peer)
     services.request_claim(help_request=help_request, supporter=supporter)
-    with pytest.raises(services.HelpRefusal) as refused:
+    with pytest.raises(Refusal) as refused:
         services.request_claim(help_request=help_request, supporter=other_supporter)
     assert refused.value.code == services.TAKEN and refused.value.detail == services.ALREADY_TAKEN
     help_request.refresh_from_db()
@@ -92,7 +93,7 @@ def test_two_simultaneous_claims_one_wins(peer, supporter, other_supporter, on_d
         try:
             services.request_claim(help_request=help_request, supporter=who)
             outcomes[who.username] = "won"
-        except services.HelpRefusal as refusal:
+        except Refusal as refusal:
             outcomes[who.username] = refusal.code
         finally:
             connection.close()
@@ -109,10 +110,10 @@ def test_two_simultaneous_claims_one_wins(peer, supporter, other_supporter, on_d
 
 def test_claim_needs_the_support_role_and_being_on_duty(peer, other_peer, supporter, ask):
     help_request = ask(peer)
-    with pytest.raises(services.HelpRefusal) as refused:
+    with pytest.raises(Refusal) as refused:
         services.request_claim(help_request=help_request, supporter=other_peer)
     assert refused.value.code == services.FORBIDDEN
-    with pytest.raises(services.HelpRefusal) as refused:
+    with pytest.raises(Refusal) as refused:
         services.request_claim(help_request=help_request, supporter=supporter)
     assert refused.value.detail == services.GO_ON_DUTY_FIRST
     assert HelpRequest.objects.get().status == HelpRequest.Status.WAITING
@@ -124,14 +125,14 @@ def test_claim_limit_per_supporter(peer_factory, supporter, on_duty, ask, settin
     requests = [ask(peer_factory()) for _ in range(3)]
     services.request_claim(help_request=requests[0], supporter=supporter)
     services.request_claim(help_request=requests[1], supporter=supporter)
-    with pytest.raises(services.HelpRefusal) as refused:
+    with pytest.raises(Refusal) as refused:
         services.request_claim(help_request=requests[2], supporter=supporter)
     assert refused.value.code == services.LIMIT
     assert refused.value.detail == services.CLAIM_LIMIT.format(limit=2)
     services.request_resolve(help_request=requests[0], by=supporter, note="")
     services.request_claim(help_request=requests[2], supporter=supporter)  # room again after resolving one
     settings.HELPNOW_MAX_OPEN_CLAIMS = 1
-    with pytest.raises(services.HelpRefusal):
+    with pytest.raises(Refusal):
         services.request_claim(help_request=ask(peer_factory()), supporter=supporter)
 
 
@@ -140,7 +141,7 @@ def test_backup_joins_once_and_counts_towards_the_limit(peer, supporter, other_s
     on_duty(supporter, other_supporter, third)
     help_request = ask(peer)
     services.request_claim(help_request=help_request, supporter=supporter)
-    with pytest.raises(services.HelpRefusal) as refused:
+    with pytest.raises(Refusal) as refused:
         services.request_backup_join(help_request=help_request, supporter=other_supporter)
     assert refused.value.detail == services.NO_BACKUP_ASKED
     with pytest.raises(PermissionDenied):
@@ -148,7 +149,7 @@ def test_backup_joins_once_and_counts_towards_the_limit(peer, supporter, other_s
     assert services.request_backup_ask(help_request=help_request, by=supporter) is True
     assert services.request_backup_ask(help_request=help_request, by=supporter) is False
     services.request_backup_join(help_request=help_request, supporter=other_supporter)
-    with pytest.raises(services.HelpRefusal) as refused:
+    with pytest.raises(Refusal) as refused:
         services.request_backup_join(help_request=help_request, supporter=third)
     assert refused.value.code == services.TAKEN and refused.value.detail == services.BACKUP_TAKEN
     help_request.refresh_from_db()
@@ -160,7 +161,7 @@ def test_resolve_closes_the_room_keeps_a_private_note_and_counts_for_the_shift(p
     on_duty(supporter)
     help_request = ask(peer)
     services.request_claim(help_request=help_request, supporter=supporter)
-    with pytest.raises(services.HelpRefusal) as refused:
+    with pytest.raises(Refusal) as refused:
         services.request_resolve(help_request=help_request, by=supporter, note="n" * 501)
     assert refused.value.detail == services.NOTE_TOO_LONG
     with pytest.raises(PermissionDenied):
@@ -179,7 +180,7 @@ def test_resolve_closes_the_room_keeps_a_private_note_and_counts_for_the_shift(p
 
 def test_person_can_end_at_any_time_and_rate_once_it_ended(peer, other_peer, ask):
     help_request = ask(peer)
-    with pytest.raises(services.HelpRefusal) as refused:
+    with pytest.raises(Refusal) as refused:
         services.request_rate(help_request=help_request, by=peer, helped=True)
     assert refused.value.detail == services.NOT_RESOLVED_YET
     with pytest.raises(PermissionDenied):
@@ -191,7 +192,7 @@ def test_person_can_end_at_any_time_and_rate_once_it_ended(peer, other_peer, ask
     assert not services.request_rate(help_request=help_request, by=peer, helped=False)
     with pytest.raises(PermissionDenied):
         services.request_rate(help_request=help_request, by=other_peer, helped=True)
-    with pytest.raises(services.HelpRefusal):
+    with pytest.raises(Refusal):
         services.request_rate(help_request=help_request, by=peer, helped="yes")
     assert HelpRequest.objects.get().helped is False
     ask(peer)  # a new request is possible once the last one ended
@@ -213,7 +214,7 @@ def test_on_duty_count_excludes_breaks_and_lapsed_shifts(supporter, other_suppor
     with pytest.raises(PermissionDenied):
         services.duty_set(supporter=peer, on=True)
     services.duty_set(supporter=supporter, on=False)
-    with pytest.raises(services.HelpRefusal) as refused:
+    with pytest.raises(Refusal) as refused:
         services.break_set(supporter=supporter, on=True)
     assert refused.value.detail == services.GO_ON_DUTY_FIRST
 

@@ -265,3 +265,19 @@ def test_a_message_can_be_reported_from_the_conversation_and_a_copy_outlives_it_
     assert services.requests_purge() == (1, 1)
     assert not Message.objects.filter(pk=message.pk).exists()
     assert ReportedCopy.objects.get().body == "something that felt off"
+
+
+def test_each_action_says_what_happened_and_a_repeat_says_so(peer, supporter, on_duty, ask):
+    """The views share one handler (helpnow.views._act): each keeps its own words, and its own answer to a repeat."""
+    lee, person = client_for(supporter), client_for(peer)
+    assert escape(views.MSG_ON_DUTY) in text(lee.post("/supporters/duty/", {"on": "1"}, follow=True))
+    assert escape(views.MSG_NOTHING_CHANGED) in text(lee.post("/supporters/duty/", {"on": "1"}, follow=True))
+    help_request = ask(peer)
+    assert escape(views.MSG_CLAIMED) in text(lee.post(f"/get-help/{help_request.pk}/claim/", follow=True))
+    assert escape(views.MSG_BACKUP_ASKED) in text(lee.post(f"/get-help/{help_request.pk}/backup/", follow=True))
+    assert escape(views.MSG_NOTHING_CHANGED) in text(lee.post(f"/get-help/{help_request.pk}/backup/", follow=True))
+    assert escape(views.MSG_RESOLVED) in text(lee.post(f"/get-help/{help_request.pk}/resolve/", {"note": ""}, follow=True))
+    assert escape(services.ALREADY_ENDED) in text(lee.post(f"/get-help/{help_request.pk}/resolve/", {"note": ""}, follow=True))
+    for _ in range(2):  # rating the same way again is thanked again, not "nothing to change"
+        assert escape(views.MSG_RATED) in text(person.post(f"/get-help/{help_request.pk}/rate/", {"helped": "yes"}, follow=True))
+    assert escape(views.MSG_OFF_DUTY) in text(lee.post("/supporters/duty/", {"on": "0"}, follow=True))

@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from commons.refusals import Refusal
 from rooms import selectors, services
 from rooms.models import Message, Presence, Room
 
@@ -31,7 +32,7 @@ def test_resent_client_id_is_stored_once(room, peer):
 
 def test_scheduled_room_refuses_messages(organiser, peer):
     room = services.room_create(slug="later", title="Later", host=organiser)
-    with pytest.raises(services.RoomRefusal) as refused:
+    with pytest.raises(Refusal) as refused:
         services.message_send(room=room, author=peer, body="early")
     assert refused.value.code == "room_closed" and refused.value.detail == services.ROOM_NOT_OPEN
     assert not Message.objects.exists()
