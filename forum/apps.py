@@ -5,14 +5,16 @@ class ForumConfig(AppConfig):
     name = "forum"
 
     def ready(self):
+        from forum.moderated import PENDING_EDITS
         from forum.permissions import can_see_post
         from moderation import registry
         from moderation.models import Target
 
+        registry.register(PENDING_EDITS)
         registry.register_visibility(Target.POST, can_see_post)
 
     def export_peer_data(self, peer) -> dict:
-        from forum.models import Bookmark, Reaction, Subscription, Thread, ThreadRead
+        from forum.models import Bookmark, PendingEdit, Reaction, Subscription, Thread, ThreadRead
         from forum.selectors import posts_written_by
 
         return {
@@ -37,6 +39,10 @@ class ForumConfig(AppConfig):
                 }
                 for p in posts_written_by(peer=peer).prefetch_related("revisions")
             ],
+            "edits_waiting_for_a_moderator": [
+                {"post": e.post_id, "created": e.created.isoformat(), "title": e.title, "content_warning": e.content_warning, "body": e.body}
+                for e in PendingEdit.objects.filter(author=peer).order_by("id")
+            ],
             "reactions": [
                 {"post": r.post_id, "kind": r.kind, "created": r.created.isoformat()}
                 for r in Reaction.objects.filter(peer=peer).order_by("id")
@@ -52,7 +58,8 @@ class ForumConfig(AppConfig):
 
     def account_deleting(self, peer, *, erase_words: bool) -> None:
         """Account deletion (peers.services.account_delete): with "erase my words", their posts are erased."""
-        from forum.services import words_erase
+        from forum.services import pending_edits_drop_for, words_erase
 
+        pending_edits_drop_for(post_ids=peer.posts.values_list("pk", flat=True))
         if erase_words:
             words_erase(author=peer)

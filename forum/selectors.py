@@ -1,6 +1,5 @@
 """Reads for the forum, already joined so a template never queries per row."""
 
-import json
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -9,17 +8,20 @@ from urllib.parse import quote
 from django.conf import settings
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import F, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, QuerySet, Subquery, Value
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
-from commons import sql
 from forum import sqlite_search
-from forum.models import Board, Bookmark, Post, PostRevision, Reaction, Thread, ThreadRead, thread_slug
-from moderation.models import ModerationStatus, unapproved_visible_sql, visible_sql
+from forum.models import (
+    Board, Bookmark, PendingEdit, Post, PostRevision, Reaction, Subscription, Thread, ThreadRead, thread_slug,
+)
+from forum.permissions import posts_visible_q, visible_q
+from moderation.models import ModerationStatus
 
 SEARCH_QUERY_MAX_LENGTH = 200
 SNIPPET_RADIUS = 110
@@ -40,10 +42,7 @@ def boards_visible_to(*, peer) -> QuerySet[Board]:
 
 
 def board_get(*, slug: str) -> Board:
-    rows = sql.fetch_all(f"SELECT {sql.columns(Board, 'b')} FROM forum_board b WHERE b.slug = %s", [slug])
-    if not rows:
-        raise Board.DoesNotExist
-    return sql.instance_from_row(Board, rows[0])
+    return Board.objects.get(slug=slug)
 
 
 @dataclass(slots=True)
@@ -98,41 +97,53 @@ class BoardRow:
     url: str
     replies_text: str
     active_text: str
+    status_text: str  # "" when public
 
 
-_BOARD_ORDER = "t.pinned {0}, t.last_activity {0}, t.id {0}"
-_BOARD_ROWS_SQL = (
-    "SELECT t.id, t.title, t.pinned, t.locked, t.reply_count, {last_activity}, a.username"
-    " FROM forum_thread t LEFT JOIN peers_peer a ON a.id = t.author_id"
-    " WHERE t.id IN (SELECT t.id FROM forum_thread t WHERE t.board_id = %s ORDER BY {inner} LIMIT %s OFFSET %s)"
-    " ORDER BY {outer}"
-)
+_BOARD_ORDER = ("-pinned", "-last_activity", "-id")
+_BOARD_ORDER_FROM_END = ("pinned", "last_activity", "id")
+_APPROVED = ModerationStatus.APPROVED
 
 
-def board_threads(*, board: Board) -> PagedRows:
-    """A board's threads for its Paginator, pinned first, then newest activity: each page is one query
-    (the thread_board_order index, then the rows with their authors) of `BoardRow`s with their URLs and
-    texts; the length is the board's stored `thread_count`."""
+def _not_public_count(rows: QuerySet, peer) -> int:
+    """How many of `rows` (posts or threads) `peer` sees beyond the approved ones: none for a visitor; their
+    own held or removed ones for a member, every one for a moderator (a partial index serves each)."""
+    if not _signed_in(peer):
+        return 0
+    return rows.exclude(moderation_status=_APPROVED).filter(visible_q(peer)).count()
+
+
+def board_threads(*, board: Board, peer) -> PagedRows:
+    """The threads of a board `peer` may read, for its Paginator, pinned first, then newest activity. A page
+    is one query (the ids from the thread_board_order index, then the rows with their authors) of
+    `BoardRow`s with their URLs and texts; the length is the board's stored `thread_count` (its public
+    threads) plus those the reader sees beyond them (forum.permissions.visible_q)."""
+    threads = Thread.objects.filter(board=board)
+    total = board.thread_count + _not_public_count(threads, peer)
+    visible = threads.filter(visible_q(peer))
 
     def load(start: int, stop: int) -> list[BoardRow]:
-        from_end, limit, offset = _window(start, stop, board.thread_count)
-        inner = _BOARD_ORDER.format("ASC" if from_end else "DESC")
-        rows = sql.fetch_all(
-            _BOARD_ROWS_SQL.format(last_activity=sql.epoch("t.last_activity"), inner=inner, outer=_BOARD_ORDER.format("DESC")),
-            [board.id, limit, offset],
+        from_end, limit, offset = _window(start, stop, total)
+        ids = visible.order_by(*(_BOARD_ORDER_FROM_END if from_end else _BOARD_ORDER)).values("id")[offset : offset + limit]
+        rows = (
+            Thread.objects.filter(id__in=ids).order_by(*_BOARD_ORDER)
+            .values_list("id", "title", "pinned", "locked", "reply_count", "last_activity", "author__username", "moderation_status")
         )
         url, now = _url_pattern("forum:thread_slug", 2), timezone.now()
-        threads = []
-        for thread_id, title, pinned, locked, reply_count, seconds, author_name in rows:
-            last_activity = sql.from_epoch(seconds)
-            threads.append(BoardRow(
-                id=thread_id, title=title, pinned=bool(pinned), locked=bool(locked), reply_count=reply_count,
-                last_activity=last_activity, author_name=author_name, url=url.format(thread_id, thread_slug(title)),
+        return [
+            BoardRow(
+                id=thread_id, title=title, pinned=pinned, locked=locked, reply_count=reply_count, last_activity=last_activity,
+                author_name=author_name, url=url.format(thread_id, thread_slug(title)), status_text=_STATUS_TEXT.get(status, ""),
                 replies_text=f"{reply_count} repl{'y' if reply_count == 1 else 'ies'}", active_text=time_ago(last_activity, now),
-            ))
-        return threads
+            )
+            for thread_id, title, pinned, locked, reply_count, last_activity, author_name, status in rows
+        ]
 
-    return PagedRows(total=board.thread_count, load=load)
+    return PagedRows(total=total, load=load)
+
+
+# What the author and moderators see beside a thread or post that the public does not.
+_STATUS_TEXT = {ModerationStatus.PENDING: "waiting for a moderator", ModerationStatus.REJECTED: "removed by a moderator"}
 
 
 _TIME_UNITS = ((365 * 86400, "year"), (30 * 86400, "month"), (7 * 86400, "week"), (86400, "day"), (3600, "hour"), (60, "minute"))
@@ -149,39 +160,31 @@ def time_ago(then: datetime, now: datetime) -> str:
     return "just now"
 
 
-def thread_get(*, thread_id: int) -> Thread:
-    return Thread.objects.select_related("board").get(pk=thread_id)
+def thread_get(*, thread_id: int, peer) -> Thread:
+    """The thread with its board, if `peer` may see it (forum.permissions.visible_q; the board's own rule
+    is the caller's to check, with its readable refusal); Thread.DoesNotExist otherwise."""
+    return Thread.objects.select_related("board").filter(visible_q(peer)).get(pk=thread_id)
 
 
 def thread_for_reader(*, thread_id: int, peer) -> Thread:
-    """The thread with its board and, in the same query, the reader's state: `read_position` (the last
-    post read; None if none or a visitor), `subscribed`, and `visible_post_count`: the approved posts
-    (counted on the thread) plus the held or removed ones the reader may see.
-
-    Hand-written SQL (commons.sql): the thread page's first read, on every view of a thread.
-    """
-    beyond = unapproved_visible_sql(peer, "p")
-    reader_id = peer.pk if _signed_in(peer) else None
-    extra = (
-        f"(SELECT COUNT(*) FROM forum_post p WHERE p.thread_id = t.id AND {beyond[0]})" if beyond else "0"
-    )
-    rows = sql.fetch_all(
-        f"SELECT {sql.columns(Thread, 't')}, {sql.columns(Board, 'b')},"
-        " (SELECT r.last_read_post_id FROM forum_threadread r WHERE r.thread_id = t.id AND r.peer_id = %s),"
-        " EXISTS(SELECT 1 FROM forum_subscription s WHERE s.thread_id = t.id AND s.peer_id = %s),"
-        f" {extra}"
-        " FROM forum_thread t JOIN forum_board b ON b.id = t.board_id WHERE t.id = %s",
-        [reader_id, reader_id, *(beyond[1] if beyond else []), thread_id],
-    )
-    if not rows:
-        raise Thread.DoesNotExist
-    row, thread_width = rows[0], len(Thread._meta.concrete_fields)
-    board_end = thread_width + len(Board._meta.concrete_fields)
-    thread = sql.instance_from_row(Thread, row[:thread_width])
-    thread.board = sql.instance_from_row(Board, row[thread_width:board_end])
-    read_position, subscribed, extra_count = row[board_end:]
-    thread.read_position, thread.subscribed = read_position, bool(subscribed)
-    thread.visible_post_count = thread.approved_post_count + extra_count
+    """`thread_get` with, in the same query, the reader's state: `read_position` (the last post read; None
+    if none or a visitor), `subscribed`, and `visible_post_count`: the approved posts (counted on the
+    thread) plus the held or removed ones the reader may see."""
+    threads = Thread.objects.select_related("board").filter(visible_q(peer))
+    if _signed_in(peer):
+        beyond = (
+            Post.objects.filter(thread=OuterRef("pk")).exclude(moderation_status=_APPROVED).filter(visible_q(peer))
+            .order_by().values("thread").annotate(n=Count("id")).values("n")
+        )
+        threads = threads.annotate(
+            read_position=Subquery(ThreadRead.objects.filter(thread=OuterRef("pk"), peer=peer).values("last_read_post_id")[:1]),
+            subscribed=Exists(Subscription.objects.filter(thread=OuterRef("pk"), peer=peer)),
+            beyond_count=Coalesce(Subquery(beyond), Value(0)),
+        )
+    thread = threads.get(pk=thread_id)
+    if not _signed_in(peer):
+        thread.read_position, thread.subscribed, thread.beyond_count = None, False, 0
+    thread.visible_post_count = thread.approved_post_count + thread.beyond_count
     return thread
 
 
@@ -205,6 +208,7 @@ class PagePost:
     body_html: str
     mentions_overdose: bool
     bookmarked: bool
+    edit_waiting: bool  # a held edit waits for a moderator (shown to its author and moderators)
     reaction_rows: list = field(default_factory=list)  # (kind, giver id, giver pseudonym), oldest first
 
     @property
@@ -212,61 +216,41 @@ class PagePost:
         return self.moderation_status == ModerationStatus.PENDING
 
 
-_PAGE_POSTS_SQL = (
-    "SELECT p.id, p.author_id, a.username, {created}, p.edited_at IS NOT NULL, p.deleted_at IS NOT NULL,"
-    " p.moderation_status, p.content_warning, p.body_html, p.mentions_overdose, {bookmarked}, {reactions}"
-    " FROM forum_post p LEFT JOIN peers_peer a ON a.id = p.author_id"
-    " WHERE p.id IN (SELECT v.id FROM forum_post v WHERE v.thread_id = %s AND {visible} ORDER BY v.id {direction} LIMIT %s OFFSET %s)"
-    " ORDER BY p.id"
-)
-# Each post's reactions as a JSON list of [kind, giver id, giver pseudonym], oldest first: in the same
-# query, which saves PostgreSQL a round trip per page. On SQLite the order is that of the subquery, which
-# SQLite keeps in practice without promising it (ORDER BY inside an aggregate needs SQLite 3.44); it
-# only orders the givers' names in a tooltip.
-_REACTIONS_JSON = {
-    "postgresql": (
-        "(SELECT json_agg(json_build_array(r.kind, r.peer_id, g.username) ORDER BY r.id)::text"
-        " FROM forum_reaction r JOIN peers_peer g ON g.id = r.peer_id WHERE r.post_id = p.id)"
-    ),
-    "sqlite": (
-        "(SELECT json_group_array(json_array(x.kind, x.peer_id, x.username)) FROM (SELECT r.kind, r.peer_id, g.username"
-        " FROM forum_reaction r JOIN peers_peer g ON g.id = r.peer_id WHERE r.post_id = p.id ORDER BY r.id) x)"
-    ),
-}
+_PAGE_POST_FIELDS = ("id", "author_id", "author__username", "created", "edited_at", "deleted_at", "moderation_status",
+                     "content_warning", "body_html", "mentions_overdose")
 
 
 def _page_posts(*, thread: Thread, peer, start: int, stop: int) -> list[PagePost]:
-    """Posts start..stop-1 of the ones the reader sees, with their reactions and whether the reader
-    bookmarked each: one query."""
-    visible, visible_params = visible_sql(peer, "v")
+    """Posts start..stop-1 of the ones the reader sees, with whether the reader bookmarked each and whether
+    an edit waits (one query), then their reactions (one more)."""
     from_end, limit, offset = _window(start, stop, thread.visible_post_count)
+    ids = Post.objects.filter(visible_q(peer), thread=thread).order_by("-id" if from_end else "id").values("id")[offset : offset + limit]
+    posts = Post.objects.filter(id__in=ids).order_by("id")
     if _signed_in(peer):
-        bookmarked, bookmark_params = "EXISTS(SELECT 1 FROM forum_bookmark k WHERE k.post_id = p.id AND k.peer_id = %s)", [peer.pk]
-    else:
-        bookmarked, bookmark_params = "0", []
-    rows = sql.fetch_all(
-        _PAGE_POSTS_SQL.format(
-            created=sql.epoch("p.created"), bookmarked=bookmarked, reactions=_REACTIONS_JSON[connection.vendor],
-            visible=visible, direction="DESC" if from_end else "ASC",
-        ),
-        [*bookmark_params, thread.id, *visible_params, limit, offset],
-    )
-    return [
-        PagePost(
-            id=post_id, author_id=author_id, author_name=author_name, created=sql.from_epoch(created),
-            is_edited=bool(edited), is_deleted=bool(deleted), moderation_status=status, content_warning=content_warning,
-            body_html=body_html, mentions_overdose=bool(mentions_overdose), bookmarked=bool(bookmarked_flag),
-            reaction_rows=[tuple(row) for row in json.loads(reactions or "[]")],
+        posts = posts.annotate(
+            bookmarked=Exists(Bookmark.objects.filter(post=OuterRef("pk"), peer=peer)),
+            edit_waiting=Exists(PendingEdit.objects.filter(post=OuterRef("pk"))),
         )
-        for post_id, author_id, author_name, created, edited, deleted, status, content_warning, body_html,
-        mentions_overdose, bookmarked_flag, reactions in rows
+    else:
+        posts = posts.annotate(bookmarked=Value(False), edit_waiting=Value(False))
+    page = [
+        PagePost(id=pk, author_id=author_id, author_name=author_name, created=created, is_edited=edited is not None,
+                 is_deleted=deleted is not None, moderation_status=status, content_warning=content_warning, body_html=body_html,
+                 mentions_overdose=mentions_overdose, bookmarked=bookmarked, edit_waiting=edit_waiting)
+        for pk, author_id, author_name, created, edited, deleted, status, content_warning, body_html, mentions_overdose,
+        bookmarked, edit_waiting in posts.values_list(*_PAGE_POST_FIELDS, "bookmarked", "edit_waiting")
     ]
+    by_id = {post.id: post for post in page}
+    reactions = Reaction.objects.filter(post_id__in=list(by_id)).order_by("id").values_list("post_id", "kind", "peer_id", "peer__username")
+    for post_id, kind, giver_id, giver_name in reactions if by_id else ():
+        by_id[post_id].reaction_rows.append((kind, giver_id, giver_name))
+    return page
 
 
 def thread_posts(*, thread: Thread, peer) -> PagedRows:
     """Every post of a thread the reader may see, oldest first (deleted ones stay as placeholders), for the
     thread page's Paginator: `thread` comes from `thread_for_reader`, whose `visible_post_count` is the
-    length; a page is one query."""
+    length; a page is two queries."""
     return PagedRows(total=thread.visible_post_count, load=lambda start, stop: _page_posts(thread=thread, peer=peer, start=start, stop=stop))
 
 
@@ -289,6 +273,7 @@ def posts_decorate(posts: list[PagePost], *, peer, thread: Thread, next_path: st
     # The report link of moderation/_report_link.html, built once here: {% url %} per post cost ~0.1 ms each.
     report_url = f"{reverse('moderation:report')}?target=post:{{}}&next={quote(next_path, safe='')}"
     post_url = _url_pattern("forum:post")
+    withdraw_url = _url_pattern("forum:post_edit_withdraw")
     profile_url = _url_pattern("peers:profile")
     author_urls: dict[str, str] = {}  # a page often shows the same few people
     quote_url = f"{reverse('forum:reply', args=[thread.id])}?quote={{}}"
@@ -316,6 +301,9 @@ def posts_decorate(posts: list[PagePost], *, peer, thread: Thread, next_path: st
         post.can_quote = signed_in and approved and not thread.locked and not post.is_deleted
         post.can_change = own and not post.is_deleted and post.moderation_status != ModerationStatus.REJECTED
         post.can_see_history = post.is_edited and not post.is_deleted and (own or is_moderator)
+        post.edit_waiting_text = ("Your edit is waiting for a moderator; everyone else sees the version above." if own else
+                                  "An edit of this post waits in the queue." if is_moderator else "") if post.edit_waiting else ""
+        post.withdraw_url = withdraw_url.format(post.id)
         if post.author_name and post.author_name not in author_urls:
             author_urls[post.author_name] = profile_url.format(quote(post.author_name, safe=""))
         post.author_url = author_urls.get(post.author_name, "")
@@ -326,7 +314,7 @@ def posts_decorate(posts: list[PagePost], *, peer, thread: Thread, next_path: st
 
 
 def post_page_number(*, post: Post, peer, per_page: int) -> int:
-    before = Post.objects.visible_to(peer).filter(thread_id=post.thread_id, id__lt=post.id).count()
+    before = Post.objects.filter(visible_q(peer), thread_id=post.thread_id, id__lt=post.id).count()
     return before // per_page + 1
 
 
@@ -338,7 +326,7 @@ def thread_read_position(*, thread: Thread, peer) -> int:
 
 def first_unread_post(*, thread: Thread, peer) -> Post | None:
     """The first post after the reader's position, or the last post when everything is read."""
-    posts = Post.objects.visible_to(peer).filter(thread=thread)
+    posts = Post.objects.filter(visible_q(peer), thread=thread)
     position = thread_read_position(thread=thread, peer=peer)
     return posts.filter(id__gt=position).order_by("id").first() or posts.order_by("-id").first()
 
@@ -349,10 +337,18 @@ def post_revisions(*, post: Post) -> QuerySet[PostRevision]:
 
 def bookmarks_of(*, peer) -> QuerySet[Bookmark]:
     return (
-        Bookmark.objects.filter(peer=peer, post__in=Post.objects.visible_to(peer))
+        Bookmark.objects.filter(peer=peer, post__in=Post.objects.filter(posts_visible_q(peer)))
         .select_related("post__thread__board", "post__author")
         .order_by("-created", "-id")
     )
+
+
+def is_first_post(*, post: Post) -> bool:
+    return not Post.objects.filter(thread_id=post.thread_id, id__lt=post.id).exists()
+
+
+def pending_edit_of(*, post: Post) -> PendingEdit | None:
+    return PendingEdit.objects.filter(post=post).first()
 
 
 def posts_written_by(*, peer) -> QuerySet[Post]:
@@ -367,7 +363,8 @@ def search_terms(query: str) -> list[str]:
 
 
 def search_result_ids(*, query: str, peer) -> list[int]:
-    """Ids of the published posts matching `query` in boards the reader may see, best match first.
+    """Ids of the posts matching `query` that the reader may see (forum.permissions.posts_visible_q: the
+    public ones, and for their author or a moderator the held and removed ones), best match first.
 
     One query, at most SEARCH_CANDIDATES ids: paginate this list, then load a page with
     `search_results_for_page` (joining threads, boards and authors for 20 rows, not for every match).
@@ -377,9 +374,7 @@ def search_result_ids(*, query: str, peer) -> list[int]:
     its thread's title, for the first post); the SEARCH_CANDIDATES most recent matches, newest first.
     """
     terms = search_terms(query)
-    posts = Post.objects.approved().filter(deleted_at__isnull=True)
-    if not _signed_in(peer):
-        posts = posts.filter(thread__board__visibility=Board.Visibility.PUBLIC)
+    posts = Post.objects.filter(posts_visible_q(peer), deleted_at__isnull=True)
     if not terms:
         return []
     if connection.vendor == "postgresql":

@@ -81,6 +81,7 @@ class Target(models.TextChoices):
     BIO = "bio", "profile bio"
     ROOM = "room", "room's title, topic or rules"
     HELP = "help", "help request's answers"
+    EDIT = "edit", "held edit of a forum post"
 
 
 class ReportReason(models.TextChoices):
@@ -232,7 +233,8 @@ PUBLIC_ACTION_LABELS = {
     Action.PATTERN_CHANGE: "hold list changed",
 }
 PUBLIC_KIND_LABELS = {Target.POST: "forum post", Target.MESSAGE: "room message", Target.USER: "account", Target.ALERT: "drug alert",
-                      Target.BIO: "profile bio", Target.ROOM: "room title or topic", Target.HELP: "help request"}
+                      Target.BIO: "profile bio", Target.ROOM: "room title or topic", Target.HELP: "help request",
+                      Target.EDIT: "forum post edit"}
 
 
 class AppendOnly(models.Model):

@@ -54,7 +54,7 @@ MSG_PATTERN_EXISTS = "That pattern is already on the list."
 
 REDACTED = "[removed by a moderator]"
 NOUNS = {Target.POST: "post", Target.MESSAGE: "room message", Target.USER: "account", Target.BIO: "profile",
-         Target.ROOM: "room", Target.HELP: "answers"}
+         Target.ROOM: "room", Target.HELP: "answers", Target.EDIT: "edit"}
 
 
 class AlreadyResolved(Exception):
