@@ -47,6 +47,11 @@ def site(db, board, other_peer, moderator, organiser):
     author = make_peer(username="rue")
     public = forum_services.thread_create(board=board, author=other_peer, title="Strips for every batch", body="Where to get them?")
 
+    edited = forum_services.post_create(thread=public, author=author, body="A kind reply about strips.")
+    forum_services.post_edit(post=edited, by=author, body=f"{HELD_EDIT} {HOLD}")
+    removed_reply = forum_services.post_create(thread=public, author=author, body=f"{REMOVED} in a reply")
+    # The author's threads come last, so that they sort above the public one on the board: a list that
+    # forgot the rule would show them on its first page.
     held_thread = forum_services.thread_create(board=board, author=author, title=f"{HELD_THREAD} meetup",
                                                body=f"{HELD_THREAD} here, {HOLD}")
     held_reply = forum_services.post_create(thread=public, author=author, body=f"{HELD_REPLY} @willow {HOLD}")
@@ -58,15 +63,11 @@ def site(db, board, other_peer, moderator, organiser):
 
     removed_thread = forum_services.thread_create(board=board, author=author, title=f"{REMOVED} offer", body=f"{REMOVED} body")
     removed_post = removed_thread.posts.get()
-    removed_reply = forum_services.post_create(thread=public, author=author, body=f"{REMOVED} in a reply")
     for post in (removed_post, removed_reply):
         moderation_services.report_create(reporter=other_peer, target_ref=f"post:{post.pk}", reason=ReportReason.SOURCING)
         item = QueueItem.objects.get(target_kind="post", target_id=post.pk, status="open")
         moderation_services.item_decide(item=item, moderator=moderator, content_action="delete", reason="sourcing",
                                         category=ReportReason.SOURCING)
-
-    edited = forum_services.post_create(thread=public, author=author, body="A kind reply about strips.")
-    forum_services.post_edit(post=edited, by=author, body=f"{HELD_EDIT} {HOLD}")
 
     room = room_services.room_create(slug="evening", title="Evening room", host=organiser, status=Room.Status.LIVE)
     message = room_services.message_store(room=room, author=author, body=f"{HELD_MESSAGE} {HOLD}")
