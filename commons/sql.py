@@ -1,9 +1,8 @@
 """Plain SQL for the few hot reads where the ORM's own work costs more than the query.
 
-On the thread page, building, compiling and turning into model instances the ORM queries for one page
-of posts took about three times as long as PostgreSQL took to answer them (docs/performance.md). The
-SQL written by hand stays portable (PostgreSQL and SQLite) and takes every value as a parameter; column
-lists come from the models, so a renamed field fails loudly instead of reading the wrong column.
+Today only the signed-in person's row (peers.backends) is read this way. SQL written by hand stays
+portable (PostgreSQL and SQLite) and takes every value as a parameter; column lists come from the models,
+so a renamed field fails loudly instead of reading the wrong column.
 """
 
 from datetime import UTC, datetime
@@ -29,21 +28,6 @@ def _boolean(field: models.Field, value):
     if isinstance(field, models.BooleanField) and value is not None:
         return bool(value)
     return value
-
-
-def epoch(column: str) -> str:
-    """SQL for a datetime column as seconds since 1970, to read with `from_epoch`. Faster to load than the
-    datetime itself: on PostgreSQL Django's own timestamp loader is plain Python (~13 µs a value, 30
-    on a thread page), on SQLite the text is parsed by a regular expression. Good to the millisecond."""
-    if connection.vendor == "postgresql":
-        return f"EXTRACT(EPOCH FROM {column})::float8"
-    return f"((julianday({column}) - 2440587.5) * 86400.0)"
-
-
-def from_epoch(seconds: float | None) -> datetime | None:
-    # Rounded to the millisecond: SQLite's julianday arithmetic can land a hair before the true time,
-    # which would show a post made at 10:00:00.000 as 09:59.
-    return None if seconds is None else datetime.fromtimestamp(round(seconds, 3), UTC)
 
 
 def columns(model: type[models.Model], alias: str) -> str:

@@ -24,28 +24,6 @@ class ModeratedQuerySet(models.QuerySet):
         return self.filter(Q(moderation_status=ModerationStatus.APPROVED) | Q(author=peer))
 
 
-def unapproved_visible_sql(peer, alias: str) -> tuple[str, list] | None:
-    """`visible_to` for hand-written SQL (commons.sql), beyond the approved objects: the condition on
-    `alias`'s columns for the held or removed objects `peer` still sees (their own; every one for a
-    moderator), with its parameters; None for a visitor, who sees none. tests/moderation checks the two
-    agree. The status is written out, not a parameter, so that SQLite can use a partial index on it."""
-    if peer is None or not peer.is_authenticated:
-        return None
-    condition = f"NOT ({alias}.moderation_status = '{ModerationStatus.APPROVED.value}')"
-    if peer.has_perm("peers.moderate"):
-        return condition, []
-    return f"{condition} AND {alias}.author_id = %s", [peer.pk]
-
-
-def visible_sql(peer, alias: str) -> tuple[str, list]:
-    """`visible_to` for hand-written SQL: the condition on `alias`'s columns and its parameters."""
-    approved = f"{alias}.moderation_status = '{ModerationStatus.APPROVED.value}'"
-    beyond = unapproved_visible_sql(peer, alias)
-    if beyond is None:
-        return approved, []
-    return f"({approved} OR ({beyond[0]}))", beyond[1]
-
-
 class Moderated(models.Model):
     """A moderated object: status, and who reviewed it, why and when. Needs an `author` field."""
 
