@@ -64,8 +64,9 @@ class Thread(models.Model):
 
     class Meta:
         indexes = [
-            # The board page's exact order, so paging reads ids from the index only (see forum.selectors).
-            models.Index(fields=["board", "-pinned", "-last_activity", "-id"], name="thread_board_order"),
+            # The board page's exact order, then what decides who sees a thread, so paging reads ids from
+            # the index only (see forum.selectors).
+            models.Index(fields=["board", "-pinned", "-last_activity", "-id", "moderation_status", "author"], name="thread_board_order"),
             # The few threads not public, per board and author: what a member or moderator sees beyond them.
             models.Index(fields=["board", "author"], condition=~Q(moderation_status="approved"), name="thread_board_unapproved"),
         ]

@@ -33,6 +33,11 @@ class Migration(migrations.Migration):
             name='moderation_status',
             field=models.CharField(choices=[('pending', 'waiting for a moderator'), ('approved', 'approved'), ('rejected', 'removed by a moderator')], default='approved', max_length=10),
         )]),
+        migrations.RemoveIndex(model_name='thread', name='thread_board_order'),
+        migrations.AddIndex(
+            model_name='thread',
+            index=models.Index(fields=['board', '-pinned', '-last_activity', '-id', 'moderation_status', 'author'], name='thread_board_order'),
+        ),
         migrations.AddIndex(
             model_name='thread',
             index=models.Index(condition=models.Q(('moderation_status', 'approved'), _negated=True), fields=['board', 'author'], name='thread_board_unapproved'),
