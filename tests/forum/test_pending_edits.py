@@ -173,3 +173,18 @@ def test_deleting_the_post_drops_its_waiting_edit(peer, post):
     services.post_delete(post=post, by=peer)
     assert not PendingEdit.objects.exists()
     assert not QueueItem.objects.filter(target_kind=Target.EDIT, target_id=pending.pk, status="open").exists()
+
+
+@pytest.mark.parametrize("title", ["", "ab", "x" * 141], ids=["empty", "too short", "too long"])
+def test_a_bad_title_edit_is_refused_and_writes_nothing(auth_client, post, title):
+    response = auth_client.post(f"/p/{post.pk}/edit/", {"title": title, "body": "A new body."})
+    assert response.status_code == 400 and services.MSG_TITLE_LENGTH in response.content.decode()
+    post.refresh_from_db()
+    post.thread.refresh_from_db()
+    assert post.body == APPROVED_TEXT and post.thread.title == "Strips, step by step" and not PendingEdit.objects.exists()
+
+
+def test_a_title_edit_that_passes_renames_the_thread(auth_client, post):
+    assert auth_client.post(f"/p/{post.pk}/edit/", {"title": "Strips, one step at a time", "body": APPROVED_TEXT}).status_code == 302
+    post.thread.refresh_from_db()
+    assert post.thread.title == "Strips, one step at a time" and not PendingEdit.objects.exists()

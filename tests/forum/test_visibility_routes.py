@@ -55,6 +55,8 @@ def site(db, board, other_peer, moderator, organiser):
     held_thread = forum_services.thread_create(board=board, author=author, title=f"{HELD_THREAD} meetup",
                                                body=f"{HELD_THREAD} here, {HOLD}")
     held_reply = forum_services.post_create(thread=public, author=author, body=f"{HELD_REPLY} @willow {HOLD}")
+    # A reply that passes screening, inside the held thread: its mention must not carry the title to willow.
+    forum_services.post_create(thread=held_thread, author=author, body="Anyone coming? @willow")
 
     hidden_thread = forum_services.thread_create(board=board, author=author, title=f"{HIDDEN} question", body=f"{HIDDEN} body")
     hidden_post = hidden_thread.posts.get()
@@ -74,7 +76,7 @@ def site(db, board, other_peer, moderator, organiser):
     moderation_services.held_items_sync()
 
     threads = [public, held_thread, hidden_thread, removed_thread]
-    posts = [held_thread.posts.get(), held_reply, hidden_post, removed_post, removed_reply, edited]
+    posts = [held_thread.posts.order_by("id").first(), held_reply, hidden_post, removed_post, removed_reply, edited]
     values = {
         "thread_id": [t.pk for t in threads],
         "post_id": [p.pk for p in posts],
