@@ -8,6 +8,7 @@ lists come from the models, so a renamed field fails loudly instead of reading t
 
 from datetime import UTC, datetime
 
+from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import connection, models
 
 
@@ -59,3 +60,19 @@ def instance_from_row(model: type[models.Model], values: tuple | list) -> models
         for field, value in zip(model._meta.concrete_fields, values, strict=True)
     ]
     return model.from_db(connection.alias, None, values)
+
+
+def where_sql(model: type[models.Model], condition) -> tuple[str, list]:
+    """A filter written once as a `Q` (say, who may see a post), as SQL on `model`'s own table under its own
+    name ("forum_post"."moderation_status" = %s), for hand-written SQL that reads `FROM <table>` unaliased.
+    "1 = 1" when the filter is empty. Only conditions on the table's own columns (no joins)."""
+    query = model.objects.filter(condition).query
+    if sum(1 for count in query.alias_refcount.values() if count) > 1:
+        raise ValueError("where_sql takes conditions on the model's own columns only")
+    try:
+        sql, params = query.get_compiler(connection=connection).compile(query.where)
+    except FullResultSet:  # no condition: every row
+        return "1 = 1", []
+    except EmptyResultSet:
+        return "1 = 0", []
+    return sql or "1 = 1", list(params)

@@ -8,16 +8,17 @@ class ForumConfig(AppConfig):
     # registry), so what needs models is imported once the registry is ready.
 
     def ready(self):
-        from forum.moderated import POSTS, approved_posts_count
+        from forum.moderated import PENDING_EDITS, POSTS, approved_posts_count
         from forum.permissions import can_see_post
         from moderation import registry
 
         registry.register(POSTS)
         registry.register_visibility(POSTS.kind, can_see_post)
         registry.register_standing_count(approved_posts_count)
+        registry.register(PENDING_EDITS)
 
     def export_peer_data(self, peer) -> dict:
-        from forum.models import Bookmark, Reaction, Subscription, Thread, ThreadRead
+        from forum.models import Bookmark, PendingEdit, Reaction, Subscription, Thread, ThreadRead
         from forum.selectors import posts_written_by
 
         return {
@@ -42,6 +43,10 @@ class ForumConfig(AppConfig):
                 }
                 for p in posts_written_by(peer=peer).prefetch_related("revisions")
             ],
+            "edits_waiting_for_a_moderator": [
+                {"post": e.post_id, "created": e.created.isoformat(), "title": e.title, "content_warning": e.content_warning, "body": e.body}
+                for e in PendingEdit.objects.filter(author=peer).order_by("id")
+            ],
             "reactions": [
                 {"post": r.post_id, "kind": r.kind, "created": r.created.isoformat()}
                 for r in Reaction.objects.filter(peer=peer).order_by("id")
@@ -57,7 +62,8 @@ class ForumConfig(AppConfig):
 
     def account_deleting(self, peer, *, erase_words: bool) -> None:
         """Account deletion (peers.services.account_delete): with "erase my words", their posts are erased."""
-        from forum.services import words_erase
+        from forum.services import pending_edits_drop_for, words_erase
 
+        pending_edits_drop_for(post_ids=peer.posts.values_list("pk", flat=True))
         if erase_words:
             words_erase(author=peer)

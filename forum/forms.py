@@ -22,3 +22,11 @@ class ReplyForm(forms.Form):
 
 class EditForm(ReplyForm):
     body = forms.CharField(label="Your post", widget=forms.Textarea, max_length=BODY_MAX_LENGTH + 1000, error_messages=BODY_ERRORS, help_text="Markdown works.")
+
+
+class ThreadEditForm(EditForm):
+    """Editing a thread's first post: its title too."""
+
+    # Not required: a form sent without it leaves the title as it is (forum.views.post_edit).
+    title = forms.CharField(required=False, max_length=TITLE_MAX_LENGTH + 100)
+    field_order = ["title", "body", "content_warning"]

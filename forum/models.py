@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from moderation.models import Moderated
+from moderation.models import Moderated, ModerationStatus
 
 TITLE_MIN_LENGTH, TITLE_MAX_LENGTH = 3, 140
 BODY_MAX_LENGTH = 20_000
@@ -31,8 +31,8 @@ class Board(models.Model):
     moderators_only = models.BooleanField(
         default=False, help_text="Only moderators start threads here (curated guides); everyone reads."
     )
-    # Kept by forum.services.thread_create (threads are never deleted on their own), so the board page
-    # needn't count its threads.
+    # The threads a visitor sees here (opened by an approved post), kept by forum.services (thread_create
+    # and every change of a first post's status), so the board page needn't count them.
     thread_count = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
@@ -57,10 +57,19 @@ class Thread(models.Model):
     approved_post_count = models.PositiveIntegerField(default=0)
     pinned = models.BooleanField(default=False)
     locked = models.BooleanField(default=False)
+    # The status of its first post, which carries the title: a thread opened by a held, hidden or removed
+    # post is listed and readable only for its author and moderators (forum.permissions.threads_visible_q).
+    # Kept by forum.services with the counters.
+    moderation_status = models.CharField(max_length=10, choices=ModerationStatus.choices, default=ModerationStatus.APPROVED)
 
     class Meta:
-        # The board page's exact order, so paging reads ids from the index only (see forum.selectors).
-        indexes = [models.Index(fields=["board", "-pinned", "-last_activity", "-id"], name="thread_board_order")]
+        indexes = [
+            # The board page's exact order, then what decides who sees a thread, so paging reads ids from
+            # the index only (see forum.selectors).
+            models.Index(fields=["board", "-pinned", "-last_activity", "-id", "moderation_status", "author"], name="thread_board_order"),
+            # The few threads not public, per board and author: what a member or moderator sees beyond them.
+            models.Index(fields=["board", "author"], condition=~Q(moderation_status="approved"), name="thread_board_unapproved"),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -114,6 +123,20 @@ class PostRevision(models.Model):
 
     class Meta:
         ordering = ["-created", "-id"]
+
+
+class PendingEdit(models.Model):
+    """An edit of an approved post (and, on a first post, of its thread's title) that screening held: the
+    approved version stays public until a moderator approves this one. At most one per post; a newer
+    held edit replaces it (forum.services.post_edit)."""
+
+    post = models.OneToOneField(Post, on_delete=models.CASCADE, related_name="pending_edit")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="forum_pending_edits")
+    body = models.TextField()
+    content_warning = models.CharField(max_length=CONTENT_WARNING_MAX_LENGTH, blank=True, default="")
+    title = models.CharField(max_length=TITLE_MAX_LENGTH, blank=True, default="", help_text="The thread's new title; blank: unchanged.")
+    reason = models.CharField(max_length=500, blank=True, default="")
+    created = models.DateTimeField(default=timezone.now)
 
 
 class Reaction(models.Model):

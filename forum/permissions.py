@@ -1,6 +1,7 @@
 """Who may read and write what in the forum. Each check raises PermissionDenied with a readable reason."""
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 
 from forum.models import Board, Post, Thread
 from moderation.models import ModerationStatus
@@ -23,29 +24,65 @@ def _signed_in(peer) -> bool:
     return bool(peer and peer.is_authenticated)
 
 
+# --- who sees what: the one definition -------------------------------------------------------------
+# Held, hidden and removed content is seen only by its author and by moderators. Posts and threads both
+# carry `moderation_status` and `author` (a thread's are those of its first post, which carries the title),
+# so one rule serves both. Every list and page of the forum reads through these; `readable` is the same
+# rule for one object already in hand.
+
+
+def visible_q(peer, *, prefix: str = "") -> Q:
+    """Rows (posts, or threads with `prefix="thread__"`...) whose moderation status lets `peer` see them."""
+    approved = Q(**{f"{prefix}moderation_status": ModerationStatus.APPROVED})
+    if not _signed_in(peer):
+        return approved
+    if peer.is_moderator:
+        return Q()
+    return approved | Q(**{f"{prefix}author_id": peer.pk})
+
+
+def threads_visible_q(peer, *, prefix: str = "") -> Q:
+    """Threads `peer` may see listed and open: in a board they may read, opened by a post they may see."""
+    visible = visible_q(peer, prefix=prefix)
+    if not _signed_in(peer):
+        visible &= Q(**{f"{prefix}board__visibility": Board.Visibility.PUBLIC})
+    return visible
+
+
+def posts_visible_q(peer) -> Q:
+    """Posts `peer` may see: the post itself, and the thread it sits in."""
+    return visible_q(peer) & threads_visible_q(peer, prefix="thread__")
+
+
+def readable(peer, obj) -> bool:
+    """`visible_q` for one post or thread in hand."""
+    if obj.moderation_status == ModerationStatus.APPROVED:
+        return True
+    return _signed_in(peer) and (peer.is_moderator or obj.author_id == peer.pk)
+
+
 def check_can_read_board(peer, board: Board) -> None:
     if board.visibility == Board.Visibility.MEMBERS and not _signed_in(peer):
         raise PermissionDenied(MSG_MEMBERS_ONLY)
 
 
+def check_can_read_thread(peer, thread: Thread) -> None:
+    check_can_read_board(peer, thread.board)
+    if not readable(peer, thread):
+        raise PermissionDenied(MSG_POST_HIDDEN)
+
+
 def check_can_read_post(peer, post: Post) -> None:
-    """The post's board is readable and the post is approved, or the reader wrote it or moderates."""
-    check_can_read_board(peer, post.thread.board)
-    if post.moderation_status == ModerationStatus.APPROVED:
-        return
-    if _signed_in(peer) and (post.author_id == peer.pk or peer.is_moderator):
-        return
-    raise PermissionDenied(MSG_POST_HIDDEN)
+    """The post and its thread are readable (threads_visible_q, visible_q), its board too."""
+    check_can_read_thread(peer, post.thread)
+    if not readable(peer, post):
+        raise PermissionDenied(MSG_POST_HIDDEN)
 
 
 def can_see_post(peer, post: Post) -> bool:
-    """Reading rules for moderation's reports (moderation.registry): the post is readable, and so is the
-    thread it sits in (its first post, which carries the title)."""
+    """Reading rules for moderation's reports (moderation.registry) and for notifications."""
     try:
         check_can_read_post(peer, post)
-        first = Post.objects.filter(thread_id=post.thread_id).order_by("id").select_related("thread__board").first()
-        if first is not None and first.pk != post.pk:
-            check_can_read_post(peer, first)
     except PermissionDenied:
         return False
     return True
@@ -66,6 +103,7 @@ def check_can_start_thread(peer, board: Board) -> None:
 
 def check_can_reply(peer, thread: Thread) -> None:
     check_can_post_in_board(peer, thread.board)
+    check_can_read_thread(peer, thread)
     if thread.locked:
         raise PermissionDenied(MSG_THREAD_LOCKED)
 

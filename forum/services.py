@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVector
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import F, Q, TextField, Value
 from django.db.models.functions import Coalesce
@@ -16,6 +16,7 @@ from commons.limits import limit_use
 from commons.markup import render_markdown
 from commons.text import validate_visible
 from forum import sqlite_search
+from forum.selectors import is_first_post
 from forum.models import (
     BODY_MAX_LENGTH,
     CONTENT_WARNING_MAX_LENGTH,
@@ -23,6 +24,7 @@ from forum.models import (
     TITLE_MIN_LENGTH,
     Board,
     Bookmark,
+    PendingEdit,
     Post,
     PostRevision,
     Reaction,
@@ -31,9 +33,11 @@ from forum.models import (
     ThreadRead,
 )
 from forum.permissions import (
+    can_see_post,
     check_can_change_post,
     check_can_keep,
     check_can_moderate_thread,
+    MSG_NOT_YOUR_POST,
     check_can_start_thread,
     check_can_react,
     check_can_reply,
@@ -51,6 +55,7 @@ MSG_BODY_TOO_LONG = f"A post can have at most {BODY_MAX_LENGTH:,} characters."
 MSG_CONTENT_WARNING_TOO_LONG = f"A content warning can have at most {CONTENT_WARNING_MAX_LENGTH} characters."
 MSG_UNKNOWN_REACTION = "That isn't a reaction we know."
 MSG_UNKNOWN_STATUS = "That isn't a moderation status."
+MSG_TITLE_FIRST_POST_ONLY = "Only the first post of a thread carries its title."
 
 MENTION_PATTERN = re.compile(r"(?<![\w@/.])@([A-Za-z0-9_.-]{3,30})")
 MENTIONS_NOTIFIED_PER_POST = 10
@@ -116,41 +121,47 @@ def _locked(post: Post) -> Post:
     return Post.objects.select_for_update(of=("self",)).select_related("thread__board", "author").get(pk=post.pk)
 
 
-def _is_first_post(post: Post) -> bool:
-    return not Post.objects.filter(thread_id=post.thread_id, id__lt=post.id).exists()
-
-
 # The thread counters, recounted from its posts: replies (approved, not deleted, first post excluded),
-# approved posts (deleted placeholders included: the thread page's length) and the latest activity.
+# approved posts (deleted placeholders included: the thread page's length), the latest activity, and the
+# thread's status (its first post's: forum.permissions.threads_visible_q).
 _RECOUNT_THREADS = (
     "UPDATE forum_thread SET"
+    " moderation_status = COALESCE((SELECT p.moderation_status FROM forum_post p WHERE p.thread_id = forum_thread.id"
+    "   ORDER BY p.id LIMIT 1), forum_thread.moderation_status),"
     " approved_post_count = (SELECT COUNT(*) FROM forum_post p WHERE p.thread_id = forum_thread.id AND p.moderation_status = %s),"
     " reply_count = (SELECT CASE WHEN COUNT(*) > 0 THEN COUNT(*) - 1 ELSE 0 END FROM forum_post p"
     "   WHERE p.thread_id = forum_thread.id AND p.moderation_status = %s AND p.deleted_at IS NULL),"
     " last_activity = COALESCE((SELECT MAX(p.created) FROM forum_post p"
     "   WHERE p.thread_id = forum_thread.id AND p.moderation_status = %s AND p.deleted_at IS NULL), forum_thread.created)"
 )
-_RECOUNT_BOARDS = "UPDATE forum_board SET thread_count = (SELECT COUNT(*) FROM forum_thread t WHERE t.board_id = forum_board.id)"
+_RECOUNT_BOARDS = (
+    "UPDATE forum_board SET thread_count = (SELECT COUNT(*) FROM forum_thread t"
+    f" WHERE t.board_id = forum_board.id AND t.moderation_status = '{ModerationStatus.APPROVED.value}')"
+)
 _APPROVED = [ModerationStatus.APPROVED.value] * 3
 
 
 def _threads_counters_refresh(thread_ids: list[int]) -> None:
-    """_thread_counters_refresh for several threads at once, their rows locked in id order."""
+    """Recount threads' counters and status (_RECOUNT_THREADS), their rows locked in id order first, so a
+    reply committed meanwhile is either counted here or adds its one after this write (post_create), never
+    lost between the two. A thread whose status moved to or from approved moves its board's count."""
     if not thread_ids:
         return
-    list(Thread.objects.select_for_update(no_key=True).filter(pk__in=thread_ids).order_by("pk").values_list("id", flat=True))
+    before = dict(
+        Thread.objects.select_for_update(no_key=True).filter(pk__in=thread_ids).order_by("pk").values_list("id", "moderation_status")
+    )
     placeholders = ", ".join(["%s"] * len(thread_ids))
     with connection.cursor() as cursor:
         cursor.execute(f"{_RECOUNT_THREADS} WHERE forum_thread.id IN ({placeholders})", [*_APPROVED, *thread_ids])
+    approved = ModerationStatus.APPROVED
+    for thread_id, board_id, status in Thread.objects.filter(pk__in=thread_ids).values_list("id", "board_id", "moderation_status"):
+        was_public, is_public = before.get(thread_id) == approved, status == approved
+        if was_public != is_public:
+            Board.objects.filter(pk=board_id).update(thread_count=F("thread_count") + (1 if is_public else -1))
 
 
 def _thread_counters_refresh(thread_id: int) -> None:
-    """Recount one thread's counters (_RECOUNT_THREADS). The thread's row is locked first, so a reply
-    committed meanwhile is either counted here or adds its one after this write (post_create), never
-    lost between the two."""
-    Thread.objects.select_for_update(no_key=True).filter(pk=thread_id).values_list("id").get()
-    with connection.cursor() as cursor:
-        cursor.execute(f"{_RECOUNT_THREADS} WHERE forum_thread.id = %s", [*_APPROVED, thread_id])
+    _threads_counters_refresh([thread_id])
 
 
 @transaction.atomic
@@ -185,7 +196,7 @@ def _notify_mentions(post: Post, *, except_in: str = "") -> set[int]:
     already = {peer.pk for peer in _mentioned_peers(except_in, author=post.author)} if except_in else set()
     told = set()
     for peer in _mentioned_peers(post.body, author=post.author):
-        if peer.pk not in already:
+        if peer.pk not in already and can_see_post(peer, post):
             text = f"{_author_name(post)} mentioned you in “{post.thread.title}”"
             notification_send(recipient=peer, kind="forum_mention", text=text, url=post.get_absolute_url())
             told.add(peer.pk)
@@ -198,6 +209,8 @@ def _notify_published(post: Post) -> None:
     told = _notify_mentions(post) | ({post.author.pk} if post.author else set())
     subscribers = Subscription.objects.filter(thread=thread).exclude(peer_id__in=told).select_related("peer")
     for subscription in subscribers:
+        if not can_see_post(subscription.peer, post):
+            continue  # a thread later held or hidden: its title and replies stay with those who may see it
         text = f"{_author_name(post)} replied in “{thread.title}”"
         notification_send(recipient=subscription.peer, kind="forum_reply", text=text, url=post.get_absolute_url())
 
@@ -216,8 +229,13 @@ def _held_item_open(post: Post) -> None:
         held_item_open(kind=Target.POST, target_id=post.pk, subject=post.author, reason=post.moderation_reason)
 
 
-def _post_build(*, thread: Thread, author, body: str, content_warning: str) -> Post:
-    screening = screen(author=author, text=body, kind="post")
+def _screened_text(*, body: str, content_warning: str, title: str = "") -> str:
+    """Everything a post shows that screening reads: the thread's title (first post), its content warning, its body."""
+    return "\n".join(part for part in (title, content_warning, body) if part)
+
+
+def _post_build(*, thread: Thread, author, body: str, content_warning: str, title: str = "") -> Post:
+    screening = screen(author=author, text=_screened_text(body=body, content_warning=content_warning, title=title), kind="post")
     post = Post(
         thread=thread,
         author=author,
@@ -239,13 +257,15 @@ def thread_create(*, board: Board, author, title: str, body: str, content_warnin
     title, body, content_warning = _clean_title(title), _clean_body(body), _clean_content_warning(content_warning)
     _posting_limit(author)
     thread = Thread.objects.create(board=board, author=author, title=title)
-    Board.objects.filter(pk=board.pk).update(thread_count=F("thread_count") + 1)
-    post = _post_build(thread=thread, author=author, body=body, content_warning=content_warning)
+    post = _post_build(thread=thread, author=author, body=body, content_warning=content_warning, title=title)
     post.save()
     _held_item_open(post)
+    # The title goes with the first post: a held first post holds the whole thread.
+    thread.moderation_status = post.moderation_status
     if not post.is_pending:
         thread.approved_post_count = 1
-        thread.save(update_fields=["approved_post_count"])
+        Board.objects.filter(pk=board.pk).update(thread_count=F("thread_count") + 1)
+    thread.save(update_fields=["approved_post_count", "moderation_status"])
     _search_vector_refresh(post, title=title)
     Subscription.objects.get_or_create(thread=thread, peer=author)
     if not post.is_pending:
@@ -272,34 +292,111 @@ def post_create(*, thread: Thread, author, body: str, content_warning: str = "")
     return post
 
 
-@transaction.atomic
-def post_edit(*, post: Post, by, body: str, content_warning: str = "") -> bool:
-    """The author changes a post; the previous text is kept as a revision. False if nothing changed."""
-    post = _locked(post)
-    check_can_change_post(by, post)
-    body, content_warning = _clean_body(body), _clean_content_warning(content_warning)
-    if body == post.body and content_warning == post.content_warning:
-        return False
-    limit_use("forum_edit", by.pk)
+def _edit_apply(post: Post, *, body: str, content_warning: str, title: str) -> None:
+    """Replace a post's text (and its thread's title) with an edit that is published; the previous text is
+    kept as a revision. Mentions new in the text are told when the post is public. Caller holds the row lock."""
     PostRevision.objects.create(post=post, body=post.body, content_warning=post.content_warning)
-    screening = screen(author=by, text=body, kind="post")
-    was_published = post.moderation_status == ModerationStatus.APPROVED
     earlier_body = post.body
     _body_set(post, body)
     post.content_warning = content_warning
     post.edited_at = timezone.now()
-    if screening.held:
-        post.moderation_status = ModerationStatus.PENDING
-        post.moderation_reason = "; ".join(screening.reasons)
-    post.save(update_fields=["body", "body_html", "mentions_overdose", "content_warning", "edited_at", "moderation_status", "moderation_reason"])
-    if screening.held:
-        _held_item_open(post)
-    _search_vector_refresh(post, title=post.thread.title if _is_first_post(post) else "")
-    if was_published and screening.held:
-        _thread_counters_refresh(post.thread_id)
+    post.save(update_fields=["body", "body_html", "mentions_overdose", "content_warning", "edited_at"])
+    thread, first = post.thread, is_first_post(post=post)
+    if first and title != thread.title:
+        Thread.objects.filter(pk=thread.pk).update(title=title)
+        thread.title = title
+    _search_vector_refresh(post, title=thread.title if first else "")
     if post.moderation_status == ModerationStatus.APPROVED:
         _notify_mentions(post, except_in=earlier_body)  # subscribers heard of it when it was published
+
+
+def _pending_edit_drop(pending: PendingEdit) -> None:
+    """The waiting edit goes (withdrawn, replaced, overtaken by a published edit or a deletion), and its queue item closes."""
+    held_item_close(kind=Target.EDIT, target_id=pending.pk)
+    pending.delete()
+
+
+@transaction.atomic
+def post_edit(*, post: Post, by, body: str, content_warning: str = "", title: str | None = None) -> bool:
+    """The author changes a post, and on a thread's first post its title (`title`; None: unchanged).
+
+    Screened as a new post is. On an approved post, an edit that would be held waits as a PendingEdit for a
+    moderator and the approved version stays public; a second held edit replaces the waiting one. An edit
+    that passes replaces the text at once (the previous text is kept as a revision) and drops any waiting
+    edit. On a post still held, the edit replaces its text and the post stays held. Sending back the
+    approved text withdraws a waiting edit. False if nothing changed."""
+    post = _locked(post)
+    check_can_change_post(by, post)
+    body, content_warning = _clean_body(body), _clean_content_warning(content_warning)
+    thread, first = post.thread, is_first_post(post=post)
+    if title is not None and not first:
+        raise ValidationError(MSG_TITLE_FIRST_POST_ONLY, code="title_not_first")
+    title = _clean_title(title) if title is not None else thread.title
+    pending = PendingEdit.objects.filter(post=post).first()
+    if body == post.body and content_warning == post.content_warning and title == thread.title:
+        if pending is None:
+            return False
+        _pending_edit_drop(pending)
+        return True
+    limit_use("forum_edit", by.pk)
+    published = post.moderation_status == ModerationStatus.APPROVED
+    new_title = title if title != thread.title else ""
+    screening = screen(author=by, text=_screened_text(body=body, content_warning=content_warning, title=new_title),
+                       kind="edit" if published else "post")
+    if published and screening.held:
+        if pending is not None:
+            _pending_edit_drop(pending)  # the newer edit replaces it, as a new queue item
+        pending = PendingEdit.objects.create(post=post, author=by, body=body, content_warning=content_warning, title=new_title,
+                                             reason="; ".join(screening.reasons)[:500])
+        held_item_open(kind=Target.EDIT, target_id=pending.pk, subject=by, reason=pending.reason)
+        return True
+    if pending is not None:
+        _pending_edit_drop(pending)
+    if screening.held:  # the post itself is still waiting (or hidden for review): it stays so, with the new reason
+        post.moderation_reason = "; ".join(screening.reasons)[:500]
+        post.save(update_fields=["moderation_reason"])
+    _edit_apply(post, body=body, content_warning=content_warning, title=title)
     return True
+
+
+@transaction.atomic
+def pending_edit_approve(*, pending: PendingEdit, by) -> bool:
+    """A moderator publishes a waiting edit: it replaces the approved text. False if it is gone (withdrawn,
+    replaced by a newer edit, or decided already) or the post was deleted meanwhile."""
+    pending = PendingEdit.objects.select_for_update().filter(pk=pending.pk).first()
+    if pending is None:
+        return False
+    post = _locked(pending.post)
+    if post.is_deleted:
+        return False
+    _edit_apply(post, body=pending.body, content_warning=pending.content_warning, title=pending.title or post.thread.title)
+    pending.delete()
+    return True
+
+
+@transaction.atomic
+def pending_edit_reject(*, pending: PendingEdit, by, reason: str = "") -> bool:
+    """A moderator turns a waiting edit down: it goes, and the approved text stays. False if it was already gone."""
+    return bool(PendingEdit.objects.filter(pk=pending.pk).delete()[0])
+
+
+@transaction.atomic
+def pending_edit_withdraw(*, post: Post, by) -> bool:
+    """The author takes back their waiting edit; the approved text stays. False if none was waiting."""
+    post = _locked(post)
+    if not (by and by.is_authenticated and post.author_id == by.pk):
+        raise PermissionDenied(MSG_NOT_YOUR_POST)
+    pending = PendingEdit.objects.filter(post=post).first()
+    if pending is None:
+        return False
+    _pending_edit_drop(pending)
+    return True
+
+
+def pending_edits_drop_for(*, post_ids) -> None:
+    """Posts deleted or erased: their waiting edits go with them."""
+    for pending in PendingEdit.objects.filter(post_id__in=post_ids):
+        _pending_edit_drop(pending)
 
 
 @transaction.atomic
@@ -310,6 +407,7 @@ def post_delete(*, post: Post, by) -> bool:
         return False
     check_can_change_post(by, post)
     limit_use("forum_edit", by.pk)
+    pending_edits_drop_for(post_ids=[post.pk])
     post.revisions.all().delete()
     post.bookmarks.all().delete()
     post.reactions.all().delete()
@@ -348,6 +446,7 @@ def words_erase(*, author) -> int:
     if not post_ids and not started:
         return 0
     _copy_reported(post_ids)
+    pending_edits_drop_for(post_ids=post_ids)
     PostRevision.objects.filter(post_id__in=post_ids).delete()
     Bookmark.objects.filter(post_id__in=post_ids).delete()
     Reaction.objects.filter(post_id__in=post_ids).delete()
@@ -408,7 +507,7 @@ def post_redact(*, post: Post, body: str, by, reason: str = "") -> bool:
     _body_set(post, body)
     post.edited_at = timezone.now()
     post.save(update_fields=["body", "body_html", "mentions_overdose", "edited_at"])
-    _search_vector_refresh(post, title=post.thread.title if _is_first_post(post) else "")
+    _search_vector_refresh(post, title=post.thread.title if is_first_post(post=post) else "")
     return True
 
 

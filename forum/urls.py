@@ -17,6 +17,7 @@ urlpatterns = [
     path("t/<id:thread_id>/<slug:slug>/", views.thread, name="thread_slug"),
     path("p/<id:post_id>/", views.post_permalink, name="post"),
     path("p/<id:post_id>/edit/", views.post_edit, name="post_edit"),
+    path("p/<id:post_id>/edit/withdraw/", views.post_edit_withdraw, name="post_edit_withdraw"),
     path("p/<id:post_id>/delete/", views.post_delete, name="post_delete"),
     path("p/<id:post_id>/history/", views.post_history, name="post_history"),
     path("p/<id:post_id>/react/", views.post_react, name="post_react"),

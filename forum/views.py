@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from commons.http import sign_in_first
 from commons.ids import parse_id
 from forum import selectors, services
-from forum.forms import EditForm, ReplyForm, ThreadForm
+from forum.forms import EditForm, ReplyForm, ThreadEditForm, ThreadForm
 from forum.models import Board, Post, Thread
 from forum.permissions import (
     MSG_SIGN_IN_TO_POST,
@@ -28,6 +28,8 @@ from forum.permissions import (
     check_can_change_post,
     check_can_see_history,
 )
+from moderation.models import ModerationStatus
+from moderation.trust import is_new_account
 
 THREADS_PER_PAGE, POSTS_PER_PAGE, RESULTS_PER_PAGE = 25, 30, 20
 MSG_BAD_ACTION = "That action isn't possible here."
@@ -40,9 +42,10 @@ def _board_or_404(slug: str) -> Board:
         raise Http404("No such board.") from None
 
 
-def _thread_or_404(thread_id: int) -> Thread:
+def _thread_or_404(thread_id: int, peer) -> Thread:
+    """The thread if `peer` may see it; a held or removed thread is "no such thread" to everyone else."""
     try:
-        return selectors.thread_get(thread_id=thread_id)
+        return selectors.thread_get(thread_id=thread_id, peer=peer)
     except Thread.DoesNotExist:
         raise Http404("No such thread.") from None
 
@@ -74,7 +77,7 @@ def _quote(post: Post) -> str:
 def board(request, slug: str):
     board = _board_or_404(slug)
     check_can_read_board(request.user, board)
-    page = Paginator(selectors.board_threads(board=board), THREADS_PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.board_threads(board=board, peer=request.user), THREADS_PER_PAGE).get_page(request.GET.get("page"))
     rows_html = _jinja(request, "forum/_thread_rows.html", {"threads": page.object_list})
     return render(request, "forum/board.html", {"board": board, "page": page, "rows_html": rows_html})
 
@@ -149,7 +152,7 @@ def thread_new(request, slug: str):
 
 
 def reply(request, thread_id: int):
-    thread = _thread_or_404(thread_id)
+    thread = _thread_or_404(thread_id, request.user)
     if (response := sign_in_first(request, MSG_SIGN_IN_TO_POST)) is not None:
         return response
     if request.method != "POST":
@@ -174,7 +177,7 @@ def reply(request, thread_id: int):
 
 
 def thread_unread(request, thread_id: int):
-    thread = _thread_or_404(thread_id)
+    thread = _thread_or_404(thread_id, request.user)
     check_can_read_board(request.user, thread.board)
     post = selectors.first_unread_post(thread=thread, peer=request.user)
     if post is None:
@@ -185,7 +188,7 @@ def thread_unread(request, thread_id: int):
 
 @require_POST
 def thread_subscribe(request, thread_id: int):
-    thread = _thread_or_404(thread_id)
+    thread = _thread_or_404(thread_id, request.user)
     sign_in_first(request, MSG_SIGN_IN_TO_POST)
     services.subscription_set(thread=thread, peer=request.user, on=request.POST.get("on") == "1")
     return redirect(thread.get_absolute_url())
@@ -193,7 +196,7 @@ def thread_subscribe(request, thread_id: int):
 
 @require_POST
 def thread_moderate(request, thread_id: int):
-    thread = _thread_or_404(thread_id)
+    thread = _thread_or_404(thread_id, request.user)
     check_can_moderate_thread(request.user)
     actions = {
         "lock": lambda: services.thread_lock(thread=thread, by=request.user, locked=True),
@@ -219,17 +222,57 @@ def post_edit(request, post_id: int):
     if (response := sign_in_first(request, MSG_SIGN_IN_TO_POST)) is not None:
         return response
     check_can_change_post(request.user, post)
-    form = EditForm(request.POST or None, initial={"body": post.body, "content_warning": post.content_warning})
+    first = selectors.is_first_post(post=post)
+    waiting = selectors.pending_edit_of(post=post)
+    # The author goes on from the edit that waits, if one does: saving it again replaces it.
+    shown = waiting or post
+    initial = {"body": shown.body, "content_warning": shown.content_warning, "title": (waiting and waiting.title) or post.thread.title}
+    form = (ThreadEditForm if first else EditForm)(request.POST or None, initial=initial)
+    context = {"post": post, "form": form, "waiting": waiting, "outcome": edit_outcome_text(post=post, peer=request.user)}
     if request.method == "POST":
         if form.is_valid():
+            changes = dict(form.cleaned_data)
+            if first and "title" not in request.POST:
+                changes.pop("title", None)
             try:
-                services.post_edit(post=post, by=request.user, **form.cleaned_data)
+                services.post_edit(post=post, by=request.user, **changes)
             except ValidationError as invalid:
-                form.add_error("body", invalid)
+                form.add_error("title" if getattr(invalid, "code", "") == "title_length" else "body", invalid)
             else:
                 return HttpResponseRedirect(_post_url(post, request.user))
-        return render(request, "forum/post_edit.html", {"post": post, "form": form}, status=400)
-    return render(request, "forum/post_edit.html", {"post": post, "form": form})
+        return render(request, "forum/post_edit.html", context, status=400)
+    return render(request, "forum/post_edit.html", context)
+
+
+MSG_EDIT_PUBLISHED_AT_ONCE = "Your changes will replace the post at once."
+MSG_EDIT_MAY_WAIT = (
+    "Your changes replace the post at once, unless they would be held (contact details, payment handles, buying or "
+    "selling{links}): then the version everyone sees now stays up, and your edit waits for a moderator. You can withdraw it while it waits."
+)
+MSG_EDIT_WILL_WAIT = (
+    "Posts from new accounts are checked first, so your edit will wait for a moderator; until then everyone sees the "
+    "version that is up now. You can withdraw it while it waits."
+)
+MSG_EDIT_OF_HELD_POST = "This post is still waiting for a moderator; your changes replace what waits, and it stays hidden from others until approved."
+
+
+def edit_outcome_text(*, post: Post, peer) -> str:
+    """What saving an edit will do, said on the edit page before saving (forum.services.post_edit decides)."""
+    if peer.is_moderator:
+        return MSG_EDIT_PUBLISHED_AT_ONCE
+    if post.moderation_status != ModerationStatus.APPROVED:
+        return MSG_EDIT_OF_HELD_POST
+    if is_new_account(peer):
+        return MSG_EDIT_WILL_WAIT
+    return MSG_EDIT_MAY_WAIT.format(links="")
+
+
+@require_POST
+def post_edit_withdraw(request, post_id: int):
+    post = _post_or_404(post_id)
+    sign_in_first(request, MSG_SIGN_IN_TO_POST)
+    services.pending_edit_withdraw(post=post, by=request.user)
+    return HttpResponseRedirect(_post_url(post, request.user))
 
 
 def post_delete(request, post_id: int):

@@ -24,28 +24,6 @@ class ModeratedQuerySet(models.QuerySet):
         return self.filter(Q(moderation_status=ModerationStatus.APPROVED) | Q(author=peer))
 
 
-def unapproved_visible_sql(peer, alias: str) -> tuple[str, list] | None:
-    """`visible_to` for hand-written SQL (commons.sql), beyond the approved objects: the condition on
-    `alias`'s columns for the held or removed objects `peer` still sees (their own; every one for a
-    moderator), with its parameters; None for a visitor, who sees none. tests/moderation checks the two
-    agree. The status is written out, not a parameter, so that SQLite can use a partial index on it."""
-    if peer is None or not peer.is_authenticated:
-        return None
-    condition = f"NOT ({alias}.moderation_status = '{ModerationStatus.APPROVED.value}')"
-    if peer.has_perm("peers.moderate"):
-        return condition, []
-    return f"{condition} AND {alias}.author_id = %s", [peer.pk]
-
-
-def visible_sql(peer, alias: str) -> tuple[str, list]:
-    """`visible_to` for hand-written SQL: the condition on `alias`'s columns and its parameters."""
-    approved = f"{alias}.moderation_status = '{ModerationStatus.APPROVED.value}'"
-    beyond = unapproved_visible_sql(peer, alias)
-    if beyond is None:
-        return approved, []
-    return f"({approved} OR ({beyond[0]}))", beyond[1]
-
-
 class Moderated(models.Model):
     """A moderated object: status, and who reviewed it, why and when. Needs an `author` field."""
 
@@ -81,6 +59,7 @@ class Target(models.TextChoices):
     BIO = "bio", "profile bio"
     ROOM = "room", "room's title, topic or rules"
     HELP = "help", "help request's answers"
+    EDIT = "edit", "held edit of a forum post"
 
 
 class ReportReason(models.TextChoices):
@@ -232,7 +211,8 @@ PUBLIC_ACTION_LABELS = {
     Action.PATTERN_CHANGE: "hold list changed",
 }
 PUBLIC_KIND_LABELS = {Target.POST: "forum post", Target.MESSAGE: "room message", Target.USER: "account", Target.ALERT: "drug alert",
-                      Target.BIO: "profile bio", Target.ROOM: "room title or topic", Target.HELP: "help request"}
+                      Target.BIO: "profile bio", Target.ROOM: "room title or topic", Target.HELP: "help request",
+                      Target.EDIT: "forum post edit"}
 
 
 class AppendOnly(models.Model):

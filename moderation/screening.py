@@ -36,6 +36,7 @@ LINKS_ALWAYS_HELD = ("bio",)
 # What the author is told, per kind of text.
 NOTICES = {
     "post": "Your post is waiting for a moderator.",
+    "edit": "Your edit is waiting for a moderator; until then your post shows the version that was approved.",
     "message": "Your room message is waiting for a moderator.",
     "alert": "Your alert is waiting for a moderator.",
     "bio": "Your new profile bio is waiting for a moderator; until then your profile shows the bio it had.",
@@ -133,7 +134,7 @@ def screen(*, author, text: str, kind: str) -> Screening:
             return Screening()  # organisers' alerts often carry a service's phone number on purpose
     new_account = is_new_account(author)
     codes = hold_codes(text or "", new_account=new_account, always_links=kind in LINKS_ALWAYS_HELD)
-    if kind in ("post", "alert") and new_account:
+    if kind in ("post", "edit", "alert") and new_account:
         codes.append("new_account")
     if not codes:
         return Screening()

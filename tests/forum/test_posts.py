@@ -136,13 +136,14 @@ def test_removed_post_cannot_be_edited_by_its_author(peer, moderator, post):
         services.post_edit(post=post, by=peer, body="sneaky")
 
 
-def test_edit_that_screening_holds_goes_back_to_pending(peer, thread, reply_factory, monkeypatch):
+def test_edit_that_screening_holds_waits_and_the_approved_text_stays(peer, thread, reply_factory, monkeypatch):
     reply = reply_factory(thread=thread, author=peer, body="fine")
     monkeypatch.setattr(services, "screen", lambda **kw: Screening(ModerationStatus.PENDING, ["contact details"]))
     services.post_edit(post=reply, by=peer, body="text me on 555-0134")
     reply.refresh_from_db()
     thread.refresh_from_db()
-    assert reply.is_pending and thread.reply_count == 0
+    assert not reply.is_pending and reply.body == "fine" and thread.reply_count == 1
+    assert reply.pending_edit.body == "text me on 555-0134"
 
 
 def test_moderators_lock_and_pin_others_cannot(moderator_client, other_client, thread):

@@ -11,10 +11,11 @@ from forum.views import POSTS_PER_PAGE, THREADS_PER_PAGE
 # second time is counted: the first request of a session also fills the caches every page reads
 # (session, permissions, unread count, alert banner, supporters on duty) and may store a first reading
 # position, at most COLD_EXTRA queries more.
-# Warm: the person (1), then board: the board with its length, the page of threads; thread: the thread with
-# the reading position, subscription and length, the page's posts with bookmarks, their reactions;
+# Warm: the person (1), then board: the board, the threads a member sees beyond the public ones (their own held
+# ones; none asked for a visitor), the page of threads; thread: the thread with the reading position,
+# subscription and length, the page's posts with bookmarks, waiting edits and reactions;
 # search: ranked ids, results.
-BOARD_QUERIES = 3
+BOARD_QUERIES = 4
 THREAD_QUERIES = 3
 SEARCH_QUERIES = 3
 COLD_EXTRA = 10

@@ -38,7 +38,10 @@ def test_the_stored_count_follows_every_write(monkeypatch, peer, other_peer, mod
     held = services.post_create(thread=thread, author=other_peer, body="Call me.")
     _stored_matches_recount(thread)
     assert thread.approved_post_count == 2
-    services.post_edit(post=reply, by=other_peer, body="Now with my number.")  # held again on edit
+    services.post_edit(post=reply, by=other_peer, body="Now with my number.")  # the edit waits; the approved text stays
+    _stored_matches_recount(thread)
+    assert thread.approved_post_count == 2
+    services.post_moderate(post=reply, status=ModerationStatus.PENDING, by=None, reason="hidden after reports")
     _stored_matches_recount(thread)
     assert thread.approved_post_count == 1
     services.post_moderate(post=held, status=ModerationStatus.APPROVED, by=moderator)
@@ -84,14 +87,14 @@ def test_each_reader_pages_through_what_they_may_see(monkeypatch, peer, other_pe
     assert _post_ids_on(client, f"{url}?page=99") == expected[60:]  # past the end: the last page
 
 
-def test_an_empty_thread_page_is_one_empty_page(monkeypatch, peer, other_peer, board):
-    """A thread whose only post is held shows its author the post and anyone else an empty page."""
+def test_a_thread_whose_only_post_is_held_is_no_such_thread_for_others(monkeypatch, peer, other_peer, board):
+    """A thread whose first post is held shows its author the post and is "no such thread" to anyone else."""
     _hold_next_posts(monkeypatch, True)
     thread = services.thread_create(board=board, author=peer, title="Only held", body="Call me.")
     other = Client()
     other.force_login(other_peer)
     response = other.get(thread.get_absolute_url())
-    assert response.status_code == 200 and _post_ids_on(other, thread.get_absolute_url()) == []
+    assert response.status_code == 404 and "Only held" not in response.content.decode()
     author = Client()
     author.force_login(peer)
     assert _post_ids_on(author, thread.get_absolute_url()) == [thread.posts.get().id]

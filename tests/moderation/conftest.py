@@ -52,7 +52,13 @@ def second_moderator(db):
 
 @pytest.fixture
 def thread(db, board, other_peer):
-    return forum_services.thread_create(board=board, author=other_peer, title="Test strips", body="How do you use them?")
+    """A public thread (approved by a moderator if trust_on held it: replies need a thread others can see)."""
+    thread = forum_services.thread_create(board=board, author=other_peer, title="Test strips", body="How do you use them?")
+    first = thread.posts.get()
+    if first.is_pending:
+        forum_services.post_moderate(post=first, status="approved", by=None)
+        thread.refresh_from_db()
+    return thread
 
 
 @pytest.fixture
