@@ -93,15 +93,19 @@ def prepare_database(env: dict, names: list[str]) -> dict[str, str]:
     return json.loads(out.split("COOKIES=", 1)[1].strip())
 
 
-def start_server(env: dict, port: int, server: str = "uvicorn", app: str = "config.asgi:application", log_path=None) -> subprocess.Popen:
-    """Start a server and wait until it is ready. Its stderr goes to `log_path` if given: a pipe nobody reads fills
-    up and then stops a server that logs (a Redis outage logs), so long runs should give one."""
-    if server == "daphne":
+def start_server(env: dict, port: int, server: str = "uvicorn", app: str = "config.asgi:application", log_path=None,
+                 command: list[str] | None = None) -> subprocess.Popen:
+    """Start a server and wait until it is ready. Its stdout and stderr go to `log_path` if given: a pipe nobody
+    reads fills up and then stops a server that logs (a Redis outage logs), so long runs should give one.
+    `command` replaces the default command line (tests that start the server as the Makefile or a unit does)."""
+    if command is not None:
+        pass
+    elif server == "daphne":
         command = [PYTHON, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), app]
     else:
         command = [PYTHON, "-m", "uvicorn", app, "--host", "127.0.0.1", "--port", str(port), "--no-access-log", "--no-proxy-headers", "--lifespan", "off", "--log-level", "warning"]
     log = open(log_path, "ab") if log_path else None
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log or subprocess.PIPE)
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log or subprocess.DEVNULL, stderr=log or subprocess.PIPE)
     if log is not None:
         log.close()  # the child has its own copy
     deadline = time.monotonic() + 30
