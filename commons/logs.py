@@ -189,13 +189,13 @@ class AccessLog:
         except Exception:  # a path no pattern can read (bad characters): the same answer
             return "(no route)"
 
-    def log(self, scope, access: dict, started: float) -> None:
+    def log(self, scope, access: dict, started: float, message: str = "request") -> None:
         access["ms"] = round((time.perf_counter() - started) * 1000, 1)
         access["route"] = self.route(scope)
         access["method"] = "WS" if scope["type"] == "websocket" else scope.get("method", "-")
         status = access.get("status") or 0
         level = logging.ERROR if status >= 500 else logging.INFO
-        access_logger.log(level, "websocket" if scope["type"] == "websocket" else "request", extra={"access": access})
+        access_logger.log(level, message, extra={"access": access})
 
     async def __call__(self, scope, receive, send):
         if scope["type"] not in ("http", "websocket") or not access_logger.isEnabledFor(logging.INFO):
@@ -213,7 +213,7 @@ class AccessLog:
                 http["bytes"] += len(message.get("body", b""))
             elif kind == "websocket.accept":
                 socket["accepted"], socket["status"] = True, 101
-                self.log(scope, {"status": 101}, started)
+                self.log(scope, {"status": 101}, started, "socket accepted")
             elif kind == "websocket.close":
                 if socket["accepted"]:
                     socket["close"] = socket["close"] or message.get("code", 1000)
@@ -239,7 +239,7 @@ class AccessLog:
             if scope["type"] == "http":
                 self.log(scope, {"status": http["status"] or 499, "bytes": http["bytes"]}, started)  # 499: gone unanswered
             elif socket["accepted"]:
-                self.log(scope, {"status": 101, "close": socket["close"] or 1000}, started)
+                self.log(scope, {"status": 101, "close": socket["close"] or 1000}, started, "socket closed")
             else:
-                self.log(scope, {"status": socket["status"] or 403}, started)
+                self.log(scope, {"status": socket["status"] or 403}, started, "socket refused")
             request_id.reset(token)

@@ -9,7 +9,6 @@ uvicorn used to write `INFO: 127.0.0.1:34394 - "WebSocket /ws/rooms/help-…" [a
 import http.cookiejar
 import json
 import re
-import shlex
 import subprocess
 import urllib.parse
 import urllib.request
@@ -43,20 +42,6 @@ Board.objects.create(slug="talk", title="Talk", description="")
 services.room_create(slug="live", title="Live", host=host, status=Room.Status.LIVE)
 services.room_create(slug={HELP_SLUG!r}, title="Help", host=None, status=Room.Status.LIVE)
 """
-
-
-def makefile_command(port: int) -> list[str]:
-    line = next(line for line in (ROOT / "Makefile").read_text().splitlines() if "uvicorn config.asgi:application" in line)
-    words = shlex.split(line.replace("$(BIN)/uvicorn", "uvicorn").replace("$(HOST)", "127.0.0.1").replace("$(PORT)", str(port)))
-    return [live_servers.PYTHON, "-m", *words]
-
-
-def unit_command(port: int) -> list[str]:
-    unit = (ROOT / "deploy" / "systemd" / "commons@.service").read_text()
-    line = next(line for line in unit.splitlines() if line.startswith("ExecStart="))
-    words = shlex.split(line.removeprefix("ExecStart=").replace("%i", str(port)))
-    assert words[0].endswith("/.venv/bin/uvicorn")
-    return [live_servers.PYTHON, "-m", "uvicorn", *words[1:]]
 
 
 def _opener():
@@ -132,7 +117,7 @@ def prepared_var(tmp_path_factory):
 def test_no_log_line_holds_an_address_a_pseudonym_a_private_path_or_content(prepared_var, tmp_path, started_as, log_env):
     folder, env = prepared_var
     port = live_servers.free_port()
-    command = makefile_command(port) if started_as == "make run" else unit_command(port)
+    command = live_servers.makefile_command(port) if started_as == "make run" else live_servers.unit_command(port)
     log = tmp_path / "server.log"
     server = live_servers.start_server({**env, **log_env}, port, log_path=log, command=command)
     try:

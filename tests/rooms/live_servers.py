@@ -3,6 +3,7 @@
 import contextlib
 import json
 import os
+import shlex
 import socket
 import subprocess
 import sys
@@ -91,6 +92,22 @@ def prepare_database(env: dict, names: list[str]) -> dict[str, str]:
         cwd=ROOT, env=env, check=True, timeout=60, capture_output=True, text=True,
     ).stdout
     return json.loads(out.split("COOKIES=", 1)[1].strip())
+
+
+def makefile_command(port: int) -> list[str]:
+    """The uvicorn command line of `make run`, on `port`."""
+    line = next(line for line in (ROOT / "Makefile").read_text().splitlines() if "uvicorn config.asgi:application" in line)
+    words = shlex.split(line.replace("$(BIN)/uvicorn", "uvicorn").replace("$(HOST)", "127.0.0.1").replace("$(PORT)", str(port)))
+    return [PYTHON, "-m", *words]
+
+
+def unit_command(port: int) -> list[str]:
+    """The uvicorn command line of the systemd unit deploy/systemd/commons@.service, instance `port`."""
+    unit = (ROOT / "deploy" / "systemd" / "commons@.service").read_text()
+    line = next(line for line in unit.splitlines() if line.startswith("ExecStart="))
+    words = shlex.split(line.removeprefix("ExecStart=").replace("%i", str(port)))
+    assert words[0].endswith("/.venv/bin/uvicorn"), words[0]
+    return [PYTHON, "-m", "uvicorn", *words[1:]]
 
 
 def start_server(env: dict, port: int, server: str = "uvicorn", app: str = "config.asgi:application", log_path=None,
