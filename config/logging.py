@@ -14,7 +14,6 @@ import logging
 def logging_config(level: str = "INFO", fmt: str = "plain") -> dict:
     level = level.upper() if level.upper() in logging.getLevelNamesMapping() else "INFO"
     libraries = level if level == "DEBUG" else "WARNING"
-    ours = {"handlers": ["console"], "level": level, "propagate": False}
     return {
         "version": 1,
         "disable_existing_loggers": False,
@@ -23,14 +22,16 @@ def logging_config(level: str = "INFO", fmt: str = "plain") -> dict:
         "handlers": {
             "console": {"class": "logging.StreamHandler", "formatter": "one_line", "filters": ["privacy"]},
         },
+        # The one handler is the root's; every logger below only sets its level and hands its records up.
         "root": {"handlers": ["console"], "level": libraries},
         "loggers": {
-            **{name: dict(ours) for name in ("commons", "config", "peers", "forum", "rooms", "moderation", "safety", "helpnow")},
-            "uvicorn": dict(ours),
-            "uvicorn.error": {"level": level, "propagate": True},
+            **{name: {"level": level, "propagate": True} for name in ("commons", "config", "peers", "forum", "rooms", "moderation", "safety", "helpnow")},
+            # propagate: uvicorn's own configuration (its default or deploy/uvicorn-logging.json) turned it off.
+            "uvicorn": {"handlers": [], "level": level, "propagate": True},
+            "uvicorn.error": {"handlers": [], "level": level, "propagate": True},
             # uvicorn's own access lines carry the client's address and the raw path: never written.
             "uvicorn.access": {"handlers": [], "level": "CRITICAL", "propagate": False},
-            "django": {"handlers": ["console"], "level": libraries, "propagate": False},
+            "django": {"handlers": [], "level": libraries, "propagate": True},
             # A refused Host header names the host and, through the request, the path: the 400 is enough.
             "django.security.DisallowedHost": {"handlers": [], "propagate": False},
             "django.server": {"handlers": [], "propagate": False},
