@@ -122,7 +122,8 @@ def start_server(env: dict, port: int, server: str = "uvicorn", app: str = "conf
     elif server == "daphne":
         command = [PYTHON, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), app]
     else:
-        command = [PYTHON, "-m", "uvicorn", app, "--host", "127.0.0.1", "--port", str(port), "--no-access-log", "--no-proxy-headers", "--lifespan", "off", "--log-level", "warning"]
+        command = [PYTHON, "-m", "uvicorn", app, "--host", "127.0.0.1", "--port", str(port), "--no-access-log", "--no-proxy-headers", "--lifespan", "off", "--log-level", "warning",
+                   "--log-config", "deploy/uvicorn-logging.json"]
     temporary = log_path is None
     if temporary:
         handle, log_path = tempfile.mkstemp(prefix="hrc-server-", suffix=".log")
