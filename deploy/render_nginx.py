@@ -17,7 +17,7 @@ TEMPLATE = Path(__file__).resolve().parent / "nginx" / "commons.conf.template"
 
 def render(*, server_name: str, ports: list[int], https_port: int = 443, http_port: int = 80,
            certificate: str, certificate_key: str, static_root: str, log_dir: str = "/var/log/nginx",
-           upstream_host: str = "127.0.0.1") -> str:
+           upstream_host: str = "127.0.0.1", ipv6: bool = True) -> str:
     values = {
         "SERVER_NAME": server_name,
         "HTTPS_PORT": str(https_port),
@@ -34,6 +34,8 @@ def render(*, server_name: str, ports: list[int], https_port: int = 443, http_po
         if re.search(r"[;{}\s]", value) and name != "UPSTREAM_SERVERS":
             raise ValueError(f"{name} must be one word without ; {{ }}: {value!r}")
         text = text.replace(f"@@{name}@@", value)
+    if not ipv6:  # a host (or container) without IPv6: nginx would refuse to start on [::]
+        text = "\n".join(line for line in text.splitlines() if not line.strip().startswith("listen [::]")) + "\n"
     left = re.findall(r"@@[A-Z_]+@@", text)
     if left:
         raise ValueError(f"not filled in: {left}")
@@ -50,13 +52,14 @@ def main(argv=None) -> int:
     parser.add_argument("--certificate-key", help="default: Let's Encrypt's path for --server-name")
     parser.add_argument("--static-root", default="/srv/hrc/var/staticfiles")
     parser.add_argument("--log-dir", default="/var/log/nginx")
+    parser.add_argument("--no-ipv6", action="store_true", help="listen on IPv4 only")
     args = parser.parse_args(argv)
     live = f"/etc/letsencrypt/live/{args.server_name}"
     sys.stdout.write(render(
         server_name=args.server_name, ports=[int(port) for port in args.ports.split(",") if port.strip()],
         https_port=args.https_port, http_port=args.http_port,
         certificate=args.certificate or f"{live}/fullchain.pem", certificate_key=args.certificate_key or f"{live}/privkey.pem",
-        static_root=args.static_root, log_dir=args.log_dir,
+        static_root=args.static_root, log_dir=args.log_dir, ipv6=not args.no_ipv6,
     ))
     return 0
 

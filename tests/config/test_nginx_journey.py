@@ -120,6 +120,17 @@ def wait_for_port(port: int, process: subprocess.Popen, log: Path) -> None:
     raise RuntimeError("nginx did not listen in 15 s")
 
 
+def has_ipv6() -> bool:
+    import socket
+
+    try:
+        with socket.socket(socket.AF_INET6) as probe:
+            probe.bind(("::1", 0))
+        return True
+    except OSError:
+        return False
+
+
 def distributed() -> bool:
     return os.environ.get("DATABASE_URL", "").startswith("postgres") and bool(os.environ.get("REDIS_URL"))
 
@@ -162,7 +173,7 @@ def stack(tmp_path_factory):
         site = folder / "commons.conf"
         site.write_text(render(server_name="commons.test", ports=ports, https_port=https_port, http_port=http_port,
                                certificate=str(cert), certificate_key=str(key),
-                               static_root=str(folder / "var" / "staticfiles"), log_dir=str(folder / "logs")))
+                               static_root=str(folder / "var" / "staticfiles"), log_dir=str(folder / "logs"), ipv6=has_ipv6()))
         config = nginx_main_config(folder, site)
         startup_log = folder / "logs" / "startup.log"
         check = subprocess.run([nginx, "-t", "-q", "-p", str(folder), "-c", str(config), "-e", str(startup_log)],
