@@ -12,16 +12,20 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from commons.asgi import RequestBodyLimit  # noqa: E402
+from commons.logs import AccessLog  # noqa: E402
 
 from rooms.routing import websocket_urlpatterns as room_routes  # noqa: E402
 from safety.routing import websocket_urlpatterns as safety_routes  # noqa: E402
 from helpnow.routing import websocket_urlpatterns as helpnow_routes  # noqa: E402
 from config.health import with_health  # noqa: E402
 
+websocket_routes = room_routes + safety_routes + helpnow_routes
+# The access log (commons.logs) names each request's and socket's route, never its path; health probes are
+# answered before it and are not logged.
 application = ProtocolTypeRouter(
     {
-        "http": with_health(RequestBodyLimit(django_asgi_app)),
-        "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(room_routes + safety_routes + helpnow_routes))),
+        "http": with_health(AccessLog(RequestBodyLimit(django_asgi_app))),
+        "websocket": AccessLog(AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_routes))), websocket_routes),
     }
 )
 

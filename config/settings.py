@@ -249,20 +249,11 @@ STORAGES = {
     },
 }
 
-# No IP address or other identifying request data in logs: uvicorn runs with
-# its access log off and Django logs only errors, without request metadata.
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": "WARNING"},
-    "loggers": {
-        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
-        "django.security.DisallowedHost": {"handlers": [], "propagate": False},
-        "uvicorn.access": {"handlers": [], "propagate": False},
-    },
-}
+# Logs: one line per record (JSON with LOG_FORMAT=json), our own access log by route, never an address,
+# a pseudonym, a path or content (commons.logs, config/logging.py, docs/deploy.md "Logs").
+from config.logging import logging_config  # noqa: E402
+
+LOGGING = logging_config(level=os.environ.get("LOG_LEVEL", "INFO"), fmt=os.environ.get("LOG_FORMAT", "plain"))
 
 # Request bodies: the site takes no uploads. A body above REQUEST_BODY_MAX_BYTES is refused with 413 before
 # Django reads it (commons.asgi); Django's own form limit is the same, and nothing a request sends is ever

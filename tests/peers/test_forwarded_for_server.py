@@ -37,7 +37,7 @@ def server_as_make_runs_it(transactional_db):
     flags = _makefile_uvicorn_flags()
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(application, lifespan="off", log_level="warning", access_log=False,
+    server = uvicorn.Server(uvicorn.Config(application, lifespan="off", log_level="warning", access_log=False, log_config=None,
                                            proxy_headers="--no-proxy-headers" not in flags))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True)
     thread.start()

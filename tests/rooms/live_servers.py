@@ -3,9 +3,11 @@
 import contextlib
 import json
 import os
+import shlex
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -93,21 +95,46 @@ def prepare_database(env: dict, names: list[str]) -> dict[str, str]:
     return json.loads(out.split("COOKIES=", 1)[1].strip())
 
 
-def start_server(env: dict, port: int, server: str = "uvicorn", app: str = "config.asgi:application", log_path=None) -> subprocess.Popen:
-    """Start a server and wait until it is ready. Its stderr goes to `log_path` if given: a pipe nobody reads fills
-    up and then stops a server that logs (a Redis outage logs), so long runs should give one."""
-    if server == "daphne":
+def makefile_command(port: int) -> list[str]:
+    """The uvicorn command line of `make run`, on `port`."""
+    line = next(line for line in (ROOT / "Makefile").read_text().splitlines() if "uvicorn config.asgi:application" in line)
+    words = shlex.split(line.replace("$(BIN)/uvicorn", "uvicorn").replace("$(HOST)", "127.0.0.1").replace("$(PORT)", str(port)))
+    return [PYTHON, "-m", *words]
+
+
+def unit_command(port: int) -> list[str]:
+    """The uvicorn command line of the systemd unit deploy/systemd/commons@.service, instance `port`."""
+    unit = (ROOT / "deploy" / "systemd" / "commons@.service").read_text()
+    line = next(line for line in unit.splitlines() if line.startswith("ExecStart="))
+    words = shlex.split(line.removeprefix("ExecStart=").replace("%i", str(port)))
+    assert words[0].endswith("/.venv/bin/uvicorn"), words[0]
+    return [PYTHON, "-m", "uvicorn", *words[1:]]
+
+
+def start_server(env: dict, port: int, server: str = "uvicorn", app: str = "config.asgi:application", log_path=None,
+                 command: list[str] | None = None) -> subprocess.Popen:
+    """Start a server and wait until it is ready. Its stdout and stderr go to `log_path`, or to a temporary file:
+    never to a pipe, which nobody reads, fills up and then stops a server that logs (every request and socket
+    writes an access line at INFO).
+    `command` replaces the default command line (tests that start the server as the Makefile or a unit does)."""
+    if command is not None:
+        pass
+    elif server == "daphne":
         command = [PYTHON, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), app]
     else:
-        command = [PYTHON, "-m", "uvicorn", app, "--host", "127.0.0.1", "--port", str(port), "--no-access-log", "--no-proxy-headers", "--lifespan", "off", "--log-level", "warning"]
-    log = open(log_path, "ab") if log_path else None
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log or subprocess.PIPE)
-    if log is not None:
-        log.close()  # the child has its own copy
+        command = [PYTHON, "-m", "uvicorn", app, "--host", "127.0.0.1", "--port", str(port), "--no-access-log", "--no-proxy-headers", "--lifespan", "off", "--log-level", "warning",
+                   "--log-config", "deploy/uvicorn-logging.json"]
+    temporary = log_path is None
+    if temporary:
+        handle, log_path = tempfile.mkstemp(prefix="hrc-server-", suffix=".log")
+        os.close(handle)
+    with open(log_path, "ab") as log:  # the child keeps its own copy
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log)
+    process.temporary_log = log_path if temporary else None
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            output = process.stderr.read().decode() if process.stderr else Path(log_path).read_text()
+            output = Path(log_path).read_text()
             raise RuntimeError("server exited: " + output[-2000:])
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz/ready", timeout=2) as response:
@@ -126,3 +153,5 @@ def stop_server(process: subprocess.Popen) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
+    if getattr(process, "temporary_log", None):
+        Path(process.temporary_log).unlink(missing_ok=True)
