@@ -20,8 +20,9 @@ FLOORS: list[tuple[str, ...]] = [
     ("community",),  # what shows or builds several apps at once: the home page, seed_demo
     ("config",),  # settings, URLs, ASGI: wires every app together
 ]
-# Not project code: the tests and benchmarks import every floor, and so does nothing else.
-SKIP_DIRS = {".venv", "venv", "tests", "bench", "node_modules", "staticfiles", "var", "__pycache__"}
+# Not project code: the tests and benchmarks import every floor, and so does nothing else; deploy/ holds the
+# operator's scripts (render_nginx.py), which import no app.
+SKIP_DIRS = {".venv", "venv", "tests", "bench", "deploy", "node_modules", "staticfiles", "var", "__pycache__"}
 SKIP_MODULES = {"manage"}
 
 

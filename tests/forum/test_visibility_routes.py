@@ -73,7 +73,6 @@ def site(db, board, other_peer, moderator, organiser):
 
     room = room_services.room_create(slug="evening", title="Evening room", host=organiser, status=Room.Status.LIVE)
     message = room_services.message_store(room=room, author=author, body=f"{HELD_MESSAGE} {HOLD}")
-    moderation_services.held_items_sync()
 
     threads = [public, held_thread, hidden_thread, removed_thread]
     posts = [held_thread.posts.order_by("id").first(), held_reply, hidden_post, removed_post, removed_reply, edited]
