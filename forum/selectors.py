@@ -491,3 +491,7 @@ def _marked(raw: str) -> SafeString:
 def search_snippet_html(post: Post, query: str) -> SafeString:
     """The fallback excerpt (any database) for one post."""
     return _marked(_snippet_from_text(post.body, search_terms(query)))
+
+
+def post_in_thread(*, thread: Thread, post_id: int) -> bool:
+    return Post.objects.filter(pk=post_id, thread_id=thread.pk).exists()

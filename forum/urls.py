@@ -12,6 +12,7 @@ urlpatterns = [
     path("t/<id:thread_id>/", views.thread, name="thread"),
     path("t/<id:thread_id>/reply/", views.reply, name="reply"),
     path("t/<id:thread_id>/unread/", views.thread_unread, name="thread_unread"),
+    path("t/<id:thread_id>/read/", views.thread_read, name="thread_read"),
     path("t/<id:thread_id>/subscribe/", views.thread_subscribe, name="thread_subscribe"),
     path("t/<id:thread_id>/moderate/", views.thread_moderate, name="thread_moderate"),
     path("t/<id:thread_id>/<slug:slug>/", views.thread, name="thread_slug"),

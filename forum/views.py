@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.middleware.csrf import get_token
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -93,10 +93,11 @@ def thread(request, thread_id: int, slug: str | None = None):
         return redirect(thread.get_absolute_url() + (f"?{query}" if query else ""))
     page = Paginator(selectors.thread_posts(thread=thread, peer=request.user), POSTS_PER_PAGE).get_page(request.GET.get("page"))
     posts = selectors.posts_decorate(page.object_list, peer=request.user, thread=thread, next_path=request.get_full_path())
-    if posts:
-        services.thread_mark_read(thread=thread, peer=request.user, up_to_post_id=posts[-1].id, known_position=thread.read_position)
+    # The page writes nothing (a GET never does): the reading position moves by a POST the page sends once shown.
+    read_up_to = posts[-1].id if posts and request.user.is_authenticated and (thread.read_position or 0) < posts[-1].id else None
     context = {
         "thread": thread,
+        "read_up_to": read_up_to,
         "page": page,
         "posts_html": _posts_html(request, posts),
         "reply_fields_html": _blank_reply_fields_html(),
@@ -184,6 +185,24 @@ def thread_unread(request, thread_id: int):
         return redirect(thread.get_absolute_url())
     post.thread = thread
     return HttpResponseRedirect(_post_url(post, request.user))
+
+
+MSG_BAD_READ_POSITION = "That post isn't in this thread."
+
+
+@require_POST
+def thread_read(request, thread_id: int):
+    """The reader has seen the thread up to `post` (sent by the thread page once shown; a GET writes nothing)."""
+    thread = _thread_or_404(thread_id, request.user)
+    sign_in_first(request, MSG_SIGN_IN_TO_POST)
+    check_can_read_board(request.user, thread.board)
+    post_id = parse_id(request.POST.get("post", ""))
+    if post_id is None or not selectors.post_in_thread(thread=thread, post_id=post_id):
+        return HttpResponseBadRequest(MSG_BAD_READ_POSITION)
+    services.thread_mark_read(thread=thread, peer=request.user, up_to_post_id=post_id)
+    if "application/json" in request.headers.get("Accept", ""):
+        return HttpResponse(status=204)
+    return redirect(thread.get_absolute_url())
 
 
 @require_POST

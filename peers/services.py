@@ -201,8 +201,13 @@ def notifications_retitle(*, urls: list[str], old: str, new: str) -> int:
     return changed
 
 
-def notifications_mark_read(*, peer: Peer) -> int:
-    marked = peer.notifications.filter(read_at__isnull=True).update(read_at=timezone.now())
+def notifications_mark_read(*, peer: Peer, up_to_id: int | None = None) -> int:
+    """Mark the peer's notifications read, those up to `up_to_id` (the newest the page showed: one that came
+    after it stays unread) or all of them."""
+    unread = peer.notifications.filter(read_at__isnull=True)
+    if up_to_id is not None:
+        unread = unread.filter(pk__lte=up_to_id)
+    marked = unread.update(read_at=timezone.now())
     _forget_unread_count(peer.pk)
     return marked
 

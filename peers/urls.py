@@ -8,6 +8,7 @@ urlpatterns = [
     path("accounts/recover/", views.recover, name="recover"),
     path("u/<str:pseudonym>/", views.profile, name="profile"),
     path("notifications/", views.notifications, name="notifications"),
+    path("notifications/read/", views.notifications_read, name="notifications_read"),
     path("settings/", views.settings_page, name="settings"),
     path("settings/recovery-code/", views.new_recovery_code, name="new_recovery_code"),
     path("settings/export/", views.export_data, name="export"),

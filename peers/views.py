@@ -8,9 +8,11 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
 from commons.clients import client_address
 from commons.http import safe_next
+from commons.ids import parse_id
 from commons.limits import limit_use
 from peers import recovery, services
 from peers.export import peer_data_export
@@ -136,9 +138,21 @@ def delete_account(request):
 @never_cache
 @login_required
 def notifications(request):
+    """The list writes nothing (a GET never does): the page marks what it shows as read by a POST, sent in the
+    background once shown (static/js/mark-read.js) or by its button."""
     items = list(request.user.notifications.all()[:100])
-    services.notifications_mark_read(peer=request.user)
-    return render(request, "peers/notifications.html", {"items": items})
+    newest_unread = max((item.pk for item in items if item.read_at is None), default=None)
+    return render(request, "peers/notifications.html", {"items": items, "newest_unread": newest_unread})
+
+
+@require_POST
+@login_required
+def notifications_read(request):
+    up_to = parse_id(request.POST.get("up_to", ""))
+    services.notifications_mark_read(peer=request.user, up_to_id=up_to)
+    if "application/json" in request.headers.get("Accept", ""):
+        return HttpResponse(status=204)
+    return redirect("peers:notifications")
 
 
 def shared_device(request):

@@ -119,14 +119,24 @@ def test_bookmark_a_post_and_list_it(other_client, other_peer, post):
     assert not Bookmark.objects.exists()
 
 
+def _read(client, thread, url: str) -> None:
+    """Open a thread page and send its reading position, as the page's script does once shown."""
+    import re
+
+    page = client.get(url).content.decode()
+    position = re.search(r'data-mark-read hidden>.*?name="post" value="(\d+)"', page, re.S)
+    if position:
+        client.post(f"/t/{thread.id}/read/", {"post": position.group(1)}, HTTP_ACCEPT="application/json")
+
+
 def test_jump_to_first_unread(other_client, other_peer, peer, thread, reply_factory, settings):
     first = thread.posts.get()
     assert other_client.get("/t/%d/unread/" % thread.id)["Location"].endswith(f"#p{first.id}")
-    other_client.get(thread.get_absolute_url())  # reads page 1
+    _read(other_client, thread, thread.get_absolute_url())  # reads page 1
     new = [reply_factory(thread=thread, author=peer, body=f"new {n}") for n in range(31)]
     location = other_client.get(f"/t/{thread.id}/unread/")["Location"]
     assert location.endswith(f"#p{new[0].id}") and "?page=" not in location
-    other_client.get(thread.get_absolute_url() + "?page=2")
+    _read(other_client, thread, thread.get_absolute_url() + "?page=2")
     location = other_client.get(f"/t/{thread.id}/unread/")["Location"]
     assert location.endswith(f"?page=2#p{new[-1].id}")  # all read: the last post
 
@@ -137,15 +147,19 @@ def test_reading_position_moves_forward_only_and_rereading_writes_nothing(other_
 
     from forum.models import ThreadRead
 
-    other_client.get(thread.get_absolute_url())
     first = thread.posts.get().id
+    page = other_client.get(thread.get_absolute_url()).content.decode()
+    assert not ThreadRead.objects.filter(peer=other_peer).exists()  # the page (a GET) writes nothing
+    assert f'name="post" value="{first}"' in page and "mark-read.js" in page  # it sends its position once shown
+    assert other_client.post(f"/t/{thread.id}/read/", {"post": first}, HTTP_ACCEPT="application/json").status_code == 204
     assert ThreadRead.objects.get(peer=other_peer, thread=thread).last_read_post_id == first
     with CaptureQueriesContext(connection) as queries:
-        other_client.get(thread.get_absolute_url())
+        page = other_client.get(thread.get_absolute_url()).content.decode()
     writes = [q["sql"] for q in queries.captured_queries if "forum_threadread" in q["sql"] and not q["sql"].startswith("SELECT")]
-    assert writes == []
+    assert writes == [] and "mark-read.js" not in page  # read already: nothing to send
     newer = reply_factory(thread=thread, author=peer, body="one more")
-    other_client.get(thread.get_absolute_url())
+    assert f'value="{newer.id}"' in other_client.get(thread.get_absolute_url()).content.decode()
+    other_client.post(f"/t/{thread.id}/read/", {"post": newer.id})
     assert ThreadRead.objects.get(peer=other_peer, thread=thread).last_read_post_id == newer.id
     assert services.thread_mark_read(thread=thread, peer=other_peer, up_to_post_id=first) is False  # never back
     assert ThreadRead.objects.get(peer=other_peer, thread=thread).last_read_post_id == newer.id
@@ -156,3 +170,16 @@ def test_permalink_finds_the_right_page(client, peer, thread, reply_factory):
     response = client.get(f"/p/{posts[-1].id}/")
     assert response["Location"] == f"{thread.get_absolute_url()}?page=2#p{posts[-1].id}"
     assert client.get(f"/p/{posts[0].id}/")["Location"] == f"{thread.get_absolute_url()}#p{posts[0].id}"
+
+
+def test_reading_position_bad_inputs(client, other_client, other_peer, peer, thread, board, reply_factory):
+    from forum.models import ThreadRead
+
+    other_thread = services.thread_create(board=board, author=peer, title="Another thread", body="Elsewhere")
+    elsewhere = other_thread.posts.get().id
+    assert other_client.get(f"/t/{thread.id}/read/").status_code == 405
+    assert client.post(f"/t/{thread.id}/read/", {"post": thread.posts.get().id}).status_code == 403  # a visitor
+    for bad in ("", "x", "-3", "99999999999999999999999", str(elsewhere)):
+        assert other_client.post(f"/t/{thread.id}/read/", {"post": bad}).status_code == 400, bad
+    assert other_client.post("/t/999999/read/", {"post": elsewhere}).status_code == 404
+    assert not ThreadRead.objects.filter(peer=other_peer).exists()

@@ -173,3 +173,23 @@ def test_a_held_post_notifies_nobody_until_it_is_approved(site):
     item = QueueItem.objects.get(target_kind="post", target_id=held_reply.pk, status="open")
     moderation_services.item_decide(item=item, moderator=site["moderator"], content_action="approve")
     assert list(about_it.filter(recipient=other).values_list("kind", flat=True)) == ["forum_mention"]  # not told twice
+
+
+WRITES = ("INSERT", "UPDATE", "DELETE")
+
+
+def test_a_get_writes_nothing_on_any_route(site):
+    """Opening a page changes nothing stored (issue 15: the queue used to open items when a moderator looked)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    urls = _walk(site)
+    found = []
+    for name in ("visitor", "other", "author", "moderator"):
+        reader = _reader(site.get(name))
+        reader.get("/")  # the session's first save is the sign-in's, not a page's
+        for url in urls:
+            with CaptureQueriesContext(connection) as ctx:
+                reader.get(url)
+            found += [(name, url, q["sql"][:90]) for q in ctx.captured_queries if q["sql"].lstrip().upper().startswith(WRITES)]
+    assert not found, "\n".join(map(str, found[:40]))
