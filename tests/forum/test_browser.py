@@ -39,3 +39,22 @@ def test_reply_with_content_warning_react_and_quote(first_post, thread, signed_i
     page.locator(f"#p{first.id}").get_by_role("link", name="Quote").click()
     assert "> **@river** wrote:" in page.get_by_label("Your reply").input_value()
     assert page.problems == []
+
+
+def test_the_thread_page_sends_its_reading_position_and_notifications_are_marked_read(first_post, thread, signed_in_page,
+                                                                                      live_server, other_peer):
+    """A GET writes nothing, so the page itself sends what was shown (static/js/mark-read.js)."""
+    from forum.models import ThreadRead
+    from peers import services as peer_services
+
+    page = signed_in_page
+    with page.expect_response(lambda r: r.url.endswith(f"/t/{thread.id}/read/") and r.status == 204):
+        page.goto(f"{live_server.url}{thread.get_absolute_url()}")
+    assert ThreadRead.objects.get(peer=other_peer, thread=thread).last_read_post_id == first_post.id
+
+    peer_services.notification_send(recipient=other_peer, kind="reply", text="sage replied", url=thread.get_absolute_url())
+    with page.expect_response(lambda r: r.url.endswith("/notifications/read/") and r.status == 204):
+        page.goto(f"{live_server.url}/notifications/")
+    page.get_by_text("All marked as read.").wait_for()
+    assert not other_peer.notifications.filter(read_at__isnull=True).exists()
+    assert page.problems == []
