@@ -88,6 +88,8 @@ class ResilientRedisChannelLayer(RedisChannelLayer):
         self.watch()
         failures = 0
         while True:
+            if redis_watch.cancelling():  # a cancel swallowed by an earlier try still counts (redis_watch._run)
+                raise asyncio.CancelledError()
             try:
                 message = await super().receive(channel)
                 self.receive_failing = False

@@ -104,6 +104,12 @@ class RedisWatch:
     async def _run(self) -> None:
         while True:
             await self.check()
+            # A cancel can be swallowed on the way (Python 3.11's wait_for returns a result that arrived as it was
+            # cancelled; redis-py turns a cancelled read into a connection error): the pending request still
+            # counts, so honour it here, or an event loop shutting down waits on this task for ever (seen: a
+            # test run hung in pytest-asyncio's teardown with this task at `cancelling=1`).
+            if cancelling():
+                raise asyncio.CancelledError()
             self._wake.clear()
             interval = INTERVAL if self.answering and self.caught_up else INTERVAL / 2
             try:
