@@ -2,6 +2,7 @@
 
 import asyncio
 import itertools
+import re
 from datetime import timedelta
 
 import pytest
@@ -177,7 +178,7 @@ async def test_slow_mode_answers_rate_limited(live_room, peer, connect):
     await communicator.send_json_to({"type": "message", "body": "second", "client_id": "c2"})
     frame = await assert_error(communicator, "rate_limited")
     assert frame["detail"].startswith(LIMITS["room_slow_mode"].message)
-    assert "Please try again in" in frame["detail"] and "seconds" in frame["detail"]
+    assert "Please try again in" in frame["detail"] and re.search(r"in \d+ seconds?", frame["detail"])  # "1 second" near the end of the window
     assert await db(Message.objects.count)() == 1
 
 
