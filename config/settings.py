@@ -113,7 +113,7 @@ TEMPLATES = [
                 "safety.context_processors.alert_banner",
                 "helpnow.context_processors.on_duty",
             ],
-            "libraries": {"assets": "commons.assets"},
+            "libraries": {"assets": "commons.assets", "phones": "commons.phones"},
         },
     },
     {

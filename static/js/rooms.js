@@ -27,6 +27,7 @@
   if (!chat || !window.WebSocket) return;
 
   var log = document.getElementById("chat-log");
+  var scroller = document.getElementById("chat-scroller") || log;  // the box that scrolls (role="log")
   var form = document.getElementById("chat-form");
   var input = document.getElementById("chat-input");
   var sendButton = document.getElementById("chat-send");
@@ -176,9 +177,9 @@
         next = child;
       }
     }
-    var stick = log.scrollHeight - log.scrollTop - log.clientHeight < 80;
+    var stick = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 80;
     log.insertBefore(li, next);
-    if (stick || frame.author === me) log.scrollTop = log.scrollHeight;
+    if (stick || frame.author === me) scroller.scrollTop = scroller.scrollHeight;
     lastId = Math.max(lastId, frame.id);
     if (frame.client_id) {
       var before = outbox.length;
@@ -289,7 +290,7 @@
     link.textContent = "Read the alert";
     li.appendChild(link);
     log.appendChild(li);
-    log.scrollTop = log.scrollHeight;
+    scroller.scrollTop = scroller.scrollHeight;
   }
 
   function giveBack(item) {
