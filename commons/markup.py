@@ -30,9 +30,13 @@ MENTION = re.compile(r"(?<![\w@/.])@([A-Za-z0-9_.-]{3,30})")
 
 
 def _link_mentions(state) -> None:
-    """Core rule: split text tokens (outside links and code) at each @mention into a link to the profile."""
+    """Core rule: split text tokens (outside links, code and quotes) at each @mention into a link to the
+    profile. A quote keeps its names as text: it is someone else's words, and its header names the person
+    quoted, who may since have deleted their account."""
+    quoted = 0
     for block in state.tokens:
-        if block.type != "inline" or not block.children or "@" not in block.content:
+        quoted += 1 if block.type == "blockquote_open" else -1 if block.type == "blockquote_close" else 0
+        if quoted or block.type != "inline" or not block.children or "@" not in block.content:
             continue
         children, inside_link = [], 0
         for token in block.children:
