@@ -87,6 +87,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "commons.zones.LocalTimeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -113,7 +114,7 @@ TEMPLATES = [
                 "safety.context_processors.alert_banner",
                 "helpnow.context_processors.on_duty",
             ],
-            "libraries": {"assets": "commons.assets", "phones": "commons.phones"},
+            "libraries": {"assets": "commons.assets", "phones": "commons.phones", "when": "commons.when"},
         },
     },
     {

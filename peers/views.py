@@ -155,6 +155,17 @@ def notifications_read(request):
     return redirect("peers:notifications")
 
 
+@require_POST
+@login_required
+def time_zone(request):
+    """The browser's time zone, sent once by static/js/local-time.js: 204, or 400 for a name that is no zone."""
+    try:
+        services.time_zone_set(peer=request.user, name=request.POST.get("time_zone", ""))
+    except ValidationError as error:
+        return HttpResponse(error.messages[0], status=400, content_type="text/plain; charset=utf-8")
+    return HttpResponse(status=204)
+
+
 def shared_device(request):
     """Staying safe on a shared device: what quick exit does, what the site can't erase, private windows."""
     return render(request, "peers/shared_device.html")

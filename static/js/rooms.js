@@ -10,19 +10,7 @@
 (function () {
   "use strict";
 
-  // --- times in the reader's own zone ---------------------------------------------------
-  try {
-    var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-    if (zone) document.cookie = "tz=" + encodeURIComponent(zone) + "; path=/; max-age=31536000; SameSite=Lax";
-  } catch (e) { /* old browser: times stay in UTC, labelled so */ }
-
-  var timeFormat = new Intl.DateTimeFormat(undefined, { weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", timeZoneName: "short" });
-  var clockFormat = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" });
-  document.querySelectorAll("time[data-local]").forEach(function (el) {
-    var when = new Date(el.getAttribute("datetime"));
-    if (!isNaN(when)) el.textContent = timeFormat.format(when);
-  });
-
+  var clockFormat = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
   var chat = document.getElementById("chat");
   if (!chat || !window.WebSocket) return;
 
