@@ -79,7 +79,7 @@ def test_overdose_page_is_readable_without_javascript(client, settings, db):
     assert 'href="tel:999"' in page and "Call 999 now." in strip_tags(page)
     assert 'href="/help/good-samaritan/"' in page
     assert "<noscript" not in page  # nothing on it depends on JavaScript
-    assert page.count("<script") == 3  # quick exit, local times and live alerts only, all optional
+    assert page.count("<script") == 4  # quick exit, local times, live alerts and the offline copy, all optional
 
 
 def test_good_samaritan_note_is_configurable(client, settings, db):
