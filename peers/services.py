@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from commons.limits import limit_use
 from commons.markup import render_markdown
+from commons.languages import valid_language
 from commons.zones import valid_zone
 from commons.realtime import CLOSE_SESSION_ENDED, person_sockets_close
 from commons.text import validate_visible
@@ -223,6 +224,19 @@ def time_zone_set(*, peer: Peer, name: str) -> bool:
         return False
     Peer.objects.filter(pk=peer.pk).update(time_zone=zone)
     peer.time_zone = zone
+    return True
+
+
+def language_set(*, peer: Peer, code: str) -> bool:
+    """Keep the language the site speaks to `peer` (a code of settings.LANGUAGES). ValidationError for another
+    code. True if it changed."""
+    language = valid_language(code)
+    if not language:
+        raise ValidationError("That language is not offered here.", code="language")
+    if peer.language == language:
+        return False
+    Peer.objects.filter(pk=peer.pk).update(language=language)
+    peer.language = language
     return True
 
 

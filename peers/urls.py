@@ -12,6 +12,7 @@ urlpatterns = [
     path("settings/", views.settings_page, name="settings"),
     path("settings/recovery-code/", views.new_recovery_code, name="new_recovery_code"),
     path("settings/time-zone/", views.time_zone, name="time_zone"),
+    path("language/", views.language, name="language"),
     path("settings/export/", views.export_data, name="export"),
     path("settings/delete/", views.delete_account, name="delete"),
     path("shared-device/", views.shared_device, name="shared_device"),

@@ -8,6 +8,8 @@
   var banner = document.getElementById("alert-banner");
   if (!banner) { return; }
   var STORE = "hrc-alerts-hidden";
+  // The words come from the page, in the reader's language (templates/safety/_alert_banner.html).
+  function text(name, fallback) { return banner.getAttribute("data-text-" + name) || fallback; }
 
   function hiddenKeys() {
     try { return JSON.parse(window.localStorage.getItem(STORE) || "[]") || []; } catch (e) { return []; }
@@ -29,7 +31,7 @@
     button.type = "button";
     button.className = "alert-banner__dismiss";
     var substance = item.querySelector("strong");
-    button.setAttribute("aria-label", "Hide the " + (substance ? substance.textContent : "") + " alert on this device");
+    button.setAttribute("aria-label", text("hide", "Hide the {substance} alert on this device").replace("{substance}", substance ? substance.textContent : ""));
     button.textContent = "\u00d7";
     button.addEventListener("click", function () { hideForGood(item); });
     item.appendChild(button);
@@ -37,7 +39,7 @@
   Array.prototype.forEach.call(banner.querySelectorAll(".alert-banner__item"), addDismiss);
 
   if (!("WebSocket" in window)) { return; }
-  var LABELS = { danger: "Danger", warning: "Warning", info: "For your information" };
+  var LABELS = { danger: text("danger", "Danger"), warning: text("warning", "Warning"), info: text("info", "For your information") };
   var delay = 1000;
 
   function list() {
@@ -59,7 +61,7 @@
     item.setAttribute("data-alert-severity", severity);
     var label = document.createElement("span");
     label.className = "alert-banner__label";
-    label.textContent = "New " + LABELS[severity].toLowerCase() + ":";
+    label.textContent = text("new", "New:") + " " + LABELS[severity] + ":";
     var substance = document.createElement("strong");
     substance.textContent = frame.substance;
     var region = document.createElement("span");
