@@ -95,6 +95,9 @@ def test_room_composer_is_on_screen_without_scrolling(asgi_server, browser, orga
     log = _boxes(page, "#chat-scroller")[0]
     assert log["h"] > 250, log  # the chat takes the room the screen has
     assert page.locator("[role=log]").count() == 1
+    # Full height: the page itself does not scroll, and the message box sits at the bottom of the screen.
+    assert page.evaluate("document.documentElement.scrollHeight <= window.innerHeight + 1")
+    assert _boxes(page, "#chat-form")[0]["bottom"] > PHONE["height"] - 80
 
     page.fill("#chat-input", "first line")
     page.keyboard.press("Shift+Enter")
