@@ -16,6 +16,21 @@ def valid_language(code: str | None) -> str:
     return code if code in CODES else ""
 
 
+class LanguageResetMiddleware:
+    """Just outside LocaleMiddleware: once the response is made, the thread goes back to the default language,
+    so nothing rendered later on it (a service's notification, a consumer's frame, another test) inherits the
+    last reader's language."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            return self.get_response(request)
+        finally:
+            translation.deactivate()
+
+
 class AccountLanguageMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response

@@ -115,3 +115,10 @@ def test_the_menu_goes_back_to_the_page_it_was_used_on(client, db):
     assert back["Location"] == "/rooms/?page=2"
     for elsewhere in ("https://elsewhere.example/x", "http://testserver.evil/", "javascript:alert(1)", "//elsewhere/"):
         assert client.post("/language/", {"language": "es"}, headers={"referer": elsewhere})["Location"] == "/"
+
+
+def test_a_request_leaves_no_language_behind(client, db):
+    from django.utils import translation
+
+    client.get("/", headers={"accept-language": "fr"})
+    assert translation.get_language() == "en"  # what a service renders next on this thread is not in French
