@@ -1,9 +1,10 @@
-"""`{% load chat_texts %}{% chat_texts %}`: the words static/js/rooms.js shows, in the reader's language, as a JSON
-<script type="application/json" id="chat-texts"> (data, not code: the Content-Security-Policy allows it). The script
-keeps English fallbacks; {name}, {count} and {seconds} are filled in by the script."""
+"""`<section ... data-texts="{% chat_texts %}">`: the words static/js/rooms.js shows, in the reader's language, as
+JSON in an attribute (escaped by the template; no script element in the page). The script keeps English
+fallbacks; {name}, {count} and {seconds} are filled in by the script."""
+
+import json
 
 from django import template
-from django.utils.html import json_script
 from django.utils.translation import gettext, ngettext
 
 register = template.Library()
@@ -11,7 +12,7 @@ register = template.Library()
 
 @register.simple_tag
 def chat_texts():
-    return json_script({
+    return json.dumps({
         "not_sent": gettext("That message couldn't be sent, so it is back in the box. Please try again."),
         "closed": gettext("This room is closed. You can read it, but not write."),
         "scheduled": gettext("This room hasn't opened yet. You can read along until the host opens it."),
@@ -40,4 +41,4 @@ def chat_texts():
         "empty": gettext("Write something first."),
         "too_long": gettext("Messages can be up to 2,000 characters."),
         "unsendable": gettext("That message has a character that can't be sent (a NUL, or half of an emoji). Please remove it."),
-    }, "chat-texts")
+    }, ensure_ascii=False)

@@ -12,7 +12,7 @@
 
   // The words, in the reader's language, from the page (rooms/templatetags/chat_texts.py); English if missing.
   var TEXTS = {};
-  try { TEXTS = JSON.parse((document.getElementById("chat-texts") || {}).textContent || "{}"); } catch (e) { TEXTS = {}; }
+  try { TEXTS = JSON.parse((document.getElementById("chat") || { getAttribute: function () { return "{}"; } }).getAttribute("data-texts") || "{}"); } catch (e) { TEXTS = {}; }
   function t(key, english, values) {
     var text = TEXTS[key] || english;
     Object.keys(values || {}).forEach(function (name) { text = text.split("{" + name + "}").join(String(values[name])); });
