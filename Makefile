@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 HOST ?= 127.0.0.1
 
-.PHONY: run test install install-dev migrate seed browser-deps bench lock clean
+.PHONY: run test install install-dev migrate seed browser-deps bench lock clean messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,13 @@ lock: | $(BIN)/python
 	$(BIN)/pip install --quiet pip-tools==7.6.2
 	$(PIP_COMPILE) --output-file=../requirements.txt runtime.in
 	$(PIP_COMPILE) --output-file=../requirements-dev.txt dev.in
+
+# Translations (docs/translating.md): collect every wrapped string into locale/es and locale/fr (needs GNU
+# gettext's xgettext: `apt-get install gettext`), then compile the .mo files with polib and check that every
+# entry is translated. Add a language with `-l xx` here and in settings.LANGUAGES.
+messages: install-dev
+	$(BIN)/python manage.py makemessages -l es -l fr --no-location --no-obsolete --ignore=.venv --ignore=tests --ignore=var --ignore=staticfiles
+	$(BIN)/python -m commons.catalogues compile
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .hypothesis

@@ -41,6 +41,9 @@ THREADS = int(os.environ.get("BENCH_THREADS", "10000"))
 POSTS = int(os.environ.get("BENCH_POSTS", "100000"))
 LONG_THREAD_POSTS = int(os.environ.get("BENCH_LONG_THREAD_POSTS", "5000"))
 REPEAT = int(os.environ.get("BENCH_REPEAT", "30"))
+# Every request asks for this language (Accept-Language), Spanish by default: a translated page is the costlier
+# case since issue 17 turned translation on. BENCH_LANGUAGE=en measures the English pages.
+LANGUAGE = os.environ.get("BENCH_LANGUAGE", "es")
 WORDS = (
     "naloxone fentanyl strips testing dose tolerance support friend evening room harm reduction safer "
     "kit pharmacy outreach worker clinic wound care sleep food water breathe rest talk listen share "
@@ -142,7 +145,7 @@ def _round_robin(requests: list) -> list[float]:
 
 def in_process_medians(reader, pages: list) -> list[float]:
     """Django's test client: the handler and middleware only, no server, no HTTP."""
-    member, visitor = Client(), Client()
+    member, visitor = Client(headers={"accept-language": LANGUAGE}), Client(headers={"accept-language": LANGUAGE})
     member.force_login(reader)
     return _round_robin(
         [(lambda url=url, c=(visitor if as_visitor else member): c.get(url).status_code) for _, url, _, as_visitor in pages]
@@ -181,7 +184,7 @@ class _Browser:
         self.cookies = cookies
 
     def get(self, url: str) -> int:
-        headers = {"X-Forwarded-Proto": "https"}
+        headers = {"X-Forwarded-Proto": "https", "Accept-Language": LANGUAGE}
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
         self.connection.request("GET", url, headers=headers)

@@ -84,9 +84,13 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "commons.languages.LanguageResetMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "commons.zones.LocalTimeMiddleware",
+    "commons.languages.AccountLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -113,7 +117,7 @@ TEMPLATES = [
                 "safety.context_processors.alert_banner",
                 "helpnow.context_processors.on_duty",
             ],
-            "libraries": {"assets": "commons.assets"},
+            "libraries": {"assets": "commons.assets", "phones": "commons.phones", "when": "commons.when"},
         },
     },
     {
@@ -233,7 +237,14 @@ LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"
 # The site is written in English only. Translation machinery off: under ASGI each lookup of the active
 # language goes through a context variable, and every {% url %} and reverse() asks for it (docs/performance.md).
-USE_I18N = False
+# Spanish and French beside English (issue 17; docs/translating.md). Catalogues in locale/, compiled .mo files
+# committed; `make messages` refreshes them. Members' choice is kept in the account (commons.languages).
+USE_I18N = True
+LANGUAGES = [("en", "English"), ("es", "Español"), ("fr", "Français")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGE_COOKIE_NAME = "lang"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 USE_TZ = True
 
 STATIC_URL = "/static/"
@@ -277,6 +288,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = env.bool("DJANGO_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", 60 * 60 * 24 * 365)

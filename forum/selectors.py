@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from commons import sql
+from commons.when import time_ago
 from forum import sqlite_search
 from forum.models import (
     Board, Bookmark, PendingEdit, Post, PostRevision, Reaction, Subscription, Thread, ThreadRead, thread_slug,
@@ -151,20 +152,6 @@ def board_threads(*, board: Board, peer) -> PagedRows:
 
 # What the author and moderators see beside a thread or post that the public does not.
 _STATUS_TEXT = {ModerationStatus.PENDING: "waiting for a moderator", ModerationStatus.REJECTED: "removed by a moderator"}
-
-
-_TIME_UNITS = ((365 * 86400, "year"), (30 * 86400, "month"), (7 * 86400, "week"), (86400, "day"), (3600, "hour"), (60, "minute"))
-
-
-def time_ago(then: datetime, now: datetime) -> str:
-    """"5 minutes ago", "2 days ago", "just now": the largest whole unit, as forums show activity.
-    (Django's timesince, with two units and translation, cost 0.5 ms a board page.)"""
-    seconds = int((now - then).total_seconds())
-    for size, unit in _TIME_UNITS:
-        if seconds >= size:
-            count = seconds // size
-            return f"{count} {unit}{'' if count == 1 else 's'} ago"
-    return "just now"
 
 
 def thread_get(*, thread_id: int, peer) -> Thread:

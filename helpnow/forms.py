@@ -1,31 +1,32 @@
 """Forms parse input only; the services validate and decide (their messages are what people read)."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from helpnow import services
 from helpnow.models import ANSWER_MAX_LENGTH, NOTE_MAX_LENGTH, HelpRequest
 
 DANGER_CHOICES = [
-    (HelpRequest.Danger.YES, "Yes, someone may be in danger"),
-    (HelpRequest.Danger.NOT_SURE, "I'm not sure"),
-    (HelpRequest.Danger.NO, "No"),
+    (HelpRequest.Danger.YES, _("Yes, someone may be in danger")),
+    (HelpRequest.Danger.NOT_SURE, _("I'm not sure")),
+    (HelpRequest.Danger.NO, _("No")),
 ]
 
 
 class HelpRequestForm(forms.Form):
     happening = forms.CharField(
-        label="What is happening?", required=False, max_length=ANSWER_MAX_LENGTH,
+        label=_("What is happening?"), required=False, max_length=ANSWER_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}), error_messages={"max_length": services.ANSWER_TOO_LONG},
-        help_text="A few words are enough. You can also leave this empty and just talk.",
+        help_text=_("A few words are enough. You can also leave this empty and just talk."),
     )
     danger = forms.ChoiceField(
-        label="Is anyone in danger right now?", required=False, choices=DANGER_CHOICES, widget=forms.RadioSelect,
+        label=_("Is anyone in danger right now?"), required=False, choices=DANGER_CHOICES, widget=forms.RadioSelect,
         error_messages={"invalid_choice": services.BAD_DANGER},
     )
     would_help = forms.CharField(
-        label="What would help?", required=False, max_length=ANSWER_MAX_LENGTH,
+        label=_("What would help?"), required=False, max_length=ANSWER_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}), error_messages={"max_length": services.ANSWER_TOO_LONG},
-        help_text="For example: someone to talk to, safer-use tips, finding a service nearby.",
+        help_text=_("For example: someone to talk to, safer-use tips, finding a service nearby."),
     )
 
 

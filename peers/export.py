@@ -11,6 +11,8 @@ def profile_export(peer: Peer) -> dict:
         "bio": peer.bio,
         "bio_waiting_for_a_moderator": peer.bio_pending or None,
         "date_joined": peer.date_joined.isoformat(),
+        "time_zone": peer.time_zone or None,
+        "language": peer.language or None,
         "roles": sorted(peer.groups.values_list("name", flat=True)),
     }
 

@@ -1,4 +1,6 @@
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from peers.models import BIO_MAX_LENGTH
 
@@ -67,8 +69,8 @@ class DeleteAccountForm(PasswordConfirmForm):
 # allauth's own forms, relabelled in the community's words (configured by ACCOUNT_FORMS).
 from allauth.account.forms import ChangePasswordForm, LoginForm, SignupForm  # noqa: E402
 
-PSEUDONYM_HELP = "3 to 30 letters, numbers, dots, dashes or underscores. Not your name, email or phone number."
-MSG_PASSWORDS_DIFFER = "The two passwords don't match."
+PSEUDONYM_HELP = _("3 to 30 letters, numbers, dots, dashes or underscores. Not your name, email or phone number.")
+MSG_PASSWORDS_DIFFER = _("The two passwords don't match.")
 _ALLAUTH_PASSWORDS_DIFFER = "You must type the same password each time."
 
 
@@ -85,7 +87,7 @@ class InOurWords:
         errors = self.errors.get("password2")
         if errors:
             self.errors["password2"] = self.error_class(
-                [MSG_PASSWORDS_DIFFER if str(e) == _ALLAUTH_PASSWORDS_DIFFER else e for e in errors]
+                [MSG_PASSWORDS_DIFFER if str(e) in (_ALLAUTH_PASSWORDS_DIFFER, gettext(_ALLAUTH_PASSWORDS_DIFFER)) else e for e in errors]
             )
         return data
 
@@ -93,20 +95,20 @@ class InOurWords:
 class PseudonymSignupForm(InOurWords, SignupForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["username"].label = "Pseudonym"
+        self.fields["username"].label = _("Pseudonym")
         self.fields["username"].help_text = PSEUDONYM_HELP
-        self.fields["password2"].label = "Password again"
+        self.fields["password2"].label = _("Password again")
         _no_placeholders(self)
 
 
 class PseudonymLoginForm(LoginForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["login"].label = "Pseudonym"
+        self.fields["login"].label = _("Pseudonym")
         self.fields["password"].help_text = ""  # the page itself links to recovery, under the button
         if "remember" in self.fields:
-            self.fields["remember"].label = "Stay logged in on this device"
-            self.fields["remember"].help_text = "Leave this unticked on a shared phone or computer."
+            self.fields["remember"].label = _("Stay logged in on this device")
+            self.fields["remember"].help_text = _("Leave this unticked on a shared phone or computer.")
         _no_placeholders(self)
 
 

@@ -46,6 +46,12 @@ class Peer(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
+    # The reader's time zone (an IANA name such as "America/Mexico_City"), sent once by the browser
+    # (static/js/local-time.js); every time on a page is shown in it. Empty: not known yet (UTC).
+    time_zone = models.CharField(max_length=64, blank=True, default="")
+    # The language the site speaks to them (a code of settings.LANGUAGES), chosen in the header's menu.
+    # Empty: the browser's Accept-Language (or the visitor cookie) decides.
+    language = models.CharField(max_length=8, blank=True, default="")
 
     objects = PeerManager()
 

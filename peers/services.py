@@ -12,6 +12,8 @@ from django.utils import timezone
 
 from commons.limits import limit_use
 from commons.markup import render_markdown
+from commons.languages import valid_language
+from commons.zones import valid_zone
 from commons.realtime import CLOSE_SESSION_ENDED, person_sockets_close
 from commons.text import validate_visible
 from peers import deleted_pseudonyms, recovery, roles
@@ -210,6 +212,32 @@ def notifications_mark_read(*, peer: Peer, up_to_id: int | None = None) -> int:
     marked = unread.update(read_at=timezone.now())
     _forget_unread_count(peer.pk)
     return marked
+
+
+def time_zone_set(*, peer: Peer, name: str) -> bool:
+    """Keep the reader's time zone (an IANA name, as the browser tells it) in the account; every time on a page is
+    then shown in it (commons.zones). ValidationError for a name that is not a known zone. True if it changed."""
+    zone = valid_zone(name)
+    if not zone:
+        raise ValidationError("That is not a time zone we know.", code="time_zone")
+    if peer.time_zone == zone:
+        return False
+    Peer.objects.filter(pk=peer.pk).update(time_zone=zone)
+    peer.time_zone = zone
+    return True
+
+
+def language_set(*, peer: Peer, code: str) -> bool:
+    """Keep the language the site speaks to `peer` (a code of settings.LANGUAGES). ValidationError for another
+    code. True if it changed."""
+    language = valid_language(code)
+    if not language:
+        raise ValidationError("That language is not offered here.", code="language")
+    if peer.language == language:
+        return False
+    Peer.objects.filter(pk=peer.pk).update(language=language)
+    peer.language = language
+    return True
 
 
 def _forget_unread_count(peer_id: int) -> None:

@@ -1,4 +1,5 @@
 import json
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -12,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from commons.clients import client_address
 from commons.http import safe_next
+from commons.languages import valid_language
 from commons.ids import parse_id
 from commons.limits import limit_use
 from peers import recovery, services
@@ -153,6 +155,38 @@ def notifications_read(request):
     if "application/json" in request.headers.get("Accept", ""):
         return HttpResponse(status=204)
     return redirect("peers:notifications")
+
+
+@require_POST
+@login_required
+def time_zone(request):
+    """The browser's time zone, sent once by static/js/local-time.js: 204, or 400 for a name that is no zone."""
+    try:
+        services.time_zone_set(peer=request.user, name=request.POST.get("time_zone", ""))
+    except ValidationError as error:
+        return HttpResponse(error.messages[0], status=400, content_type="text/plain; charset=utf-8")
+    return HttpResponse(status=204)
+
+
+@require_POST
+def language(request):
+    """The header's language menu: kept in the account for a member, in the `lang` cookie for everyone; back to
+    the page it was chosen on. 400 for a language not offered."""
+    code = valid_language(request.POST.get("language"))
+    if not code:
+        return HttpResponse("That language is not offered here.", status=400, content_type="text/plain; charset=utf-8")
+    if request.user.is_authenticated:
+        services.language_set(peer=request.user, code=code)
+    back = request.headers.get("Referer", "")
+    if back and not request.POST.get("next"):
+        # The page the menu was used on: its path only, and only when it is this site's.
+        parts = urlsplit(back)
+        same_site = parts.netloc == request.get_host() and parts.scheme in ("http", "https")
+        back = (parts.path + (f"?{parts.query}" if parts.query else "")) if same_site and parts.path.startswith("/") and not parts.path.startswith("//") else "/"
+    response = redirect(safe_next(request, back or "/"))
+    response.set_cookie(settings.LANGUAGE_COOKIE_NAME, code, max_age=settings.LANGUAGE_COOKIE_AGE, path="/",
+                        samesite=settings.LANGUAGE_COOKIE_SAMESITE, secure=settings.LANGUAGE_COOKIE_SECURE)
+    return response
 
 
 def shared_device(request):

@@ -289,7 +289,7 @@ def _message_create(*, room: Room, author, body: str, client_id: str) -> Message
     """Caller holds a transaction."""
     screening = screen(author=author, text=body, kind="message")
     message = Message.objects.create(
-        room=room, author=author, body=body, body_html=render_markdown(body), client_id=client_id,
+        room=room, author=author, body=body, body_html=render_markdown(body, line_breaks=True), client_id=client_id,
         moderation_status=screening.status, moderation_reason="; ".join(screening.reasons),
     )
     if screening.held:  # into the moderators' queue in this same transaction
@@ -434,7 +434,7 @@ def message_redact(*, message: Message, body: str, by, reason: str = "") -> bool
         raise ValidationError(refusal.detail) from None
     if body == message.body:
         return False
-    message.body, message.body_html = body, render_markdown(body)
+    message.body, message.body_html = body, render_markdown(body, line_breaks=True)
     message.save(update_fields=["body", "body_html"])
     _broadcast_message(room=message.room, message=message)
     return True

@@ -1,6 +1,5 @@
 """Room pages and the hosts' actions: parse, check, call one service, respond."""
 
-import zoneinfo
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,7 +14,6 @@ from rooms import permissions, selectors, services
 from rooms.forms import MuteForm, PersonForm, RemoveMessageForm, RemovePersonForm, RoomForm
 from rooms.models import Message, Room, RoomRemoval
 
-TZ_COOKIE = "tz"  # set by static/js/rooms.js to the browser's IANA zone
 NO_SUCH_PERSON = "There is nobody with that pseudonym."
 CANT_REMOVE_HOST = "Hosts and moderators can't be muted or removed from a room here."
 ROOM_OPENED = "The room is open. People can write now."
@@ -34,15 +32,6 @@ SLUG_RESERVED = "That web address is reserved. Please pick another."
 RESERVED_SLUGS = {"new"}
 
 
-def _reader_zone(request) -> None:
-    """Show and read times in the reader's own zone when the browser told us which it is."""
-    name = request.COOKIES.get(TZ_COOKIE, "")
-    try:
-        timezone.activate(zoneinfo.ZoneInfo(name)) if name else timezone.deactivate()
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        timezone.deactivate()
-
-
 def _room_for(request, slug: str) -> Room:
     room = get_object_or_404(Room.objects.select_related("host"), slug=slug)
     if not permissions.can_see(request.user, room):
@@ -51,13 +40,11 @@ def _room_for(request, slug: str) -> Room:
 
 
 def room_list(request):
-    _reader_zone(request)
     can_create = request.user.is_authenticated and (request.user.is_organiser or request.user.is_moderator)
     return render(request, "rooms/list.html", {"rooms": selectors.rooms_live_and_upcoming(request.user), "can_create": can_create})
 
 
 def room(request, slug: str):
-    _reader_zone(request)
     room = _room_for(request, slug)
     removed = request.user.is_authenticated and RoomRemoval.objects.filter(room=room, peer=request.user).exists()
     hosting = permissions.is_host(request.user, room)
@@ -74,7 +61,6 @@ def room_create(request):
     if (response := sign_in_first(request, permissions.NOT_SIGNED_IN)) is not None:
         return response
     permissions.check_can_create_rooms(request.user)
-    _reader_zone(request)
     form = RoomForm(request.POST or None, initial={"starts_at": timezone.localtime().replace(second=0, microsecond=0)})
     if request.method == "POST" and form.is_valid():
         if form.cleaned_data["slug"] in RESERVED_SLUGS:
@@ -94,7 +80,6 @@ def room_create(request):
 def room_edit(request, slug: str):
     if (response := sign_in_first(request, permissions.NOT_SIGNED_IN)) is not None:
         return response
-    _reader_zone(request)
     room = _room_for(request, slug)
     permissions.check_can_host(request.user, room)
     form = RoomForm(request.POST or None, instance=room)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("alerts/<id:alert_id>/review/", views.alert_review, name="alert_review"),
     path("help/overdose/", views.overdose_help, name="overdose"),
     path("help/good-samaritan/", views.good_samaritan, name="good_samaritan"),
+    path("help/offline-sw.js", views.offline_worker, name="offline_worker"),
     path("about/", views.about, name="about"),
     path("services/", views.service_list, name="services"),
     path("services/suggest/", views.service_suggest, name="service_suggest"),

@@ -1,3 +1,5 @@
+import hashlib
+import json
 from functools import lru_cache
 
 from django.conf import settings
@@ -8,6 +10,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from commons.assets import asset
 from commons.markup import render_markdown
 from moderation.models import ModerationStatus
 from safety import selectors, services
@@ -116,6 +119,30 @@ def _note_html(source: str) -> str:
 
 def good_samaritan(request):
     return render(request, "safety/good_samaritan.html", {"note_html": _note_html(settings.SAFETY_GOOD_SAMARITAN_NOTE)})
+
+
+# What the two offline pages need, and nothing else (templates/safety/offline-sw.js).
+OFFLINE_PAGES = ("/help/overdose/", "/help/good-samaritan/")
+OFFLINE_ASSETS = (
+    "css/site.css", "css/forum.css", "css/rooms.css", "css/moderation.css", "css/safety.css", "css/helpnow.css",
+    "js/quick-exit.js", "js/local-time.js", "js/alerts.js", "js/offline.js", "favicon.svg", "manifest.webmanifest",
+    "icons/icon-192.png",
+)
+
+
+@lru_cache(maxsize=1)
+def _offline_worker_context() -> dict:
+    assets = [asset(name) for name in OFFLINE_ASSETS]
+    # A new version whenever an asset's (hashed) URL changes, so a deploy replaces the kept copies.
+    version = hashlib.sha256(json.dumps([OFFLINE_PAGES, assets]).encode()).hexdigest()[:12]
+    return {"pages": json.dumps(list(OFFLINE_PAGES)), "assets": json.dumps(assets), "version": version}
+
+
+def offline_worker(request):
+    """The service worker that keeps the overdose page and the Good Samaritan note for use offline."""
+    response = render(request, "safety/offline-sw.js", _offline_worker_context(), content_type="text/javascript; charset=utf-8")
+    response["Cache-Control"] = "no-cache"
+    return response
 
 
 def about(request):

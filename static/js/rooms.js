@@ -10,23 +10,21 @@
 (function () {
   "use strict";
 
-  // --- times in the reader's own zone ---------------------------------------------------
-  try {
-    var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-    if (zone) document.cookie = "tz=" + encodeURIComponent(zone) + "; path=/; max-age=31536000; SameSite=Lax";
-  } catch (e) { /* old browser: times stay in UTC, labelled so */ }
+  // The words, in the reader's language, from the page (rooms/templatetags/chat_texts.py); English if missing.
+  var TEXTS = {};
+  try { TEXTS = JSON.parse((document.getElementById("chat") || { getAttribute: function () { return "{}"; } }).getAttribute("data-texts") || "{}"); } catch (e) { TEXTS = {}; }
+  function t(key, english, values) {
+    var text = TEXTS[key] || english;
+    Object.keys(values || {}).forEach(function (name) { text = text.split("{" + name + "}").join(String(values[name])); });
+    return text;
+  }
 
-  var timeFormat = new Intl.DateTimeFormat(undefined, { weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", timeZoneName: "short" });
-  var clockFormat = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" });
-  document.querySelectorAll("time[data-local]").forEach(function (el) {
-    var when = new Date(el.getAttribute("datetime"));
-    if (!isNaN(when)) el.textContent = timeFormat.format(when);
-  });
-
+  var clockFormat = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
   var chat = document.getElementById("chat");
   if (!chat || !window.WebSocket) return;
 
   var log = document.getElementById("chat-log");
+  var scroller = document.getElementById("chat-scroller") || log;  // the box that scrolls (role="log")
   var form = document.getElementById("chat-form");
   var input = document.getElementById("chat-input");
   var sendButton = document.getElementById("chat-send");
@@ -56,7 +54,7 @@
   var connectedOnce = false;
   var resendTimer = null;
   var MAX_TRIES = 5;         // connections a message is sent on before the client stops sending it
-  var NOT_SENT = "That message couldn't be sent, so it is back in the box. Please try again.";
+  var NOT_SENT = t("not_sent", "That message couldn't be sent, so it is back in the box. Please try again.");
   var UNSENDABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?:[^\uD800-\uDBFF]|^)[\uDC00-\uDFFF]/;
 
   function randomId() {
@@ -74,8 +72,8 @@
   function refreshBanner() {
     if (stopped) return;
     if (!socket || socket.readyState !== WebSocket.OPEN) return;
-    if (status === "closed") showBanner("This room is closed. You can read it, but not write.", "info");
-    else if (status === "scheduled") showBanner("This room hasn't opened yet. You can read along until the host opens it.", "info");
+    if (status === "closed") showBanner(t("closed", "This room is closed. You can read it, but not write."), "info");
+    else if (status === "scheduled") showBanner(t("scheduled", "This room hasn't opened yet. You can read along until the host opens it."), "info");
     else if (muted) return;
     else showBanner("", "");
   }
@@ -86,7 +84,7 @@
     input.disabled = !writable;
     sendButton.disabled = !writable;
     var connected = socket && socket.readyState === WebSocket.OPEN;
-    sendButton.textContent = outbox.length > 0 && connected ? "Sending…" : "Send";
+    sendButton.textContent = outbox.length > 0 && connected ? t("sending", "Sending…") : t("send", "Send");
   }
 
   function announce(text) {
@@ -120,7 +118,7 @@
     if (frame.pending) {
       var held = document.createElement("span");
       held.className = "badge chat-msg__pending";
-      held.textContent = "waiting for a moderator";
+      held.textContent = t("held", "waiting for a moderator");
       head.appendChild(document.createTextNode(" "));
       head.appendChild(held);
     }
@@ -128,7 +126,7 @@
       var remove = document.createElement("button");
       remove.type = "button";
       remove.className = "link-button chat-msg__remove";
-      remove.textContent = "Remove";
+      remove.textContent = t("remove", "Remove");
       remove.setAttribute("aria-label", "Remove message by " + frame.author);
       remove.addEventListener("click", function () { removeMessage(frame.id); });
       head.appendChild(document.createTextNode(" "));
@@ -139,7 +137,7 @@
       report.className = "report-link chat-msg__report";
       report.href = reportUrl + "?target=message:" + frame.id + "&next=" + encodeURIComponent(location.pathname);
       report.rel = "nofollow";
-      report.textContent = "Report";
+      report.textContent = t("report", "Report");
       report.setAttribute("aria-label", "Report message by " + frame.author);
       head.appendChild(document.createTextNode(" "));
       head.appendChild(report);
@@ -176,9 +174,9 @@
         next = child;
       }
     }
-    var stick = log.scrollHeight - log.scrollTop - log.clientHeight < 80;
+    var stick = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 80;
     log.insertBefore(li, next);
-    if (stick || frame.author === me) log.scrollTop = log.scrollHeight;
+    if (stick || frame.author === me) scroller.scrollTop = scroller.scrollHeight;
     lastId = Math.max(lastId, frame.id);
     if (frame.client_id) {
       var before = outbox.length;
@@ -190,16 +188,16 @@
         flushOutbox();
       }
     }
-    if (live && frame.author !== me) announce(frame.author + " says: " + plainText(frame.body_html));
+    if (live && frame.author !== me) announce(t("says", "{name} says: {text}", { name: frame.author, text: plainText(frame.body_html) }));
   }
 
   function removeMessage(id) {
-    if (!window.confirm("Remove this message for everyone?")) return;
+    if (!window.confirm(t("confirm_remove", "Remove this message for everyone?"))) return;
     fetch(removeUrl.replace(/\/0\/remove\/$/, "/" + id + "/remove/"), {
       method: "POST", credentials: "same-origin",
       headers: { "X-CSRFToken": csrf ? csrf.value : "", "Accept": "application/json" },
     }).then(function (response) {
-      if (!response.ok) errorBox.textContent = "Couldn't remove that message. Please reload and try again.";
+      if (!response.ok) errorBox.textContent = t("remove_failed", "Couldn't remove that message. Please reload and try again.");
     });
   }
 
@@ -213,13 +211,13 @@
   }
 
   function showTyping(author) {
-    typingBox.textContent = author + " is typing…";
+    typingBox.textContent = t("typing", "{name} is typing…", { name: author });
     clearTimeout(typingTimer);
     typingTimer = setTimeout(function () { typingBox.textContent = ""; }, 4000);
   }
 
   function showOnline(n) {
-    online.textContent = n === 1 ? "1 person online" : n + " people online";
+    online.textContent = n === 1 ? t("online_one", "{count} person online", { count: 1 }) : t("online_many", "{count} people online", { count: n });
   }
 
   function handleError(frame) {
@@ -267,7 +265,7 @@
       case "room_status":
         status = frame.status;
         chat.dataset.status = status;
-        if (statusBadge) statusBadge.textContent = status === "live" ? "live now" : status;
+        if (statusBadge) statusBadge.textContent = status === "live" ? t("live", "live now") : t(status + "_badge", status);
         refreshBanner();
         setWritable();
         break;
@@ -281,15 +279,15 @@
     li.className = "chat-alert chat-alert--" + frame.severity;
     li.setAttribute("role", "alert");
     var strong = document.createElement("strong");
-    strong.textContent = "Drug alert: " + frame.substance + (frame.region ? " (" + frame.region + ")" : "");
+    strong.textContent = t("alert", "Drug alert:") + " " + frame.substance + (frame.region ? " (" + frame.region + ")" : "");
     li.appendChild(strong);
     li.appendChild(document.createTextNode(" " + frame.summary + " "));
     var link = document.createElement("a");
     link.href = "/alerts/";
-    link.textContent = "Read the alert";
+    link.textContent = t("read_alert", "Read the alert");
     li.appendChild(link);
     log.appendChild(li);
-    log.scrollTop = log.scrollHeight;
+    scroller.scrollTop = scroller.scrollHeight;
   }
 
   function giveBack(item) {
@@ -329,18 +327,18 @@
   function onClose(event) {
     socket = null;
     setWritable();
-    if (event.code === 4401) { stopped = true; showBanner("Your session has ended. Please log in again to chat.", "danger"); return; }
-    if (event.code === 4403) { stopped = true; showBanner(errorBox.textContent || "You can't join this room right now.", "danger"); return; }
-    if (event.code === 4404) { stopped = true; showBanner("This room no longer exists.", "danger"); return; }
-    online.textContent = "Offline";
+    if (event.code === 4401) { stopped = true; showBanner(t("session_ended", "Your session has ended. Please log in again to chat."), "danger"); return; }
+    if (event.code === 4403) { stopped = true; showBanner(errorBox.textContent || t("cant_join", "You can't join this room right now."), "danger"); return; }
+    if (event.code === 4404) { stopped = true; showBanner(t("gone", "This room no longer exists."), "danger"); return; }
+    online.textContent = t("offline", "Offline");
     if (navigator.onLine === false) {
-      showBanner("You're offline. We'll reconnect and catch up as soon as you're back; anything you write now goes then.", "danger");
+      showBanner(t("offline_banner", "You're offline. We'll reconnect and catch up as soon as you're back; anything you write now goes then."), "danger");
       return; // the "online" event reconnects
     }
     // Exponential backoff with jitter: 1, 2, 4 … 30 seconds.
     var delay = Math.min(30000, 1000 * Math.pow(2, attempt)) * (0.75 + Math.random() * 0.5);
     attempt += 1;
-    showBanner("Disconnected. Reconnecting in " + Math.round(delay / 1000) + " s… Nothing you missed will be lost.", "danger");
+    showBanner(t("reconnecting", "Disconnected. Reconnecting in {seconds} s… Nothing you missed will be lost.", { seconds: Math.round(delay / 1000) }), "danger");
     retryTimer = setTimeout(connect, delay);
   }
 
@@ -350,9 +348,9 @@
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     var body = input.value;
-    if (!body.trim()) { errorBox.textContent = "Write something first."; return; }
-    if (body.length > 2000) { errorBox.textContent = "Messages can be up to 2,000 characters."; return; }
-    if (UNSENDABLE.test(body)) { errorBox.textContent = "That message has a character that can't be sent (a NUL, or half of an emoji). Please remove it."; return; }
+    if (!body.trim()) { errorBox.textContent = t("empty", "Write something first."); return; }
+    if (body.length > 2000) { errorBox.textContent = t("too_long", "Messages can be up to 2,000 characters."); return; }
+    if (UNSENDABLE.test(body)) { errorBox.textContent = t("unsendable", "That message has a character that can't be sent (a NUL, or half of an emoji). Please remove it."); return; }
     errorBox.textContent = "";
     outbox.push({ client_id: randomId(), body: body });
     input.value = "";

@@ -111,3 +111,19 @@ def test_raw_html_is_shown_as_text_not_markup():
     html = render_markdown("<b>bold?</b>")
     assert "<b>" not in html
     assert "&lt;b&gt;" in html
+
+
+def test_mentions_link_to_profiles_outside_code_links_and_quotes():
+    from commons.markup import render_markdown
+
+    html = render_markdown("thanks @willow and @bo. `@code` [@river](https://example.org) mail a@b.org\n\n> **@river** wrote:")
+    assert '<a href="/u/willow/" rel="nofollow ugc noopener noreferrer">@willow</a>' in html
+    assert 'href="/u/bo/"' not in html and "<code>@code</code>" in html  # too short a name; code stays code
+    assert 'href="/u/river/"' not in html and 'href="/u/b.org/"' not in html
+
+
+def test_chat_keeps_line_breaks_and_prose_does_not():
+    from commons.markup import render_markdown
+
+    assert render_markdown("one\ntwo", line_breaks=True) == "<p>one<br>\ntwo</p>"
+    assert render_markdown("one\ntwo") == "<p>one\ntwo</p>"

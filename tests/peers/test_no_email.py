@@ -197,7 +197,7 @@ def test_a_taken_pseudonym_is_refused_in_our_words(client, peer):
 def test_different_passwords_are_refused_in_our_words(client):
     response = client.post("/accounts/signup/", {"username": "quiet-fox", "password1": PASSWORD, "password2": PASSWORD + "x"})
     assert response.status_code == 400
-    assert escape(MSG_PASSWORDS_DIFFER) in response.content.decode()
+    assert escape(str(MSG_PASSWORDS_DIFFER)) in response.content.decode()
     _no_stock_wording(response.content.decode())
     assert not Peer.objects.exists()
 
@@ -243,7 +243,7 @@ def test_changing_the_password_speaks_our_words(client, peer):
     assert wrong.status_code == 400
     assert "Please type your current password." in wrong.content.decode()
     differ = client.post("/accounts/password/change/", {"oldpassword": PASSWORD, "password1": "new-long-pass-77", "password2": "other-long-pass-77"})
-    assert escape(MSG_PASSWORDS_DIFFER) in differ.content.decode()
+    assert escape(str(MSG_PASSWORDS_DIFFER)) in differ.content.decode()
     ok = client.post("/accounts/password/change/", {"oldpassword": PASSWORD, "password1": "new-long-pass-77", "password2": "new-long-pass-77"}, follow=True)
     assert "Your password is changed." in ok.content.decode()
     peer.refresh_from_db()

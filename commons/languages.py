@@ -1,0 +1,47 @@
+"""The language the site speaks (issue 17): a member's choice is kept in the account (Peer.language); a visitor's
+in the `lang` cookie; on a first visit Django's LocaleMiddleware follows the browser's Accept-Language.
+
+LocaleMiddleware (after the session) picks cookie or Accept-Language; AccountLanguageMiddleware (after
+authentication) puts a member's own choice above both.
+"""
+
+from django.conf import settings
+from django.utils import translation
+
+CODES = frozenset(code for code, _ in settings.LANGUAGES)
+
+
+def valid_language(code: str | None) -> str:
+    code = (code or "").strip().lower()
+    return code if code in CODES else ""
+
+
+class LanguageResetMiddleware:
+    """Just outside LocaleMiddleware: once the response is made, the thread goes back to the default language,
+    so nothing rendered later on it (a service's notification, a consumer's frame, another test) inherits the
+    last reader's language."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            return self.get_response(request)
+        finally:
+            translation.deactivate()
+
+
+class AccountLanguageMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        chosen = valid_language(getattr(user, "language", "")) if user is not None and user.is_authenticated else ""
+        if chosen and chosen != getattr(request, "LANGUAGE_CODE", None):
+            translation.activate(chosen)
+            request.LANGUAGE_CODE = chosen
+        response = self.get_response(request)
+        if chosen:
+            response.headers.setdefault("Content-Language", chosen)
+        return response
