@@ -1,0 +1,185 @@
+"""Reads for drug-checking results: the filtered list, one result, and the numbers behind the charts."""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from checking.models import Found, Result, SampleReport
+from checking.vocabulary import CONCERN_KEYS, SOLD_AS, SUBSTANCES, region_named
+
+CHART_MONTHS = 12
+REGION_DAYS = 90
+CHARTS_VERSION_KEY = "checking:charts:version"
+CHARTS_CACHE_SECONDS = 10 * 60
+
+MSG_FILTER_REGION = _("\u201c{value}\u201d isn't one of this site's regions, so that filter was left out.")
+MSG_FILTER_SOLD_AS = _("\u201c{value}\u201d isn't in the list of what samples are sold as, so that filter was left out.")
+MSG_FILTER_FOUND = _("\u201c{value}\u201d isn't a substance in the list, so that filter was left out.")
+MSG_FILTER_DATE = _("\u201c{value}\u201d isn't a date written YYYY-MM-DD, so that filter was left out.")
+MSG_FILTER_DATES_ORDER = _("The \u201cfrom\u201d date is after the \u201cto\u201d date, so no result can match.")
+
+
+@dataclass
+class ResultFilters:
+    region: str = ""
+    sold_as: str = ""
+    found: str = ""
+    since: date | None = None
+    until: date | None = None
+    problems: list[str] = field(default_factory=list)
+
+    def as_query(self) -> dict:
+        values = {"region": self.region, "sold_as": self.sold_as, "found": self.found,
+                  "since": self.since.isoformat() if self.since else "", "until": self.until.isoformat() if self.until else ""}
+        return {key: value for key, value in values.items() if value}
+
+
+def _date_or_problem(value: str, problems: list[str]) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        problems.append(MSG_FILTER_DATE.format(value=value))
+        return None
+
+
+def filters_from(query) -> ResultFilters:
+    """The filters of a query string; a value that isn't known is left out and said so in `problems`."""
+    filters = ResultFilters()
+    region, sold_as, found = (query.get(name, "").strip() for name in ("region", "sold_as", "found"))
+    if region:
+        filters.region = region_named(region) or ""
+        if not filters.region:
+            filters.problems.append(MSG_FILTER_REGION.format(value=region))
+    if sold_as:
+        if sold_as.lower() in SOLD_AS:
+            filters.sold_as = sold_as.lower()
+        else:
+            filters.problems.append(MSG_FILTER_SOLD_AS.format(value=sold_as))
+    if found:
+        key = found.lower()
+        if key in SUBSTANCES or key in CONCERN_KEYS:
+            filters.found = key
+        else:
+            filters.problems.append(MSG_FILTER_FOUND.format(value=found))
+    filters.since = _date_or_problem(query.get("since", ""), filters.problems)
+    filters.until = _date_or_problem(query.get("until", ""), filters.problems)
+    if filters.since and filters.until and filters.since > filters.until:
+        filters.problems.append(MSG_FILTER_DATES_ORDER)
+    return filters
+
+
+def results_matching(filters: ResultFilters) -> QuerySet[Result]:
+    """Published results (all results are), newest first, with their substances in one more query."""
+    results = Result.objects.all()
+    if filters.region:
+        results = results.filter(region=filters.region)
+    if filters.sold_as:
+        results = results.filter(sold_as=filters.sold_as)
+    if filters.found:
+        results = results.filter(Exists(Found.objects.filter(Q(substance=filters.found) | Q(group=filters.found), result=OuterRef("pk"))))
+    if filters.since:
+        results = results.filter(checked_on__gte=filters.since)
+    if filters.until:
+        results = results.filter(checked_on__lte=filters.until)
+    return results.prefetch_related("found").order_by("-checked_on", "-id")
+
+
+def result_detail(result_id: int) -> Result | None:
+    return Result.objects.prefetch_related("found").filter(pk=result_id).first()
+
+
+def results_recent(limit: int) -> QuerySet[Result]:
+    return Result.objects.prefetch_related("found").order_by("-created", "-id")[:limit]
+
+
+def results_by_ids(ids) -> list[Result]:
+    return list(Result.objects.filter(pk__in=list(ids)).order_by("-checked_on", "-id"))
+
+
+def sample_reports_pending() -> QuerySet[SampleReport]:
+    return SampleReport.objects.filter(status=SampleReport.Status.PENDING).select_related("author")
+
+
+def sample_reports_of(peer) -> QuerySet[SampleReport]:
+    if peer is None or not peer.is_authenticated:
+        return SampleReport.objects.none()
+    return SampleReport.objects.filter(author=peer).order_by("-created")[:20]
+
+
+# --- the charts' numbers -----------------------------------------------------------------------------
+
+def results_changed() -> None:
+    """Results were added: the charts' cached numbers are stale (a new version, after commit)."""
+    transaction.on_commit(lambda: cache.set(CHARTS_VERSION_KEY, timezone.now().timestamp(), None))
+
+
+def _concern_counts():
+    return {"total": Count("id"), **{key: Count("id", filter=Q(**{f"has_{key}": True})) for key in CONCERN_KEYS}}
+
+
+def _rows(grouped, label_of) -> list[dict]:
+    rows = []
+    for row in grouped:
+        total = row["total"]
+        rows.append({
+            "key": row["key"], "label": label_of(row["key"]), "total": total,
+            "concerns": [{"key": key, "count": row[key], "share": round(100 * row[key] / total) if total else 0} for key in CONCERN_KEYS],
+        })
+    return rows
+
+
+def _month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def _months_back(today: date, count: int) -> list[date]:
+    months, month = [], _month_start(today)
+    for _i in range(count):
+        months.append(month)
+        month = _month_start(month - timedelta(days=1))
+    return months[::-1]
+
+
+def chart_numbers(filters: ResultFilters) -> dict:
+    """Per month (the last CHART_MONTHS) the share of samples, sold as the filter's kind (or all) in the filter's
+    region (or all), in which each concern was found; per region, the same over the last REGION_DAYS days.
+    Cached per filter until results change (one grouped query each over 100,000 results: docs/supply.md)."""
+    version = cache.get(CHARTS_VERSION_KEY, 0)
+    key = f"checking:charts:{version}:{filters.sold_as}:{filters.region}:{timezone.localdate().isoformat()}"
+    numbers = cache.get(key)
+    if numbers is None:
+        numbers = _chart_numbers(filters)
+        cache.set(key, numbers, CHARTS_CACHE_SECONDS)
+    return numbers
+
+
+def _chart_numbers(filters: ResultFilters) -> dict:
+    today = timezone.localdate()
+    months = _months_back(today, CHART_MONTHS)
+    base = Result.objects.all()
+    if filters.sold_as:
+        base = base.filter(sold_as=filters.sold_as)
+    by_month_query = base.filter(checked_on__gte=months[0], checked_on__lte=today)
+    if filters.region:
+        by_month_query = by_month_query.filter(region=filters.region)
+    counted = {
+        (row["month"].date() if hasattr(row["month"], "date") else row["month"]): row
+        for row in by_month_query.annotate(month=TruncMonth("checked_on")).values("month").annotate(**_concern_counts()).order_by()
+    }
+    empty = {"total": 0, **dict.fromkeys(CONCERN_KEYS, 0)}
+    by_month = _rows(
+        [{**counted.get(month, empty), "key": month.isoformat()[:7]} for month in months],
+        lambda key: date.fromisoformat(key + "-01").strftime("%b %Y"),
+    )
+    since = today - timedelta(days=REGION_DAYS - 1)
+    regions = base.filter(checked_on__gte=since, checked_on__lte=today).values("region").annotate(**_concern_counts()).order_by("region")
+    by_region = _rows([{**row, "key": row["region"]} for row in regions], lambda key: key)
+    return {"by_month": by_month, "by_region": by_region, "since": since, "today": today}
