@@ -53,8 +53,8 @@ class ImportRefused(Exception):
     """The file, or some of its rows, can't be imported; `errors` are sentences a person reads."""
 
     def __init__(self, errors: list[str]):
-        super().__init__("; ".join(errors))
-        self.errors = errors
+        self.errors = [str(error) for error in errors]
+        super().__init__("; ".join(self.errors))
 
 
 @dataclass

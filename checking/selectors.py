@@ -1,5 +1,6 @@
 """Reads for drug-checking results: the filtered list, one result, and the numbers behind the charts."""
 
+import time
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -100,6 +101,10 @@ def results_recent(limit: int) -> QuerySet[Result]:
     return Result.objects.prefetch_related("found").order_by("-created", "-id")[:limit]
 
 
+def results_exist() -> bool:
+    return Result.objects.exists()
+
+
 def results_by_ids(ids) -> list[Result]:
     return list(Result.objects.filter(pk__in=list(ids)).order_by("-checked_on", "-id"))
 
@@ -117,8 +122,14 @@ def sample_reports_of(peer) -> QuerySet[SampleReport]:
 # --- the charts' numbers -----------------------------------------------------------------------------
 
 def results_changed() -> None:
-    """Results were added: the charts' cached numbers are stale (a new version, after commit)."""
-    transaction.on_commit(lambda: cache.set(CHARTS_VERSION_KEY, timezone.now().timestamp(), None))
+    """Results were added: the charts' cached numbers are stale. A new version now, and again after commit, so
+    that a page drawn in between from the old rows is not kept under the new version."""
+    _bump()
+    transaction.on_commit(_bump)
+
+
+def _bump() -> None:
+    cache.set(CHARTS_VERSION_KEY, time.time_ns(), None)
 
 
 def _concern_counts():
