@@ -1,13 +1,13 @@
 """Reads for safety, already joined so a page costs a fixed number of queries."""
 
 from django.core.cache import cache
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from moderation.models import ModerationStatus
 from safety.models import AlertSighting, DrugAlert, ServiceEntry, ServiceSuggestion
 
-BANNER_CACHE_KEY_NAME = "safety:banner:v1"
+BANNER_CACHE_KEY_NAME = "safety:banner:v2"
 BANNER_MAX_ALERTS = 3
 BANNER_CACHE_SECONDS = 60
 _SEVERITY_RANK = {DrugAlert.Severity.DANGER: 0, DrugAlert.Severity.WARNING: 1, DrugAlert.Severity.INFO: 2}
@@ -19,7 +19,7 @@ def alerts_active() -> QuerySet[DrugAlert]:
 
 def alerts_active_for(peer) -> QuerySet[DrugAlert]:
     """Active alerts with `seen_by_me` for the reader (False for visitors)."""
-    alerts = alerts_active().select_related("author")
+    alerts = alerts_active().select_related("author").prefetch_related("results")
     if peer is not None and peer.is_authenticated:
         return alerts.annotate(seen_by_me=Exists(AlertSighting.objects.filter(alert=OuterRef("pk"), peer=peer)))
     return alerts
@@ -27,11 +27,11 @@ def alerts_active_for(peer) -> QuerySet[DrugAlert]:
 
 def alerts_archived() -> QuerySet[DrugAlert]:
     """Expired alerts stay readable: the archive, newest first."""
-    return DrugAlert.objects.approved().filter(expires_at__lte=timezone.now()).select_related("author").order_by("-expires_at")
+    return DrugAlert.objects.approved().filter(expires_at__lte=timezone.now()).select_related("author").prefetch_related("results").order_by("-expires_at")
 
 
 def alerts_pending() -> QuerySet[DrugAlert]:
-    return DrugAlert.objects.filter(moderation_status=ModerationStatus.PENDING).select_related("author").order_by("created")
+    return DrugAlert.objects.filter(moderation_status=ModerationStatus.PENDING).select_related("author").prefetch_related("results").order_by("created")
 
 
 def alerts_pending_of(peer) -> QuerySet[DrugAlert]:
@@ -39,6 +39,10 @@ def alerts_pending_of(peer) -> QuerySet[DrugAlert]:
     if peer is None or not peer.is_authenticated:
         return DrugAlert.objects.none()
     return alerts_pending().filter(author=peer)
+
+
+# The first drug-checking result an alert rests on, linked from the banner as its evidence (same query).
+_first_result = DrugAlert.results.through.objects.filter(drugalert_id=OuterRef("pk")).order_by("result_id").values("result_id")[:1]
 
 
 def banner_alerts() -> list[dict]:
@@ -50,10 +54,13 @@ def banner_alerts() -> list[dict]:
     cached = cache.get(BANNER_CACHE_KEY_NAME)
     if cached is None:
         rows = list(
-            alerts_active().values("id", "substance", "summary", "region", "severity", "expires_at")[:20]
+            alerts_active().annotate(evidence_id=Subquery(_first_result)).values(
+                "id", "substance", "summary", "region", "severity", "expires_at", "evidence_id")[:20]
         )
         rows.sort(key=lambda row: (_SEVERITY_RANK.get(row["severity"], 3), -row["id"]))
         cached = rows[: BANNER_MAX_ALERTS * 2]
+        for row in cached:
+            row["evidence"] = f"/results/{row['evidence_id']}/" if row["evidence_id"] else ""
         cache.set(BANNER_CACHE_KEY_NAME, cached, BANNER_CACHE_SECONDS)
     now = timezone.now()
     return [row for row in cached if row["expires_at"] > now][:BANNER_MAX_ALERTS]

@@ -8,6 +8,8 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from checking import selectors as checking_selectors
+from commons.ids import parse_id
 from commons.markup import render_markdown
 from moderation.models import ModerationStatus
 from safety import selectors, services
@@ -45,10 +47,30 @@ def alert_archive(request):
     return render(request, "safety/archive.html", {"page": page})
 
 
+def _from_result(request) -> tuple[dict, object]:
+    """An alert raised from a drug-checking result (/alerts/new/?result=<id>): the form filled from it."""
+    result_id = parse_id(request.GET.get("result", ""))
+    result = checking_selectors.result_detail(result_id) if result_id is not None else None
+    if result is None:
+        return {}, None
+    concerns = result.concerns_found() or [found.substance for found in result.found.all()[:2]]
+    found = ", ".join(found.label + (" (trace)" if found.trace else f" ({found.amount})" if found.amount else "") for found in result.found.all())
+    initial = {
+        "substance": ", ".join(concerns).capitalize()[:100],
+        "summary": f"Sold as {result.sold_as_label}, found: {found}. Checked {result.checked_on:%-d %b} by {result.service}."[:300],
+        "region": result.region,
+        "source": DrugAlert.Source.TEST_STRIP if result.method == "test_strip" else DrugAlert.Source.DRUG_CHECKING,
+        "severity": DrugAlert.Severity.DANGER if result.concerns_found() else DrugAlert.Severity.WARNING,
+        "results": str(result.pk),
+    }
+    return initial, result
+
+
 @login_required
 def alert_new(request):
     check_can_post_alert(request.user)
-    form = AlertForm(request.POST or None)
+    initial, from_result = _from_result(request) if request.method == "GET" else ({}, None)
+    form = AlertForm(request.POST or None, initial=initial)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -60,7 +82,8 @@ def alert_new(request):
                 messages.success(request, services.MSG_ALERT_HELD if alert.is_pending else MSG_ALERT_PUBLISHED)
                 return redirect("safety:alerts")
         status = 400
-    return render(request, "safety/alert_new.html", {"form": form, "direct": publishes_alerts_directly(request.user)}, status=status)
+    return render(request, "safety/alert_new.html", {"form": form, "direct": publishes_alerts_directly(request.user),
+                                                     "from_result": from_result}, status=status)
 
 
 @login_required
