@@ -63,6 +63,17 @@ class AlertSighting(models.Model):
         constraints = [models.UniqueConstraint(fields=["alert", "peer"], name="alert_sighting_once")]
 
 
+class FollowedRegion(models.Model):
+    """A member follows a region (one of SUPPLY_REGIONS): its alerts come first in their banner and on /alerts/."""
+
+    peer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="followed_regions")
+    region = models.CharField(max_length=100)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["peer", "region"], name="followed_region_once")]
+        ordering = ["region"]
+
+
 class ServiceKind(models.TextChoices):
     NALOXONE = "naloxone", "naloxone"
     SYRINGE = "syringe", "syringe services"

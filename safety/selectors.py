@@ -5,7 +5,8 @@ from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from moderation.models import ModerationStatus
-from safety.models import AlertSighting, DrugAlert, ServiceEntry, ServiceSuggestion
+from checking.vocabulary import region_for_slug
+from safety.models import AlertSighting, DrugAlert, FollowedRegion, ServiceEntry, ServiceSuggestion
 
 BANNER_CACHE_KEY_NAME = "safety:banner:v2"
 BANNER_MAX_ALERTS = 3
@@ -45,8 +46,9 @@ def alerts_pending_of(peer) -> QuerySet[DrugAlert]:
 _first_result = DrugAlert.results.through.objects.filter(drugalert_id=OuterRef("pk")).order_by("result_id").values("result_id")[:1]
 
 
-def banner_alerts() -> list[dict]:
-    """The few most urgent active alerts for the banner on every page; cached, at most one small query.
+def banner_alerts(followed: list[str] = ()) -> list[dict]:
+    """The few most urgent active alerts for the banner on every page, those of the reader's `followed` regions
+    first; cached, at most one small query.
 
     The cached list keeps each alert's expiry, so an alert leaves the banner on time even
     while the cache entry is still warm; services delete the entry when alerts change.
@@ -58,12 +60,51 @@ def banner_alerts() -> list[dict]:
                 "id", "substance", "summary", "region", "severity", "expires_at", "evidence_id")[:20]
         )
         rows.sort(key=lambda row: (_SEVERITY_RANK.get(row["severity"], 3), -row["id"]))
-        cached = rows[: BANNER_MAX_ALERTS * 2]
+        cached = rows
         for row in cached:
             row["evidence"] = f"/results/{row['evidence_id']}/" if row["evidence_id"] else ""
         cache.set(BANNER_CACHE_KEY_NAME, cached, BANNER_CACHE_SECONDS)
     now = timezone.now()
-    return [row for row in cached if row["expires_at"] > now][:BANNER_MAX_ALERTS]
+    rows = [row for row in cached if row["expires_at"] > now]
+    if followed:
+        mine = {region.casefold() for region in followed}
+        rows = sorted(rows, key=lambda row: row["region"].casefold() not in mine)  # stable: urgency kept within each part
+    return rows[:BANNER_MAX_ALERTS]
+
+
+# --- regions a reader follows (members: stored; visitors: a cookie of region slugs, no identifier) ---
+
+REGIONS_COOKIE = "hrc_regions"
+REGIONS_CACHE_KEY = "safety:regions:{peer_id}"
+
+
+def regions_from_cookie(value: str) -> list[str]:
+    """The configured regions named in the visitors' cookie (`downtown.west-end`); anything else is ignored."""
+    found = [region_for_slug(slug) for slug in (value or "").split(".")[:50]]
+    return sorted({region for region in found if region})
+
+
+def followed_regions_of(peer) -> list[str]:
+    """A member's regions, cached (every page's banner asks); services forget the entry when they change."""
+    key = REGIONS_CACHE_KEY.format(peer_id=peer.pk)
+    regions = cache.get(key)
+    if regions is None:
+        regions = list(FollowedRegion.objects.filter(peer=peer).values_list("region", flat=True))
+        cache.set(key, regions, 60 * 60)
+    return regions
+
+
+def followed_regions(request) -> list[str]:
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return followed_regions_of(user)
+    return regions_from_cookie(request.COOKIES.get(REGIONS_COOKIE, ""))
+
+
+def followed_first(alerts, followed: list[str]) -> list:
+    """Alerts of the followed regions first, each part in its own order."""
+    mine = {region.casefold() for region in followed}
+    return sorted(alerts, key=lambda alert: alert.region.casefold() not in mine)
 
 
 

@@ -18,11 +18,13 @@ from moderation.screening import held_message, hold_codes, screen
 from moderation.audit import audit_record
 from peers.services import notification_send
 from peers.models import Peer
-from safety.models import ALERT_DEFAULT_DAYS, ALERT_MAX_DAYS, AlertSighting, DrugAlert, ServiceEntry, ServiceKind, ServiceSuggestion
+from checking.vocabulary import region_named
+from safety.models import ALERT_DEFAULT_DAYS, ALERT_MAX_DAYS, AlertSighting, DrugAlert, FollowedRegion, ServiceEntry, ServiceKind, ServiceSuggestion
 from safety.permissions import (
     check_can_count_sighting, check_can_moderate, check_can_post_alert, check_can_take_part, publishes_alerts_directly,
 )
 from safety.selectors import BANNER_CACHE_KEY_NAME as BANNER_CACHE_KEY
+from safety.selectors import REGIONS_CACHE_KEY
 
 MSG_SUBSTANCE_REQUIRED = "Please name the substance (for example \"fentanyl\" or \"pressed pills\")."
 MSG_SUMMARY_REQUIRED = "Please say what was found, in a sentence or two."
@@ -213,6 +215,36 @@ def alert_mark_seen(*, alert: DrugAlert, peer) -> bool:
         return False
     DrugAlert.objects.filter(pk=alert.pk).update(seen_count=F("seen_count") + 1)
     _banner_changed()
+    return True
+
+
+MSG_REGION_UNKNOWN = "\u201c{region}\u201d isn't one of this site's regions."
+
+
+def regions_clean(names) -> list[str]:
+    """Configured regions by name (case aside); ValidationError naming the first unknown one."""
+    regions = []
+    for name in names:
+        region = region_named(name)
+        if region is None:
+            raise ValidationError(MSG_REGION_UNKNOWN.format(region=name), code="unknown_region")
+        regions.append(region)
+    return sorted(set(regions))
+
+
+@transaction.atomic
+def regions_follow(*, peer, regions) -> bool:
+    """Set the regions a member follows (an empty list follows none). False if nothing changed."""
+    check_can_count_sighting(peer)  # a setting, not words: anyone signed in and not suspended
+    wanted = set(regions_clean(regions))
+    current = set(FollowedRegion.objects.filter(peer=peer).values_list("region", flat=True))
+    if wanted == current:
+        return False
+    FollowedRegion.objects.filter(peer=peer).exclude(region__in=wanted).delete()
+    FollowedRegion.objects.bulk_create([FollowedRegion(peer=peer, region=region) for region in sorted(wanted - current)])
+    key = REGIONS_CACHE_KEY.format(peer_id=peer.pk)
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))
     return True
 
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("alerts/", views.alert_list, name="alerts"),
     path("alerts/new/", views.alert_new, name="alert_new"),
     path("alerts/archive/", views.alert_archive, name="alert_archive"),
+    path("alerts/regions/", views.alert_regions, name="alert_regions"),
     path("alerts/<id:alert_id>/seen/", views.alert_seen, name="alert_seen"),
     path("alerts/<id:alert_id>/review/", views.alert_review, name="alert_review"),
     path("help/overdose/", views.overdose_help, name="overdose"),

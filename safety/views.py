@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
 from checking import selectors as checking_selectors
@@ -33,13 +34,45 @@ def _refused(request, message: str, status: int):
 
 def alert_list(request):
     peer = request.user
+    followed = selectors.followed_regions(request)
     context = {
-        "alerts": selectors.alerts_active_for(peer),
+        "alerts": selectors.followed_first(selectors.alerts_active_for(peer), followed),
+        "followed": followed,
         "my_pending": selectors.alerts_pending_of(peer),
         "can_post": publishes_alerts_directly(peer) or is_established(peer),
         "pending": selectors.alerts_pending() if peer.is_authenticated and peer.is_moderator else None,
     }
     return render(request, "safety/alerts.html", context)
+
+
+REGIONS_COOKIE_DAYS = 365
+MSG_REGIONS_SAVED = "Saved. Alerts from your regions now come first."
+
+
+def alert_regions(request):
+    """Pick the regions whose alerts come first: a member's are stored, a visitor's kept in a cookie of region
+    names only (no identifier: nothing to track)."""
+    chosen = selectors.followed_regions(request)
+    status = 200
+    error = ""
+    if request.method == "POST":
+        try:
+            regions = services.regions_clean(request.POST.getlist("region"))
+            if request.user.is_authenticated:
+                services.regions_follow(peer=request.user, regions=regions)
+        except ValidationError as invalid:
+            error, status = invalid.messages[0], 400
+        else:
+            messages.success(request, MSG_REGIONS_SAVED)
+            response = redirect("safety:alerts")
+            if not request.user.is_authenticated:
+                if regions:
+                    response.set_cookie(selectors.REGIONS_COOKIE, ".".join(slugify(region) for region in regions),
+                                        max_age=REGIONS_COOKIE_DAYS * 86400, samesite="Lax", secure=request.is_secure(), httponly=True)
+                else:
+                    response.delete_cookie(selectors.REGIONS_COOKIE, samesite="Lax")
+            return response
+    return render(request, "safety/regions.html", {"regions": settings.SUPPLY_REGIONS, "chosen": chosen, "error": error}, status=status)
 
 
 def alert_archive(request):
