@@ -194,3 +194,19 @@ def _chart_numbers(filters: ResultFilters) -> dict:
     regions = base.filter(checked_on__gte=since, checked_on__lte=today).values("region").annotate(**_concern_counts()).order_by("region")
     by_region = _rows([{**row, "key": row["region"]} for row in regions], lambda key: key)
     return {"by_month": by_month, "by_region": by_region, "since": since, "today": today}
+
+
+# --- feeds ---
+
+FEED_ITEMS = 50
+
+
+def results_for_feed() -> list[Result]:
+    """The newest results, as published (by `created`: a file of old results shows up when it is imported)."""
+    return list(Result.objects.prefetch_related("found").order_by("-created", "-id")[:FEED_ITEMS])
+
+
+def results_feed_version() -> tuple:
+    """(latest publication, highest id): both read from an index, even over 100,000 results."""
+    newest = Result.objects.order_by("-created", "-id").values_list("created", "id").first()
+    return newest or (None, 0)

@@ -1,7 +1,7 @@
 """Reads for safety, already joined so a page costs a fixed number of queries."""
 
 from django.core.cache import cache
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from moderation.models import ModerationStatus
@@ -123,3 +123,28 @@ def service_regions() -> list[str]:
 
 def suggestions_pending() -> QuerySet[ServiceSuggestion]:
     return ServiceSuggestion.objects.filter(status=ServiceSuggestion.Status.PENDING).select_related("author", "entry")
+
+
+# --- feeds ---
+
+FEED_ITEMS = 50
+
+
+def alerts_for_feed(region: str | None) -> list[DrugAlert]:
+    """The newest published alerts (active or ended), of one region or all, with their evidence."""
+    alerts = DrugAlert.objects.approved()
+    if region:
+        alerts = alerts.filter(region__iexact=region)
+    return list(alerts.prefetch_related("results").order_by("-created", "-id")[:FEED_ITEMS])
+
+
+def alerts_feed_version(region: str | None) -> tuple:
+    """(latest change, count): an alert published, approved, ended early or rejected changes one of them."""
+    alerts = DrugAlert.objects.approved()
+    if region:
+        alerts = alerts.filter(region__iexact=region)
+    now = timezone.now()
+    numbers = alerts.aggregate(created=Max("created"), moderated=Max("moderated_at"), ended=Max("expires_at", filter=Q(expires_at__lte=now)),
+                               count=Count("id"))
+    latest = max((value for value in (numbers["created"], numbers["moderated"], numbers["ended"]) if value), default=None)
+    return latest, numbers["count"]
