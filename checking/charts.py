@@ -4,7 +4,7 @@ manner of moderation's transparency page: the template prints rectangles, each c
 from checking.vocabulary import CONCERNS
 
 WIDTH, HEIGHT = 720, 280
-LEFT, RIGHT, TOP, BOTTOM = 44, 8, 12, 48
+LEFT, RIGHT, TOP, BOTTOM = 48, 8, 12, 52
 GRID = (0, 25, 50, 75, 100)
 LABELS = dict(CONCERNS)
 
@@ -23,8 +23,8 @@ def grouped_bars(rows: list[dict]) -> dict:
             height = round(plot_height * concern["share"] / 100, 1)
             bars.append({**concern, "label": LABELS[concern["key"]], "x": round(start + position * bar, 1),
                          "y": round(baseline - height, 1), "width": round(bar - 1, 1), "height": height})
-        groups.append({"key": row["key"], "label": row["label"], "total": row["total"], "bars": bars,
+        groups.append({"key": row["key"], "label": row["label"], "short": row.get("short", row["label"]), "total": row["total"], "bars": bars,
                        "label_x": round(LEFT + index * slot + slot / 2, 1)})
     grid = [{"value": value, "y": round(baseline - plot_height * value / 100, 1)} for value in GRID]
     return {"width": WIDTH, "height": HEIGHT, "left": LEFT, "right": WIDTH - RIGHT, "baseline": baseline,
-            "label_y": baseline + 16, "total_y": baseline + 32, "grid": grid, "groups": groups}
+            "label_y": baseline + 18, "total_y": baseline + 36, "grid": grid, "groups": groups}

@@ -136,12 +136,12 @@ def _concern_counts():
     return {"total": Count("id"), **{key: Count("id", filter=Q(**{f"has_{key}": True})) for key in CONCERN_KEYS}}
 
 
-def _rows(grouped, label_of) -> list[dict]:
+def _rows(grouped, label_of, short_of=None) -> list[dict]:
     rows = []
     for row in grouped:
         total = row["total"]
         rows.append({
-            "key": row["key"], "label": label_of(row["key"]), "total": total,
+            "key": row["key"], "label": label_of(row["key"]), "short": (short_of or label_of)(row["key"]), "total": total,
             "concerns": [{"key": key, "count": row[key], "share": round(100 * row[key] / total) if total else 0} for key in CONCERN_KEYS],
         })
     return rows
@@ -189,6 +189,7 @@ def _chart_numbers(filters: ResultFilters) -> dict:
     by_month = _rows(
         [{**counted.get(month, empty), "key": month.isoformat()[:7]} for month in months],
         lambda key: date.fromisoformat(key + "-01").strftime("%b %Y"),
+        lambda key: date.fromisoformat(key + "-01").strftime("%b %y"),
     )
     since = today - timedelta(days=REGION_DAYS - 1)
     regions = base.filter(checked_on__gte=since, checked_on__lte=today).values("region").annotate(**_concern_counts()).order_by("region")

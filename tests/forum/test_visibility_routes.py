@@ -94,6 +94,7 @@ def site(db, board, other_peer, moderator, organiser):
         "uidb36": ["x"],
         "result_id": [checking_services.result_create(by=make_peer(roles.CHECKER), checked_on="2026-11-02", region="Downtown",
                                                       sold_as="down", found="fentanyl", method="ftir", service="S").pk],
+        "region": ["downtown", "atlantis"],
         "report_id": [checking_services.sample_report(author=author, checked_on="2026-11-02", region="Downtown", sold_as="down",
                                                       found="fentanyl", method="test_strip", note=f"{HELD_THREAD} {HOLD}").pk],
     }
