@@ -68,6 +68,11 @@ class Found(models.Model):
     def label(self) -> str:
         return substance_label(self.substance)
 
+    @property
+    def is_concern(self) -> bool:
+        """One of the charts' groups (fentanyl, xylazine, nitazenes, benzodiazepines, medetomidine): shown in bold."""
+        return self.group in CONCERN_KEYS
+
 
 class SampleReport(models.Model):
     """A member's report of a sample (what it was sold as, what a test showed), waiting for a checker to

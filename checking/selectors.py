@@ -159,17 +159,19 @@ def _months_back(today: date, count: int) -> list[date]:
     return months[::-1]
 
 
+def charts_cache_key(filters: ResultFilters) -> str:
+    """What the charts depend on: the results (a version bumped by every change), the filters and the day.
+    /results/ keeps its rendered charts under this key (a template fragment cache, CHARTS_CACHE_SECONDS): drawing
+    them took most of the page's time, and their two grouped queries over 100,000 results the rest
+    (docs/supply.md, figures)."""
+    version = cache.get(CHARTS_VERSION_KEY, 0)
+    return f"{version}:{filters.sold_as}:{filters.region}:{timezone.localdate().isoformat()}"
+
+
 def chart_numbers(filters: ResultFilters) -> dict:
     """Per month (the last CHART_MONTHS) the share of samples, sold as the filter's kind (or all) in the filter's
-    region (or all), in which each concern was found; per region, the same over the last REGION_DAYS days.
-    Cached per filter until results change (one grouped query each over 100,000 results: docs/supply.md)."""
-    version = cache.get(CHARTS_VERSION_KEY, 0)
-    key = f"checking:charts:{version}:{filters.sold_as}:{filters.region}:{timezone.localdate().isoformat()}"
-    numbers = cache.get(key)
-    if numbers is None:
-        numbers = _chart_numbers(filters)
-        cache.set(key, numbers, CHARTS_CACHE_SECONDS)
-    return numbers
+    region (or all), in which each concern was found; per region, the same over the last REGION_DAYS days."""
+    return _chart_numbers(filters)
 
 
 def _chart_numbers(filters: ResultFilters) -> dict:

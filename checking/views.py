@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -38,16 +39,20 @@ def _refused(request, message: str, status: int):
 def result_list(request):
     filters = selectors.filters_from(request.GET)
     page = Paginator(selectors.results_matching(filters), RESULTS_PER_PAGE).get_page(request.GET.get("page"))
-    numbers = selectors.chart_numbers(filters)
     context = {
         "page": page, "filters": filters, "query": filters.as_query(),
         "regions": regions(), "sold_as_choices": SOLD_AS.items(), "substances": SUBSTANCES.items(), "concerns": CONCERNS,
-        "by_month": numbers["by_month"], "month_chart": charts.grouped_bars(numbers["by_month"]),
-        "by_region": numbers["by_region"], "region_chart": charts.grouped_bars(numbers["by_region"]),
-        "since": numbers["since"], "today": numbers["today"],
+        # Read only when the template's fragment cache (keyed by charts_key) misses.
+        "charts": SimpleLazyObject(lambda: _charts(filters)), "charts_key": selectors.charts_cache_key(filters),
+        "charts_seconds": selectors.CHARTS_CACHE_SECONDS,
         "sold_as_label": SOLD_AS.get(filters.sold_as, ""), "is_checker": is_checker(request.user),
     }
     return render(request, "checking/results.html", context, status=400 if filters.problems else 200)
+
+
+def _charts(filters) -> dict:
+    numbers = selectors.chart_numbers(filters)
+    return {**numbers, "month_chart": charts.grouped_bars(numbers["by_month"]), "region_chart": charts.grouped_bars(numbers["by_region"])}
 
 
 def result_page(request, result_id: int):

@@ -70,7 +70,8 @@ SOLD_AS: dict[str, str] = {
 
 
 def substance_label(key: str) -> str:
-    return str(SUBSTANCES[key][0]) if key in SUBSTANCES else key
+    entry = SUBSTANCES.get(key)
+    return str(entry[0]) if entry else key
 
 
 def substance_group(key: str) -> str:
