@@ -254,3 +254,14 @@ def test_only_organisers_give_the_role(client, moderator, peer):
     client.force_login(moderator)
     response = client.post("/results/checkers/", {"name": peer.username, "action": "grant"})
     assert response.status_code == 403 and escape(str(MSG_ORGANISERS_ONLY)) in response.content.decode()
+
+
+def test_reports_and_publications_meet_their_rate_limits(client, peer, checker, settings):
+    settings.RATE_LIMITS = {"sample_report": (1, 3600), "results_publish": (1, 3600)}
+    client.force_login(peer)
+    assert client.post("/results/report/", REPORT).status_code == 302
+    assert client.post("/results/report/", REPORT).status_code == 429
+    client.force_login(checker)
+    assert client.post("/results/new/", FORM).status_code == 302
+    assert client.post("/results/new/", FORM).status_code == 429
+    assert SampleReport.objects.count() == 1 and Result.objects.count() == 1
