@@ -12,3 +12,10 @@ class CheckingConfig(AppConfig):
              "found": r.found, "note": r.note, "status": r.status, "created": r.created.isoformat()}
             for r in peer.sample_reports.all()
         ]}
+
+    def account_deleting(self, peer, *, erase_words: bool) -> None:
+        """Account deletion: the person's sample reports go (they were never public; a confirmed one lives on as a
+        result, which names nobody), whichever choice they made for their public words."""
+        from checking.services import sample_reports_delete  # apps.py loads before the models (see safety/apps.py)
+
+        sample_reports_delete(author=peer)

@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from checking.models import Found, Result, SampleReport
+from peers import roles
+from peers.models import Peer
 from checking.vocabulary import CONCERN_KEYS, SOLD_AS, SUBSTANCES, region_named
 
 CHART_MONTHS = 12
@@ -213,3 +215,8 @@ def results_feed_version() -> tuple:
     """(latest publication, highest id): both read from an index, even over 100,000 results."""
     newest = Result.objects.order_by("-created", "-id").values_list("created", "id").first()
     return newest or (None, 0)
+
+
+def checker_names() -> list[str]:
+    """Pseudonyms of everyone with the checker role, for the organisers' page."""
+    return list(Peer.objects.filter(groups__name=roles.CHECKER).order_by("username").values_list("username", flat=True))

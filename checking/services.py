@@ -100,6 +100,11 @@ def sample_decline(*, report: SampleReport, by: Peer) -> bool:
         status=SampleReport.Status.DECLINED, decided_at=timezone.now()))
 
 
+def sample_reports_delete(*, author: Peer) -> int:
+    """Delete every sample report by `author` (their account is being deleted); returns how many."""
+    return SampleReport.objects.filter(author=author).delete()[0]
+
+
 def _member(name: str) -> Peer:
     peer = Peer.objects.filter(username__iexact=(name or "").strip()).first()
     if peer is None:

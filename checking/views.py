@@ -17,8 +17,6 @@ from checking.models import Method, SampleReport
 from checking.permissions import check_can_give_checker_role, check_can_publish_results, check_can_report_sample, is_checker
 from checking.vocabulary import CONCERNS, SOLD_AS, SUBSTANCES, regions
 from commons.http import sign_in_first, sign_in_required
-from peers import roles
-from peers.models import Peer
 
 RESULTS_PER_PAGE = 30
 MSG_PUBLISHED = "Result published."
@@ -171,8 +169,7 @@ def checkers(request):
                 messages.success(request, _(done).format(name=form.cleaned_data["name"]) if changed else _(MSG_NOTHING_CHANGED))
                 return redirect("checking:checkers")
         status = 400
-    current = Peer.objects.filter(groups__name=roles.CHECKER).order_by("username").values_list("username", flat=True)
-    return render(request, "checking/checkers.html", {"form": form, "checkers": list(current)}, status=status)
+    return render(request, "checking/checkers.html", {"form": form, "checkers": selectors.checker_names()}, status=status)
 
 
 SAMPLE_CSV = settings.BASE_DIR / "docs" / "results-sample.csv"

@@ -265,3 +265,15 @@ def test_reports_and_publications_meet_their_rate_limits(client, peer, checker, 
     assert client.post("/results/new/", FORM).status_code == 302
     assert client.post("/results/new/", FORM).status_code == 429
     assert SampleReport.objects.count() == 1 and Result.objects.count() == 1
+
+
+def test_deleting_an_account_deletes_its_sample_reports_and_keeps_results(client, peer, checker):
+    from peers.services import account_delete
+
+    client.force_login(peer)
+    client.post("/results/report/", REPORT)
+    client.post("/results/report/", {**REPORT, "checked_on": "2026-11-21"})
+    client.force_login(checker)
+    client.post(f"/results/reports/{SampleReport.objects.order_by('id').first().pk}/", {"action": "confirm", "service": "S"})
+    account_delete(peer=peer)
+    assert SampleReport.objects.count() == 0 and Result.objects.count() == 1
