@@ -33,7 +33,7 @@ seed: migrate
 
 run: seed
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
-	@echo "Serving on http://$(HOST):$(PORT)/  (demo accounts: organiser, moderator, moderator2, peer, newcomer, supporter; password demo-pass-123)"
+	@echo "Serving on http://$(HOST):$(PORT)/  (demo accounts: organiser, moderator, moderator2, peer, newcomer, supporter, checker; password demo-pass-123)"
 	$(BIN)/uvicorn config.asgi:application --host $(HOST) --port $(PORT) --no-access-log --no-proxy-headers --lifespan off --log-config deploy/uvicorn-logging.json
 
 test: install-dev

@@ -50,7 +50,7 @@ async def fanout(count: int) -> tuple[float, float]:
 
 
 def banner_queries() -> tuple[int, int]:
-    cache.delete("safety:banner:v1")
+    cache.delete("safety:banner:v2")
     with CaptureQueriesContext(connection) as cold:
         banner_alerts()
     with CaptureQueriesContext(connection) as warm:

@@ -76,6 +76,9 @@ TABLE: tuple[Limit, ...] = (
     Limit("alert_post", ACCOUNT, 10, HOUR, "You've posted several alerts in the last hour."),
     Limit("alert_seen", ACCOUNT, 60, HOUR, "That's a lot of \u201cseen it too\u201d in a short time."),
     Limit("service_suggest", ACCOUNT, 20, HOUR, "You've sent many suggestions in the last hour."),
+    # Drug-checking results (a whole file counts once)
+    Limit("results_publish", ACCOUNT, 60, HOUR, "You've published many results or files in the last hour."),
+    Limit("sample_report", ACCOUNT, 10, HOUR, "You've reported several samples in the last hour."),
     # Get help now (ending a conversation is never limited)
     Limit("help_request", ACCOUNT, 6, HOUR, "You've asked for help several times in the last hour."),
     Limit("help_action", ACCOUNT, 120, HOUR, "That's a lot in a short time."),

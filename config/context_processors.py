@@ -7,4 +7,6 @@ def site(request):
         "SITE_NAME": settings.SITE_NAME,
         "EMERGENCY_NUMBER": settings.EMERGENCY_NUMBER,
         "QUICK_EXIT_URL": settings.QUICK_EXIT_URL,
+        "OPEN_DATA_LICENCE": settings.OPEN_DATA_LICENCE,
+        "OPEN_DATA_LICENCE_URL": settings.OPEN_DATA_LICENCE_URL,
     }

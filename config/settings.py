@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "forum",
     "rooms",
     "moderation",
+    "checking",
     "safety",
     "helpnow",
     "community",
@@ -324,6 +325,13 @@ FORUM_SEARCH_CONFIG = env.str("FORUM_SEARCH_CONFIG", "english")
 
 # --- safety ---
 # "Established" members may post drug alerts (held for a moderator); moderators and organisers publish at once.
+# Drug-checking results and feeds (docs/supply.md): the deployment's regions (comma-separated names), the most
+# rows one CSV file may hold, and the licence the open data is published under (shown on the pages and feeds).
+SUPPLY_REGIONS = env.csv("SUPPLY_REGIONS", "Downtown,Eastside,Northside,Southside,West End")
+RESULTS_IMPORT_MAX_ROWS = env.int("RESULTS_IMPORT_MAX_ROWS", 10_000)
+OPEN_DATA_LICENCE = env.str("OPEN_DATA_LICENCE", "CC BY 4.0")
+OPEN_DATA_LICENCE_URL = env.str("OPEN_DATA_LICENCE_URL", "https://creativecommons.org/licenses/by/4.0/")
+
 SAFETY_ESTABLISHED_DAYS = env.int("SAFETY_ESTABLISHED_DAYS", 30)
 SAFETY_ESTABLISHED_POSTS = env.int("SAFETY_ESTABLISHED_POSTS", 5)
 # The Good Samaritan / legal-protection note (Markdown), linked from /help/overdose/; set it for your area.

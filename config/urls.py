@@ -32,6 +32,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("peers.urls")),
     path("", include("moderation.urls")),
+    path("", include("checking.urls")),
     path("", include("safety.urls")),
     path("", include("helpnow.urls")),
     path("", include("rooms.urls")),

@@ -67,6 +67,7 @@ class Peer(AbstractBaseUser, PermissionsMixin):
             ("host_rooms", "Can host live support rooms"),
             ("moderate", "Can moderate the community"),
             ("support", "Can take one-to-one support requests"),
+            ("check_results", "Can publish drug-checking results"),
         ]
 
     def __str__(self) -> str:

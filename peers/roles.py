@@ -6,6 +6,7 @@ MEMBER = "member"
 ORGANISER = "organiser"
 MODERATOR = "moderator"
 SUPPORTER = "supporter"
+CHECKER = "checker"  # publishes drug-checking results (checking app); given by organisers
 
 # Mirrors peers/migrations/0002_roles.py, which creates the groups.
 ROLE_PERMISSIONS: dict[str, list[str]] = {
@@ -13,6 +14,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ORGANISER: ["host_rooms", "support"],
     MODERATOR: ["moderate"],
     SUPPORTER: ["support"],
+    CHECKER: ["check_results"],
 }
 
 FORMER_MEMBER = "former member"

@@ -26,4 +26,5 @@ class SafetyConfig(AppConfig):
              "comment": s.comment, "correction_of": s.entry_id, "status": s.status, "created": s.created.isoformat()}
             for s in peer.service_suggestions.all()
         ]
-        return {"drug_alerts": alerts, "alerts_seen": seen, "service_suggestions": suggestions}
+        regions = list(peer.followed_regions.values_list("region", flat=True))
+        return {"drug_alerts": alerts, "alerts_seen": seen, "service_suggestions": suggestions, "followed_regions": regions}

@@ -36,6 +36,11 @@ class AlertForm(forms.Form):
         error_messages=_DAYS_ERRORS,
         help_text=f"Up to {ALERT_MAX_DAYS} days. After that it moves to the archive.",
     )
+    # The evidence: ids of drug-checking results, filled when an alert is raised from a result.
+    results = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def clean_results(self) -> list[str]:
+        return [part.strip() for part in self.cleaned_data.get("results", "").split(",") if part.strip()]
 
 
 class ServiceForm(forms.Form):

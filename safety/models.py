@@ -21,8 +21,9 @@ class DrugAlert(Moderated):
         DANGER = "danger", "danger"
 
     class Source(models.TextChoices):
-        DRUG_CHECKING = "drug_checking", "drug-checking service"
-        PEER = "peer", "peer report"
+        DRUG_CHECKING = "drug_checking", "lab or drug-checking result"
+        TEST_STRIP = "test_strip", "test strip"
+        PEER = "peer", "peer reports"
         HEALTH = "health", "health department"
 
     substance = models.CharField(max_length=100)
@@ -34,6 +35,8 @@ class DrugAlert(Moderated):
     created = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField(default=default_alert_expiry, db_index=True)
     seen_count = models.PositiveIntegerField(default=0)
+    # The evidence: drug-checking results the alert rests on (docs/supply.md).
+    results = models.ManyToManyField("checking.Result", blank=True, related_name="alerts")
 
     class Meta:
         ordering = ["-created"]
@@ -58,6 +61,17 @@ class AlertSighting(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["alert", "peer"], name="alert_sighting_once")]
+
+
+class FollowedRegion(models.Model):
+    """A member follows a region (one of SUPPLY_REGIONS): its alerts come first in their banner and on /alerts/."""
+
+    peer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="followed_regions")
+    region = models.CharField(max_length=100)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["peer", "region"], name="followed_region_once")]
+        ordering = ["region"]
 
 
 class ServiceKind(models.TextChoices):

@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from checking import selectors as checking_selectors
 from commons.channels import ALERTS_GROUP
 from commons.limits import limit_use
 from commons.realtime import group_send_on_commit
@@ -17,11 +18,13 @@ from moderation.screening import held_message, hold_codes, screen
 from moderation.audit import audit_record
 from peers.services import notification_send
 from peers.models import Peer
-from safety.models import ALERT_DEFAULT_DAYS, ALERT_MAX_DAYS, AlertSighting, DrugAlert, ServiceEntry, ServiceKind, ServiceSuggestion
+from checking.vocabulary import region_named
+from safety.models import ALERT_DEFAULT_DAYS, ALERT_MAX_DAYS, AlertSighting, DrugAlert, FollowedRegion, ServiceEntry, ServiceKind, ServiceSuggestion
 from safety.permissions import (
     check_can_count_sighting, check_can_moderate, check_can_post_alert, check_can_take_part, publishes_alerts_directly,
 )
 from safety.selectors import BANNER_CACHE_KEY_NAME as BANNER_CACHE_KEY
+from safety.selectors import REGIONS_CACHE_KEY
 
 MSG_SUBSTANCE_REQUIRED = "Please name the substance (for example \"fentanyl\" or \"pressed pills\")."
 MSG_SUMMARY_REQUIRED = "Please say what was found, in a sentence or two."
@@ -34,6 +37,9 @@ MSG_ALERT_NOT_ACTIVE = "This alert has ended or is not published, so it can't ta
 MSG_ALREADY_SEEN = "You've already said you've seen this one. Thank you."
 MSG_SERVICE_FIELD_REQUIRED = "Please fill in the {field}."
 MSG_SUGGESTION_DONE = "This suggestion has already been handled."
+MSG_RESULT_UNKNOWN = "One of the results this alert points to doesn't exist. Please pick it again from /results/."
+MSG_TOO_MANY_RESULTS = "An alert can point to at most {limit} results."
+ALERT_MAX_RESULTS = 20
 
 PRE_MODERATION_REASON = "pre-moderation: alerts from members are checked by a moderator before they go out"
 
@@ -64,7 +70,24 @@ def alert_frame(alert: DrugAlert) -> dict:
         "region": alert.region,
         "severity": alert.severity,
         "expires": alert.expires_at.isoformat(),
+        # Its evidence (issue 19): where it comes from, and the results it rests on.
+        "source": alert.source,
+        "source_label": alert.get_source_display(),
+        "evidence": [result.get_absolute_url() for result in alert.results.all()],
     }
+
+
+def _clean_results(results) -> list:
+    """Result ids (ints or digit strings) -> the results; ValidationError if any is unknown."""
+    ids = sorted({int(value) for value in results if str(value).isdigit()})
+    if len(ids) != len({str(value) for value in results}):
+        raise ValidationError(MSG_RESULT_UNKNOWN, code="unknown_result")
+    if len(ids) > ALERT_MAX_RESULTS:
+        raise ValidationError(MSG_TOO_MANY_RESULTS.format(limit=ALERT_MAX_RESULTS), code="too_many_results")
+    found = checking_selectors.results_by_ids(ids)
+    if len(found) != len(ids):
+        raise ValidationError(MSG_RESULT_UNKNOWN, code="unknown_result")
+    return found
 
 
 def _banner_changed() -> None:
@@ -78,9 +101,11 @@ def _publish(alert: DrugAlert) -> None:
 
 @transaction.atomic
 def alert_create(
-    *, author, substance: str, summary: str, region: str, severity: str, source: str, days: int = ALERT_DEFAULT_DAYS
+    *, author, substance: str, summary: str, region: str, severity: str, source: str, days: int = ALERT_DEFAULT_DAYS,
+    results=(),
 ) -> DrugAlert:
-    """Post a drug alert. Moderators' and organisers' alerts go out at once; other established members' wait."""
+    """Post a drug alert. Moderators' and organisers' alerts go out at once; other established members' wait.
+    `results`: ids of the drug-checking results it rests on (its evidence, linked from the alert)."""
     check_can_post_alert(author)
     substance = _clean_text(substance, field="Substance", limit=100, required_message=MSG_SUBSTANCE_REQUIRED)
     summary = _clean_text(summary, field="What was found", limit=300, required_message=MSG_SUMMARY_REQUIRED)
@@ -89,6 +114,7 @@ def alert_create(
     source = _clean_choice(source, choices=DrugAlert.Source, field="source")
     if not isinstance(days, int) or not 1 <= days <= ALERT_MAX_DAYS:
         raise ValidationError(MSG_DAYS_RANGE, code="days")
+    evidence = _clean_results(results)
     limit_use("alert_post", author.pk)
     screening = screen(author=author, text=f"{substance}\n{summary}\n{region}", kind="alert")
     reasons = list(screening.reasons)
@@ -101,6 +127,8 @@ def alert_create(
         expires_at=timezone.now() + timedelta(days=days),
         moderation_status=status, moderation_reason="; ".join(reasons)[:500],
     )
+    if evidence:
+        alert.results.set(evidence)
     if status == ModerationStatus.APPROVED:
         _publish(alert)
     else:
@@ -187,6 +215,36 @@ def alert_mark_seen(*, alert: DrugAlert, peer) -> bool:
         return False
     DrugAlert.objects.filter(pk=alert.pk).update(seen_count=F("seen_count") + 1)
     _banner_changed()
+    return True
+
+
+MSG_REGION_UNKNOWN = "\u201c{region}\u201d isn't one of this site's regions."
+
+
+def regions_clean(names) -> list[str]:
+    """Configured regions by name (case aside); ValidationError naming the first unknown one."""
+    regions = []
+    for name in names:
+        region = region_named(name)
+        if region is None:
+            raise ValidationError(MSG_REGION_UNKNOWN.format(region=name), code="unknown_region")
+        regions.append(region)
+    return sorted(set(regions))
+
+
+@transaction.atomic
+def regions_follow(*, peer, regions) -> bool:
+    """Set the regions a member follows (an empty list follows none). False if nothing changed."""
+    check_can_count_sighting(peer)  # a setting, not words: anyone signed in and not suspended
+    wanted = set(regions_clean(regions))
+    current = set(FollowedRegion.objects.filter(peer=peer).values_list("region", flat=True))
+    if wanted == current:
+        return False
+    FollowedRegion.objects.filter(peer=peer).exclude(region__in=wanted).delete()
+    FollowedRegion.objects.bulk_create([FollowedRegion(peer=peer, region=region) for region in sorted(wanted - current)])
+    key = REGIONS_CACHE_KEY.format(peer_id=peer.pk)
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))
     return True
 
 

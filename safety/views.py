@@ -8,9 +8,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
+from checking import selectors as checking_selectors
 from commons.assets import asset
+from commons.ids import parse_id
 from commons.markup import render_markdown
 from moderation.models import ModerationStatus
 from safety import selectors, services
@@ -34,8 +37,10 @@ def _refused(request, message: str, status: int):
 
 def alert_list(request):
     peer = request.user
+    followed = selectors.followed_regions(request)
     context = {
-        "alerts": selectors.alerts_active_for(peer),
+        "alerts": selectors.followed_first(selectors.alerts_active_for(peer), followed),
+        "followed": followed,
         "my_pending": selectors.alerts_pending_of(peer),
         "can_post": publishes_alerts_directly(peer) or is_established(peer),
         "pending": selectors.alerts_pending() if peer.is_authenticated and peer.is_moderator else None,
@@ -43,15 +48,65 @@ def alert_list(request):
     return render(request, "safety/alerts.html", context)
 
 
+REGIONS_COOKIE_DAYS = 365
+MSG_REGIONS_SAVED = "Saved. Alerts from your regions now come first."
+
+
+def alert_regions(request):
+    """Pick the regions whose alerts come first: a member's are stored, a visitor's kept in a cookie of region
+    names only (no identifier: nothing to track)."""
+    chosen = selectors.followed_regions(request)
+    status = 200
+    error = ""
+    if request.method == "POST":
+        try:
+            regions = services.regions_clean(request.POST.getlist("region"))
+            if request.user.is_authenticated:
+                services.regions_follow(peer=request.user, regions=regions)
+        except ValidationError as invalid:
+            error, status = invalid.messages[0], 400
+        else:
+            messages.success(request, MSG_REGIONS_SAVED)
+            response = redirect("safety:alerts")
+            if not request.user.is_authenticated:
+                if regions:
+                    response.set_cookie(selectors.REGIONS_COOKIE, ".".join(slugify(region) for region in regions),
+                                        max_age=REGIONS_COOKIE_DAYS * 86400, samesite="Lax", secure=request.is_secure(), httponly=True)
+                else:
+                    response.delete_cookie(selectors.REGIONS_COOKIE, samesite="Lax")
+            return response
+    return render(request, "safety/regions.html", {"regions": settings.SUPPLY_REGIONS, "chosen": chosen, "error": error}, status=status)
+
+
 def alert_archive(request):
     page = Paginator(selectors.alerts_archived(), ARCHIVE_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "safety/archive.html", {"page": page})
 
 
+def _from_result(request) -> tuple[dict, object]:
+    """An alert raised from a drug-checking result (/alerts/new/?result=<id>): the form filled from it."""
+    result_id = parse_id(request.GET.get("result", ""))
+    result = checking_selectors.result_detail(result_id) if result_id is not None else None
+    if result is None:
+        return {}, None
+    concerns = result.concerns_found() or [found.substance for found in result.found.all()[:2]]
+    found = ", ".join(found.label + (" (trace)" if found.trace else f" ({found.amount})" if found.amount else "") for found in result.found.all())
+    initial = {
+        "substance": ", ".join(concerns).capitalize()[:100],
+        "summary": f"Sold as {result.sold_as_label}, found: {found}. Checked {result.checked_on:%-d %b} by {result.service}."[:300],
+        "region": result.region,
+        "source": DrugAlert.Source.TEST_STRIP if result.method == "test_strip" else DrugAlert.Source.DRUG_CHECKING,
+        "severity": DrugAlert.Severity.DANGER if result.concerns_found() else DrugAlert.Severity.WARNING,
+        "results": str(result.pk),
+    }
+    return initial, result
+
+
 @login_required
 def alert_new(request):
     check_can_post_alert(request.user)
-    form = AlertForm(request.POST or None)
+    initial, from_result = _from_result(request) if request.method == "GET" else ({}, None)
+    form = AlertForm(request.POST or None, initial=initial)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -63,7 +118,8 @@ def alert_new(request):
                 messages.success(request, services.MSG_ALERT_HELD if alert.is_pending else MSG_ALERT_PUBLISHED)
                 return redirect("safety:alerts")
         status = 400
-    return render(request, "safety/alert_new.html", {"form": form, "direct": publishes_alerts_directly(request.user)}, status=status)
+    return render(request, "safety/alert_new.html", {"form": form, "direct": publishes_alerts_directly(request.user),
+                                                     "from_result": from_result}, status=status)
 
 
 @login_required

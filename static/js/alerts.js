@@ -72,6 +72,15 @@
     link.href = "/alerts/#alert-" + Number(frame.id);
     link.append(label, " ", substance, " ", region, ": " + frame.summary);
     item.appendChild(link);
+    // Its evidence: the first drug-checking result it rests on (a path on this site only).
+    var evidence = (frame.evidence || [])[0];
+    if (typeof evidence === "string" && /^\/results\/[0-9]+\/$/.test(evidence)) {
+      var proof = document.createElement("a");
+      proof.href = evidence;
+      proof.className = "alert-banner__evidence";
+      proof.textContent = text("evidence", "Evidence");
+      item.append(" · ", proof);
+    }
     list().prepend(item);
     addDismiss(item);
   }

@@ -41,7 +41,7 @@ def test_seeding_twice_changes_nothing(demo):
 
 
 def test_every_demo_account_signs_in_with_the_demo_password(demo):
-    assert [name for name, _ in DEMO_ACCOUNTS] == ["organiser", "moderator", "moderator2", "peer", "newcomer", "supporter"]
+    assert [name for name, _ in DEMO_ACCOUNTS] == ["organiser", "moderator", "moderator2", "peer", "newcomer", "supporter", "checker"]
     for name, _ in DEMO_ACCOUNTS:
         client = Client()
         response = client.post("/accounts/login/", {"login": name, "password": DEMO_PASSWORD})
@@ -102,3 +102,15 @@ def test_the_readme_and_the_makefile_list_every_demo_account():
     for name, _ in DEMO_ACCOUNTS:
         assert f"| `{name}` |" in readme, name
         assert name in makefile.split("Serving on", 1)[1].split("\n", 1)[0], name
+
+
+def test_checker_publishes_results_and_the_demo_has_recent_ones(demo):
+    from checking.models import Result
+    from django.utils import timezone
+
+    assert Peer.objects.get(username="checker").has_perm("peers.check_results")
+    assert not Peer.objects.get(username="peer").has_perm("peers.check_results")
+    newest = Result.objects.order_by("-checked_on").first().checked_on
+    assert Result.objects.count() >= 30 and (timezone.localdate() - newest).days == 1
+    page = Client().get("/results/").content.decode()
+    assert 'data-chart="by-month"' in page and 'data-chart="by-region"' in page

@@ -9,9 +9,11 @@ fill fails the test until it is filled or listed in UNFILLED with the reason.
 import pytest
 from django.test import Client
 
+from checking import services as checking_services
 from forum import services as forum_services
 from moderation import services as moderation_services
 from moderation.models import LogEntry, ModerationStatus, QueueItem, ReportReason, SourcingPattern
+from peers import roles
 from peers.models import Notification
 from rooms import services as room_services
 from rooms.models import Room
@@ -90,6 +92,11 @@ def site(db, board, other_peer, moderator, organiser):
         "pattern_id": [SourcingPattern.objects.values_list("pk", flat=True).first()],
         "key": ["x"],
         "uidb36": ["x"],
+        "result_id": [checking_services.result_create(by=make_peer(roles.CHECKER), checked_on="2026-11-02", region="Downtown",
+                                                      sold_as="down", found="fentanyl", method="ftir", service="S").pk],
+        "region": ["downtown", "atlantis"],
+        "report_id": [checking_services.sample_report(author=author, checked_on="2026-11-02", region="Downtown", sold_as="down",
+                                                      found="fentanyl", method="test_strip", note=f"{HELD_THREAD} {HOLD}").pk],
     }
     entry = LogEntry.objects.filter(subject=author, action="delete").first()
     values["appeal_id"] = [moderation_services.appeal_create(appellant=author, log_entry=entry, text="It was a joke.").pk]

@@ -16,7 +16,7 @@ pytestmark = [pytest.mark.django_db(transaction=True)]
 
 ORIGIN = [(b"origin", b"http://127.0.0.1"), (b"host", b"127.0.0.1")]
 FIELDS = {key: value for key, value in ALERT_FORM.items() if key != "days"}
-FRAME_KEYS = {"type", "id", "substance", "summary", "region", "severity", "expires"}
+FRAME_KEYS = {"type", "id", "substance", "summary", "region", "severity", "expires", "source", "source_label", "evidence"}
 
 
 async def open_alerts_socket(sockets, headers=ORIGIN):

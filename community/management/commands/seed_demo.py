@@ -1,7 +1,8 @@
 """Demo data for `make run`: boards, threads, a live room, an alert, a little moderation history and six
 accounts (README's table): `organiser`, `moderator`, `moderator2` (so appeals can be decided), `peer` (an
-established member: its posts publish at once), `newcomer` (a new account: pre-moderated) and `supporter`
-(can go on duty for "Get help now").
+established member: its posts publish at once), `newcomer` (a new account: pre-moderated), `supporter`
+(can go on duty for "Get help now") and `checker` (publishes drug-checking results; the demo loads
+docs/results-sample.csv, moved so its newest result is yesterday).
 
 Idempotent: running it again changes nothing that is already there.
 The demo password is for local trials only (see README).
@@ -15,7 +16,7 @@ from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from community.demo import guides_seed
+from community.demo import guides_seed, results_seed
 from forum import services as forum_services
 from forum.models import Board, Post
 from moderation import services as moderation_services
@@ -38,11 +39,12 @@ DEMO_ACCOUNTS = [
     ("peer", roles.MEMBER),
     ("newcomer", roles.MEMBER),
     ("supporter", roles.SUPPORTER),
+    ("checker", roles.CHECKER),
 ]
 DEMO_NAMES = ", ".join(name for name, _ in DEMO_ACCOUNTS)
 # Members of long standing (joined this long ago); `newcomer` keeps the date it was made on.
 ESTABLISHED_DAYS = 45
-ESTABLISHED = ("organiser", "moderator", "moderator2", "peer", "supporter")
+ESTABLISHED = ("organiser", "moderator", "moderator2", "peer", "supporter", "checker")
 # Extra replies by `peer` should it have fewer approved posts than MODERATION_TRUST_MIN_POSTS (an older demo).
 PEER_EXTRA_POSTS = ["Checking in: good week so far.", "Thanks all, this board helps.", "Keeping naloxone by the door now."]
 NEWCOMER_POSTS = [
@@ -115,6 +117,7 @@ class Command(BaseCommand):
         )
         guides_seed(board=guides_board, author=peers["moderator"])
         directory_seed(moderator=peers["moderator"])
+        results_seed()
         if not DrugAlert.objects.exists():
             safety_services.alert_create(
                 author=peers["moderator"], substance="Fentanyl", summary="Xylazine found in fentanyl samples; wounds and heavier sedation reported.",

@@ -1,0 +1,100 @@
+"""Drug-checking results. A result stores no person: not the client whose sample it was, and not the checker
+who published it (the service that checked it is named; who pressed "publish" is in no column)."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from checking.vocabulary import CONCERN_KEYS, sold_as_label, substance_label
+
+
+class Method(models.TextChoices):
+    FTIR = "ftir", _("FTIR spectrometry")
+    TEST_STRIP = "test_strip", _("test strip")
+    IMMUNOASSAY = "immunoassay", _("immunoassay")
+    MASS_SPECTROMETRY = "mass_spectrometry", _("mass spectrometry")
+    LAB = "lab", _("lab analysis")
+
+
+class Result(models.Model):
+    checked_on = models.DateField(db_index=True)
+    region = models.CharField(max_length=100, db_index=True)
+    sold_as = models.CharField(max_length=40, db_index=True)
+    method = models.CharField(max_length=20, choices=Method.choices)
+    service = models.CharField(max_length=120)
+    note = models.TextField(max_length=1000, blank=True, default="")
+    created = models.DateTimeField(default=timezone.now, db_index=True)
+    # Which of the charts' concern groups were found: written once by the service from the substances,
+    # so the charts count 100,000 results in one grouped query (docs/supply.md, figures).
+    has_fentanyl = models.BooleanField(default=False)
+    has_xylazine = models.BooleanField(default=False)
+    has_nitazenes = models.BooleanField(default=False)
+    has_benzodiazepines = models.BooleanField(default=False)
+    has_medetomidine = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-checked_on", "-id"]
+        indexes = [models.Index(fields=["sold_as", "checked_on"]), models.Index(fields=["region", "checked_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.checked_on} {self.region}: {self.sold_as}"
+
+    def get_absolute_url(self) -> str:
+        return f"/results/{self.pk}/"
+
+    @property
+    def sold_as_label(self) -> str:
+        return sold_as_label(self.sold_as)
+
+    def concerns_found(self) -> list[str]:
+        return [key for key in CONCERN_KEYS if getattr(self, f"has_{key}")]
+
+
+class Found(models.Model):
+    """One substance found in a result, with an amount ("12%", "0.5 mg") or a trace."""
+
+    result = models.ForeignKey(Result, on_delete=models.CASCADE, related_name="found")
+    substance = models.CharField(max_length=40)
+    group = models.CharField(max_length=40)
+    amount = models.CharField(max_length=40, blank=True, default="")
+    trace = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["substance", "result"]), models.Index(fields=["group", "result"])]
+
+    @property
+    def label(self) -> str:
+        return substance_label(self.substance)
+
+    @property
+    def is_concern(self) -> bool:
+        """One of the charts' groups (fentanyl, xylazine, nitazenes, benzodiazepines, medetomidine): shown in bold."""
+        return self.group in CONCERN_KEYS
+
+
+class SampleReport(models.Model):
+    """A member's report of a sample (what it was sold as, what a test showed), waiting for a checker to
+    confirm it as a result or decline it. Seen only by its author and checkers."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting for a checker")
+        CONFIRMED = "confirmed", _("confirmed as a result")
+        DECLINED = "declined", _("declined")
+
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="sample_reports")
+    checked_on = models.DateField()
+    region = models.CharField(max_length=100)
+    sold_as = models.CharField(max_length=40)
+    method = models.CharField(max_length=20, choices=Method.choices)
+    found = models.CharField(max_length=300)  # the substances, written as in the CSV: "fentanyl;xylazine:trace"
+    note = models.TextField(max_length=1000, blank=True, default="")
+    screening_reason = models.CharField(max_length=500, blank=True, default="")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
+    result = models.ForeignKey(Result, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created", "id"]
