@@ -2,6 +2,7 @@
 
 from functools import wraps
 
+from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -47,3 +48,12 @@ def sign_in_required(message: str = MSG_SIGN_IN):
         return wrapped
 
     return decorator
+
+
+def signed_in_member(request: HttpRequest):
+    """The signed-in person, or None; a request without a session cookie is a visitor's and its session is not
+    touched (touching it makes the response vary on Cookie, which a public feed or page must not)."""
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return None
+    user = getattr(request, "user", None)
+    return user if user is not None and user.is_authenticated else None

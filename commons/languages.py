@@ -8,6 +8,8 @@ authentication) puts a member's own choice above both.
 from django.conf import settings
 from django.utils import translation
 
+from commons.http import signed_in_member
+
 CODES = frozenset(code for code, _ in settings.LANGUAGES)
 
 
@@ -36,8 +38,8 @@ class AccountLanguageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        user = getattr(request, "user", None)
-        chosen = valid_language(getattr(user, "language", "")) if user is not None and user.is_authenticated else ""
+        member = signed_in_member(request)
+        chosen = valid_language(member.language) if member is not None else ""
         if chosen and chosen != getattr(request, "LANGUAGE_CODE", None):
             translation.activate(chosen)
             request.LANGUAGE_CODE = chosen

@@ -11,6 +11,8 @@ import zoneinfo
 
 from django.utils import timezone
 
+from commons.http import signed_in_member
+
 COOKIE = "tz"
 
 
@@ -32,8 +34,8 @@ class LocalTimeMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        user = getattr(request, "user", None)
-        name = valid_zone(getattr(user, "time_zone", "") if user is not None and user.is_authenticated else "")
+        member = signed_in_member(request)
+        name = valid_zone(member.time_zone if member is not None else "")
         name = name or valid_zone(request.COOKIES.get(COOKIE))
         request.time_zone = name
         if name:
