@@ -76,6 +76,10 @@ TABLE: tuple[Limit, ...] = (
     Limit("alert_post", ACCOUNT, 10, HOUR, "You've posted several alerts in the last hour."),
     Limit("alert_seen", ACCOUNT, 60, HOUR, "That's a lot of \u201cseen it too\u201d in a short time."),
     Limit("service_suggest", ACCOUNT, 20, HOUR, "You've sent many suggestions in the last hour."),
+    # Community voice
+    Limit("voice_propose", ACCOUNT, 3, DAY, "You've opened several proposals today."),
+    Limit("voice_vote", ACCOUNT, 60, HOUR, "That's a lot of voting in a short time."),
+    Limit("voice_stand", ACCOUNT, 10, DAY, "You've changed whether you'd stand for moderator several times today."),
     # Get help now (ending a conversation is never limited)
     Limit("help_request", ACCOUNT, 6, HOUR, "You've asked for help several times in the last hour."),
     Limit("help_action", ACCOUNT, 120, HOUR, "That's a lot in a short time."),
