@@ -57,7 +57,7 @@ def rules_history() -> list[VersionDiff]:
             new_lines = _as_lines(new.title, new.text) if new else []
             if old_lines == new_lines:
                 continue
-            lines = [(line[0], line[1:]) for line in difflib.ndiff(old_lines, new_lines) if line[:1] in " +-"]
+            lines = [(line[0], line[2:]) for line in difflib.ndiff(old_lines, new_lines) if line[:1] in " +-"]
             change = "added" if old is None else "removed" if new is None else "changed"
             changes.append(RuleChange(number=number, title=(new or old).title, change=change, lines=lines))
         history.append(VersionDiff(version=version, changes=changes))

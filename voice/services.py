@@ -21,7 +21,7 @@ from commons.text import validate_visible
 from forum import services as forum_services
 from forum.models import Thread
 from moderation.audit import audit_record
-from moderation.models import Action, Target
+from moderation.models import Action, ModerationStatus, Target
 from moderation.sanctions import active_restriction
 from peers import roles
 from peers import services as peer_services
@@ -59,6 +59,8 @@ MSG_VOTE_CLOSED = "This vote has closed, so nothing was stored. The result is on
 MSG_CHOICE_UNKNOWN = "Please choose agree, abstain, disagree or block."
 MSG_BLOCK_NEEDS_REASON = "A block needs a reason: say what is wrong, so the proposer can change it. It is shown without your name."
 MSG_REASON_LONG = f"Please keep the reason under {REASON_MAX} characters."
+MSG_HELD = ("Something in your proposal looks like contact details or selling talk, which would be held for a moderator. "
+            "A proposal is public as soon as it opens, so please take that out and send it again.")
 MSG_ORGANISERS_ONLY = "Only organisers can suspend the outcome of a vote."
 MSG_NOTHING_TO_SUSPEND = "Only an adopted outcome that changed something (a rule or a moderator) can be suspended."
 MSG_SUSPEND_NEEDS_REASON = "Please give a reason: it goes into the public log."
@@ -231,6 +233,9 @@ def _open(*, author: Peer | None, fields: dict, reopens: Proposal | None = None,
         except (PermissionDenied, ValidationError) as refused:
             detail = refused.messages[0] if isinstance(refused, ValidationError) else str(refused)
             raise Refusal("forbidden" if isinstance(refused, PermissionDenied) else "invalid", detail) from None
+        if thread.moderation_status != ModerationStatus.APPROVED:
+            # A proposal is public the moment it opens; held words (contact details, selling) must not be.
+            raise Refusal("invalid", _(MSG_HELD))
     proposal.thread = thread
     proposal.save(update_fields=["thread"])
     return proposal
@@ -277,7 +282,7 @@ def vote_cast(*, proposal_id: int, voter: Peer, choice: str, reason: str = "") -
     if restriction is not None and restriction.blocks_connecting:  # suspended or banned: no vote meanwhile
         raise Refusal("forbidden", restriction.message)
     limit_use("voice_vote", voter.pk)
-    _, created = Ballot.objects.update_or_create(
+    _ballot, created = Ballot.objects.update_or_create(
         proposal=proposal, voter=voter, defaults={"choice": choice, "reason": reason if choice == Choice.BLOCK else ""},
     )
     if created:
