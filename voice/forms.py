@@ -24,7 +24,7 @@ class ProposalForm(forms.Form):
 
 
 class VoteForm(forms.Form):
-    choice = forms.ChoiceField(choices=Choice.choices, widget=forms.RadioSelect, label=_("Your vote"))
+    choice = forms.ChoiceField(choices=Choice.choices, widget=forms.RadioSelect, label=_("Choose one"))
     reason = forms.CharField(required=False, max_length=500, label=_("Reason (needed to block)"),
                              widget=forms.Textarea(attrs={"rows": 3}),
                              help_text=_("A block says: this would harm the community, don't adopt it. Its reason is shown "
