@@ -153,3 +153,11 @@ def test_the_decision_form_offers_the_current_rules(rules, moderator_client, oth
     assert response.status_code == 302
     assert "Rule 3: Respect" in _page(Client().get("/mod/log/"))
     assert LogEntry.objects.get(action="hide").rule_number == 3
+
+
+def test_about_says_how_deciding_works_with_the_settings(client, db, settings):
+    settings.VOICE_MIN_AGE_DAYS, settings.VOICE_MIN_POSTS, settings.VOICE_QUORUM_MIN = 30, 5, 10
+    page = _page(client.get("/about/"))
+    assert "at least 30 days old, with at least 5 approved posts" in page
+    assert "at least 10 people or 10% of those who could vote" in page and "at least two thirds of agree and disagree" in page and "under 10%" in page
+    assert "open for 7 days" in page
