@@ -102,3 +102,9 @@ def test_the_readme_and_the_makefile_list_every_demo_account():
     for name, _ in DEMO_ACCOUNTS:
         assert f"| `{name}` |" in readme, name
         assert name in makefile.split("Serving on", 1)[1].split("\n", 1)[0], name
+
+
+def test_the_demo_has_the_rules_about_implies(demo, client):
+    page = client.get("/rules/").content.decode()
+    for title in ("1. No sourcing or selling", "2. No personal information", "3. Respect", "4. No shaming"):
+        assert title in page
