@@ -161,3 +161,14 @@ def test_about_says_how_deciding_works_with_the_settings(client, db, settings):
     assert "at least 30 days old, with at least 5 approved posts" in page
     assert "at least 10 people or 10% of those who could vote" in page and "at least two thirds of agree and disagree" in page and "under 10%" in page
     assert "open for 7 days" in page
+
+
+def test_voting_meets_its_rate_limit(settings, rules, members, proposal_factory):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "voice_vote": (2, 3600)}
+    proposal = proposal_factory(author=members[0])
+    voter = _client(members[1])
+    for choice in ("agree", "disagree"):
+        assert voter.post(f"/proposals/{proposal.pk}/vote/", {"choice": choice}).status_code == 302
+    response = voter.post(f"/proposals/{proposal.pk}/vote/", {"choice": "abstain"})
+    assert response.status_code == 429 and "a lot of voting" in _page(response)
+    assert list(Ballot.objects.values_list("choice", flat=True)) == ["disagree"]
