@@ -15,3 +15,20 @@ class VoiceConfig(AppConfig):
         from voice.selectors import rules_for_moderation
 
         registry.register_rules(rules_for_moderation)
+
+    def export_peer_data(self, peer) -> dict:
+        """Download my data: the proposals this person made, their votes on proposals still open (after a close
+        nobody, them included, can know how they voted: the link is deleted) and whether they stand for moderator."""
+        from voice.models import Ballot, Candidacy, Proposal
+
+        return {
+            "proposals": [
+                {"id": p.pk, "kind": p.kind, "title": p.title, "text": p.text, "opened": p.opened.isoformat(), "status": p.status}
+                for p in Proposal.objects.filter(author=peer).order_by("id")
+            ],
+            "proposal_votes_open": [
+                {"proposal": b.proposal_id, "choice": b.choice, "reason": b.reason}
+                for b in Ballot.objects.filter(voter=peer).order_by("id")
+            ],
+            "standing_for_moderator": Candidacy.objects.filter(peer=peer).exists(),
+        }

@@ -172,3 +172,16 @@ def test_voting_meets_its_rate_limit(settings, rules, members, proposal_factory)
     response = voter.post(f"/proposals/{proposal.pk}/vote/", {"choice": "abstain"})
     assert response.status_code == 429 and "a lot of voting" in _page(response)
     assert list(Ballot.objects.values_list("choice", flat=True)) == ["disagree"]
+
+
+def test_my_data_holds_my_proposals_and_open_votes_only(rules, members, proposal_factory):
+    from peers.export import peer_data_export
+
+    proposal = proposal_factory(author=members[0])
+    services.vote_cast(proposal_id=proposal.pk, voter=members[0], choice="agree")
+    data = peer_data_export(peer=members[0])
+    assert data["proposals"][0]["title"] == proposal.title
+    assert data["proposal_votes_open"] == [{"proposal": proposal.pk, "choice": "agree", "reason": ""}]
+    vote_all(proposal, members[1:3], ["agree"] * 2)
+    close_now(proposal)
+    assert peer_data_export(peer=members[0])["proposal_votes_open"] == []
