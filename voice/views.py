@@ -132,6 +132,8 @@ def stand(request):
 
 @require_POST
 def suspend(request, proposal_id: int):
+    if selectors.proposal_get(proposal_id) is None:
+        raise Http404(_("There is no such proposal."))
     if (response := sign_in_first(request)) is not None:
         return response
     try:
