@@ -326,6 +326,8 @@ def _effect(proposal: Proposal) -> tuple[bool, str]:
         if nominee is None or not nominee.is_active:
             return False, _("The nominee's account is gone, so nothing changed.")
         if kind == Kind.ELECTION:
+            if not Candidacy.objects.filter(peer=nominee).exists():  # consent runs to the end of the vote
+                return False, _("The nominee withdrew before the vote closed, so nothing changed.")
             peer_services.role_grant(peer=nominee, role=roles.MODERATOR)
             Candidacy.objects.filter(peer=nominee).delete()
             return True, _("A new moderator was elected.")

@@ -103,3 +103,46 @@ def test_two_voice_close_processes_make_one_outcome():
     assert all(process.returncode == 0 for process in processes), outputs
     assert sorted(out.strip() for out, _ in outputs) == ["Closed 0 votes.", "Closed 1 vote."], outputs
     _one_outcome(proposal)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_vote_racing_the_close_is_either_counted_or_refused():
+    proposal = _due_proposal()
+    late = make_peer(username="racer-late")
+    services.rules_seed(rules=RULES)
+    from voice.models import Electorate
+
+    Electorate.objects.create(proposal=proposal, peer=late)
+    # Open again for a moment so that the vote is allowed up to the close.
+    Proposal.objects.filter(pk=proposal.pk).update(closes_at=timezone.now() + timedelta(seconds=30))
+    barrier, outcomes = threading.Barrier(2), {}
+
+    def vote():
+        try:
+            barrier.wait(timeout=5)
+            outcomes["vote"] = services.vote_cast(proposal_id=proposal.pk, voter=late, choice="disagree")
+        except Exception as error:  # the close came first (Refusal), or SQLite refused the second writer
+            outcomes["vote"] = type(error).__name__
+        finally:
+            connection.close()
+
+    def close():
+        try:
+            barrier.wait(timeout=5)
+            outcomes["close"] = services.proposal_close(proposal_id=proposal.pk, now=timezone.now() + timedelta(minutes=1))
+        except Exception as error:
+            outcomes["close"] = type(error).__name__
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=vote), threading.Thread(target=close)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(20)
+    if outcomes["close"] is not True:  # SQLite turned the close away while the vote wrote: close again
+        assert services.proposal_close(proposal_id=proposal.pk, now=timezone.now() + timedelta(minutes=1))
+    closed = Proposal.objects.get(pk=proposal.pk)
+    assert not Ballot.objects.exists()
+    assert closed.disagree == (1 if outcomes["vote"] is True else 0), outcomes
+    assert closed.voted_count == 3 + closed.disagree

@@ -306,3 +306,13 @@ def test_a_decision_names_a_current_rule_and_the_log_and_notice_show_it(rules, m
     entry = LogEntry.objects.get(action="hide")
     assert (entry.rule_number, entry.rule_title, entry.rule_label) == (2, "No personal information", "Rule 2: No personal information")
     assert "Under rule 2: No personal information." in Notification.objects.get(recipient=other_peer, kind="moderation").text
+
+
+def test_a_nominee_who_withdraws_during_the_vote_is_not_made_a_moderator(proposal_factory, members):
+    nominee = members[4]
+    services.candidacy_set(peer=nominee, standing=True)
+    election = proposal_factory(author=members[0], kind="election", title="", text="", rule=None, nominee=nominee.username)
+    vote_all(election, members[:3], ["agree"] * 3)
+    services.candidacy_set(peer=nominee, standing=False)
+    election = close_now(election)
+    assert "withdrew" in election.outcome and not type(nominee).objects.get(pk=nominee.pk).is_moderator
