@@ -79,6 +79,10 @@ TABLE: tuple[Limit, ...] = (
     # Drug-checking results (a whole file counts once)
     Limit("results_publish", ACCOUNT, 60, HOUR, "You've published many results or files in the last hour."),
     Limit("sample_report", ACCOUNT, 10, HOUR, "You've reported several samples in the last hour."),
+    # Community voice
+    Limit("voice_propose", ACCOUNT, 3, DAY, "You've opened several proposals today."),
+    Limit("voice_vote", ACCOUNT, 60, HOUR, "That's a lot of voting in a short time."),
+    Limit("voice_stand", ACCOUNT, 10, DAY, "You've changed whether you'd stand for moderator several times today."),
     # Get help now (ending a conversation is never limited)
     Limit("help_request", ACCOUNT, 6, HOUR, "You've asked for help several times in the last hour."),
     Limit("help_action", ACCOUNT, 120, HOUR, "That's a lot in a short time."),

@@ -13,6 +13,23 @@ from checking import services as checking_services
 
 from forum import services as forum_services
 from safety.guides import GUIDES
+from voice import services as voice_services
+
+# The rules /about/ implies, as the community's first version (voice: members change them by vote).
+RULES = [
+    ("No sourcing or selling", "Don't ask where to buy, offer to sell, trade or give drugs, or point anyone to a seller. "
+     "It puts people at risk and can shut this place down."),
+    ("No personal information", "Keep names, phone numbers, addresses, photos and anything else that could identify "
+     "someone out of what you write, your own included."),
+    ("Respect", "Treat everyone as the expert on their own life. No harassment, threats or slurs."),
+    ("No shaming", "Nobody is shamed for using, for how they use, for cutting down or stopping, or for getting help. "
+     "Talk about people, not \"addicts\" or \"abusers\"."),
+]
+
+
+def rules_seed() -> bool:
+    """The first version of the rules, unless there are rules already."""
+    return voice_services.rules_seed(rules=RULES)
 
 
 @transaction.atomic

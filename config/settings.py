@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "checking",
     "safety",
     "helpnow",
+    "voice",
     "community",
 ]
 
@@ -357,6 +358,19 @@ MODERATION_LOG_DETAIL_DAYS = env.int("MODERATION_LOG_DETAIL_DAYS", 365)
 MODERATION_REPORT_RETENTION_DAYS = env.int("MODERATION_REPORT_RETENTION_DAYS", 90)
 # A muted or suspended person may still report (e.g. harassment of them), but not in bulk: the
 # report_restricted limit (3 a day) of commons/limits.py.
+
+# --- voice (docs/voice.md) ---
+# A proposal's voting window, in days (a fraction is fine: 0.5 is twelve hours).
+VOICE_WINDOW_DAYS = env.float("VOICE_WINDOW_DAYS", 7.0)
+# Who may propose and vote, fixed when a proposal opens: accounts at least this old, with this many approved posts.
+VOICE_MIN_AGE_DAYS = env.float("VOICE_MIN_AGE_DAYS", 30.0)
+VOICE_MIN_POSTS = env.int("VOICE_MIN_POSTS", 5)
+# Quorum: the larger of this many people and this share of those eligible.
+VOICE_QUORUM_MIN = env.int("VOICE_QUORUM_MIN", 10)
+VOICE_QUORUM_SHARE = env.float("VOICE_QUORUM_SHARE", 0.10)
+# It passes when agree is at least this share of agree + disagree, and blocks are under this share of votes cast.
+VOICE_AGREE_SHARE = env.float("VOICE_AGREE_SHARE", 2 / 3)
+VOICE_BLOCK_SHARE = env.float("VOICE_BLOCK_SHARE", 0.10)
 
 # --- helpnow ---
 # A request waiting longer than this is highlighted and pushed to every available supporter again (each interval).

@@ -36,6 +36,7 @@ urlpatterns = [
     path("", include("safety.urls")),
     path("", include("helpnow.urls")),
     path("", include("rooms.urls")),
+    path("", include("voice.urls")),
     path("", include("forum.urls")),
     path("", include("community.urls")),
 ]

@@ -482,3 +482,11 @@ def search_snippet_html(post: Post, query: str) -> SafeString:
 
 def post_in_thread(*, thread: Thread, post_id: int) -> bool:
     return Post.objects.filter(pk=post_id, thread_id=thread.pk).exists()
+
+
+def authors_with_approved_posts(*, at_least: int):
+    """The ids of everyone with at least `at_least` approved posts (voice: who may vote), as a subquery."""
+    approved = Post.objects.approved().filter(author__isnull=False).values("author")
+    if at_least <= 0:
+        return approved.distinct()
+    return approved.annotate(approved_posts=Count("id")).filter(approved_posts__gte=at_least).values("author")

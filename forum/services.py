@@ -588,3 +588,14 @@ def thread_mark_read(*, thread: Thread, peer, up_to_post_id: int, known_position
         return bool(reads.filter(last_read_post_id__lt=up_to_post_id).update(last_read_post_id=up_to_post_id))
     _, created = ThreadRead.objects.get_or_create(thread=thread, peer=peer, defaults={"last_read_post_id": up_to_post_id})
     return created
+
+
+@transaction.atomic
+def board_ensure(*, slug: str, title: str, description: str = "") -> Board:
+    """The board `slug`, made with `title` and `description` at the end of the list if it is missing (another
+    app's own board: voice's "Proposals")."""
+    board = Board.objects.filter(slug=slug).first()
+    if board is None:
+        last = Board.objects.order_by("-position").values_list("position", flat=True).first() or 0
+        board, _ = Board.objects.get_or_create(slug=slug, defaults={"title": title, "description": description, "position": last + 1})
+    return board

@@ -30,6 +30,11 @@ APPEAL_URL = "/appeal/"
 SANCTION_MAX_HOURS = 24 * 365  # a timed mute or suspension lasts at most a year; longer is a ban
 
 
+def _under(rule: registry.Rule | None) -> str:
+    """" Under rule 2: No personal information." for a member's notice ("" when no rule was named)."""
+    return f" Under rule {rule.number}: {rule.title}." if rule else ""
+
+
 @dataclass
 class Context:
     item: QueueItem
@@ -39,6 +44,7 @@ class Context:
     hours: float | None = None
     redacted_body: str = ""
     category: str = ""  # the rule or reason category (a ReportReason value) the public log shows
+    rule: registry.Rule | None = None  # the community rule the decision rests on (None: none named, or "other")
     extra: dict = field(default_factory=dict)
 
     @property
@@ -71,10 +77,10 @@ class ModAction:
     def _log(self, ctx: Context, action: str | None = None, **fields) -> LogEntry:
         action = action or self.name
         # Approving or dismissing finds no rule broken, so it carries no category.
-        category = "" if action in (Action.APPROVE, Action.DISMISS) else ctx.category
+        breaks_rule = action not in (Action.APPROVE, Action.DISMISS)
         return log_entry_write(actor=ctx.moderator, action=action, kind=ctx.item.target_kind, target_id=ctx.item.target_id,
                              subject=ctx.target.author if ctx.target else ctx.item.subject, item=ctx.item, reason=ctx.reason,
-                             category=category, **fields)
+                             category=ctx.category if breaks_rule else "", rule=ctx.rule if breaks_rule else None, **fields)
 
 
 class Approve(ModAction):
@@ -103,7 +109,7 @@ class Hide(ModAction):
         # "delete" records that it is not coming back unless an appeal succeeds.
         changed = registry.get(target.kind).reject(target.obj, ctx.moderator, ctx.reason)
         notification_send(recipient=target.author, kind="moderation",
-                          text=f"Your {ctx.noun} was {self.verb} by a moderator. Reason: {ctx.reason}", url=APPEAL_URL)
+                          text=f"Your {ctx.noun} was {self.verb} by a moderator.{_under(ctx.rule)} Reason: {ctx.reason}", url=APPEAL_URL)
         return ActionResult(self.name, changed, self._log(ctx))
 
 
@@ -132,7 +138,7 @@ class Redact(ModAction):
         target = ctx.target
         changed = self._redactor(ctx)(target.obj, ctx.redacted_body, ctx.moderator, ctx.reason)
         notification_send(recipient=target.author, kind="moderation",
-                          text=f"A moderator edited personal information out of your {ctx.noun}; the rest is public. Reason: {ctx.reason}",
+                          text=f"A moderator edited personal information out of your {ctx.noun}; the rest is public.{_under(ctx.rule)} Reason: {ctx.reason}",
                           url=target.url)
         return ActionResult(self.name, bool(changed), self._log(ctx))
 
@@ -166,7 +172,7 @@ class SanctionAction(ModAction):
 
     def execute(self, ctx):
         sanction = sanction_apply(peer=ctx.target.author, action=self.name, moderator=ctx.moderator, reason=ctx.reason,
-                                  hours=ctx.hours, item=ctx.item, category=ctx.category)
+                                  hours=ctx.hours, item=ctx.item, category=ctx.category, rule=ctx.rule)
         return ActionResult(self.name, True, sanction.log_entry)
 
 
@@ -193,23 +199,23 @@ SANCTION_KINDS = {Action.WARN: Sanction.Kind.WARN, Action.MUTE: Sanction.Kind.MU
 
 
 def sanction_apply(*, peer, action: str, moderator, reason: str, hours: float | None = None, item: QueueItem | None = None,
-                   category: str = "") -> Sanction:
+                   category: str = "", rule: registry.Rule | None = None) -> Sanction:
     """Warn, mute, suspend or ban `peer`: the Sanction, its audit row, and a notice to the person.
     The caller has validated and holds a transaction."""
     now = timezone.now()
     timed = action in (Action.MUTE, Action.SUSPEND)
     ends = now + timedelta(hours=hours) if timed else (now if action == Action.WARN else None)
     entry = log_entry_write(actor=moderator, action=action, kind=Target.USER, target_id=peer.pk, subject=peer, item=item,
-                          reason=reason, until=ends if timed else None, category=category)
+                          reason=reason, until=ends if timed else None, category=category, rule=rule)
     sanction = Sanction.objects.create(peer=peer, kind=SANCTION_KINDS[action], reason=reason[:500], starts=now, ends=ends, log_entry=entry)
     if action in (Action.SUSPEND, Action.BAN):  # their open sockets close (4403) once this commits, on every process
         person_sockets_close(peer_id=peer.pk, code=CLOSE_FORBIDDEN)
     if action == Action.WARN:
-        text = f"A moderator sent you a warning. Reason: {reason}"
+        text = f"A moderator sent you a warning.{_under(rule)} Reason: {reason}"
     elif action == Action.BAN:
-        text = f"Your account is banned. Reason: {reason}. You can appeal."
+        text = f"Your account is banned.{_under(rule)} Reason: {reason}. You can appeal."
     else:
         label = "muted" if action == Action.MUTE else "suspended"
-        text = f"Your account is {label} until {ends:%d %b %Y, %H:%M} UTC. Reason: {reason}. You can appeal."
+        text = f"Your account is {label} until {ends:%d %b %Y, %H:%M} UTC.{_under(rule)} Reason: {reason}. You can appeal."
     notification_send(recipient=peer, kind="moderation", text=text, url=APPEAL_URL)
     return sanction

@@ -5,10 +5,12 @@ from moderation.models import LogEntry
 
 
 def log_entry_write(*, actor, action: str, kind: str = "", target_id=None, subject=None, item=None, reason: str = "",
-                    until=None, category: str = "") -> LogEntry:
+                    until=None, category: str = "", rule=None) -> LogEntry:
+    """`rule`: the moderation.registry.Rule the decision rests on, copied into the entry (None: no rule named)."""
     return LogEntry.objects.create(
         actor=actor, action=action, target_kind=kind, target_id=target_id, subject=subject, item=item,
         reason=reason[:500], until=until, category=category,
+        rule_number=rule.number if rule else None, rule_title=rule.title[:120] if rule else "",
     )
 
 

@@ -1,5 +1,6 @@
 from django import forms
 
+from moderation import registry
 from moderation.models import Action, ReportReason, SourcingPattern
 
 DURATIONS = [("", "choose how long"), ("1", "1 hour"), ("24", "24 hours"), ("72", "3 days"), ("168", "7 days"), ("720", "30 days")]
@@ -31,8 +32,20 @@ class DecisionForm(forms.Form):
         required=False, choices=[("", "choose")] + ReportReason.choices, label="Rule or reason",
         help_text="The public log shows this category, never the member or the content.",
     )
+    rule = forms.ChoiceField(
+        required=False, label="Which community rule does it rest on?",
+        help_text="The public log and the person's notice show the rule's number and title. Choose “other” and say why in the reason when no rule fits.",
+    )
     reason = forms.CharField(required=False, max_length=500, label="Reason", help_text="The person affected and moderators read this; the public log doesn't. Don't quote the content.")
     redacted_body = forms.CharField(required=False, label="Text after redaction", widget=forms.Textarea(attrs={"rows": 5}))
+
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The rules in force now (moderation.registry: the voice app registers them).
+        self.fields["rule"].choices = [("", "none (approving or dismissing)")] + [
+            (str(rule.number), f"{rule.number}. {rule.title}") for rule in registry.current_rules()
+        ] + [("other", "other (say why in the reason)")]
 
 
 class AppealForm(forms.Form):

@@ -60,6 +60,7 @@ class Target(models.TextChoices):
     ROOM = "room", "room's title, topic or rules"
     HELP = "help", "help request's answers"
     EDIT = "edit", "held edit of a forum post"
+    PROPOSAL = "proposal", "community proposal"
 
 
 class ReportReason(models.TextChoices):
@@ -188,6 +189,8 @@ class Action(models.TextChoices):
     APPEAL_UPHELD = "appeal_upheld", "upheld an appeal on"
     APPEAL_OVERTURNED = "appeal_overturned", "overturned"
     PATTERN_CHANGE = "pattern_change", "changed hold patterns"
+    VOTE_OUTCOME = "vote_outcome", "community vote decided"
+    OUTCOME_SUSPENDED = "outcome_suspended", "suspended the outcome of"
 
 
 SANCTION_ACTIONS = (Action.WARN, Action.MUTE, Action.SUSPEND, Action.BAN)
@@ -209,10 +212,16 @@ PUBLIC_ACTION_LABELS = {
     Action.APPEAL_UPHELD: "appeal: decision kept",
     Action.APPEAL_OVERTURNED: "appeal: decision reversed",
     Action.PATTERN_CHANGE: "hold list changed",
+    Action.VOTE_OUTCOME: "community vote",
+    Action.OUTCOME_SUSPENDED: "vote outcome suspended by an organiser",
 }
 PUBLIC_KIND_LABELS = {Target.POST: "forum post", Target.MESSAGE: "room message", Target.USER: "account", Target.ALERT: "drug alert",
                       Target.BIO: "profile bio", Target.ROOM: "room title or topic", Target.HELP: "help request",
-                      Target.EDIT: "forum post edit"}
+                      Target.EDIT: "forum post edit", Target.PROPOSAL: "proposal"}
+
+
+def rule_words(number: int | None, title: str) -> str:
+    return f"Rule {number}: {title}" if number else ""
 
 
 class AppendOnly(models.Model):
@@ -256,6 +265,10 @@ class LogEntry(AppendOnly):
         max_length=20, choices=ReportReason.choices, blank=True, default="",
         help_text="The rule or reason category: what the public log shows instead of the reason's words.",
     )
+    # The community rule the decision rests on (moderation.registry.current_rules), copied as it read then:
+    # the public log and the member's notice show it, and a later change of the rules never rewrites it.
+    rule_number = models.PositiveSmallIntegerField(null=True, blank=True)
+    rule_title = models.CharField(max_length=120, blank=True, default="")
     reason = models.CharField(max_length=500, blank=True, default="")
     until = models.DateTimeField(null=True, blank=True)
     created = models.DateTimeField(default=timezone.now, db_index=True)
@@ -268,6 +281,8 @@ class LogEntry(AppendOnly):
 
     @property
     def actor_label(self) -> str:
+        if self.action == Action.VOTE_OUTCOME:
+            return "the community"
         if self.actor_id is None:
             return "automatic" if self.action == Action.AUTO_HIDE else "a former moderator"
         return self.actor.username
@@ -291,7 +306,19 @@ class LogEntry(AppendOnly):
         return PUBLIC_KIND_LABELS.get(self.target_kind, "")
 
     @property
+    def rule_label(self) -> str:
+        """"Rule 2: No personal information", or "" when the decision named no rule."""
+        return rule_words(self.rule_number, self.rule_title)
+
+    @property
+    def public_reason(self) -> str:
+        """Community votes and organisers' brakes are public acts: the log shows their words (they name nobody)."""
+        return self.reason if self.action in (Action.VOTE_OUTCOME, Action.OUTCOME_SUSPENDED) else ""
+
+    @property
     def category_label(self) -> str:
+        if self.action in (Action.VOTE_OUTCOME, Action.OUTCOME_SUSPENDED):
+            return ""
         if self.category:
             return self.get_category_display()
         if self.action in (Action.APPROVE, Action.DISMISS):

@@ -93,3 +93,25 @@ def register_standing_count(count: Callable) -> None:
 
 def standing_count(peer, *, at_least: int) -> int:
     return _STANDING[0](peer, at_least) if _STANDING else 0
+
+
+# The community's current rules, kept by the app that versions them (voice registers its source in its
+# AppConfig.ready). The decision form offers them; a decision copies the rule's number and title into its log
+# entry, so a later change of the rules never rewrites what an old decision rested on. None registered: the
+# form offers only "other".
+@dataclass(frozen=True)
+class Rule:
+    number: int
+    title: str
+
+
+_RULES: list[Callable] = []
+
+
+def register_rules(source: Callable) -> None:
+    """`source() -> list[Rule]`: the rules in force now, in order."""
+    _RULES[:] = [source]
+
+
+def current_rules() -> list[Rule]:
+    return list(_RULES[0]()) if _RULES else []

@@ -64,3 +64,12 @@ def check_can_connect(peer) -> None:
     restriction = active_restriction(peer)
     if restriction is not None and restriction.blocks_connecting:
         raise PermissionDenied(restriction.message)
+
+
+def restricted_peer_ids(kinds=("suspend", "ban")) -> set[int]:
+    """Everyone under one of `kinds` now (voice: suspended and banned accounts may not vote)."""
+    now = timezone.now()
+    return set(
+        Sanction.objects.filter(kind__in=kinds, revoked_at__isnull=True, starts__lte=now)
+        .filter(Q(ends__isnull=True) | Q(ends__gt=now)).values_list("peer_id", flat=True)
+    )

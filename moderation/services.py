@@ -141,6 +141,26 @@ def _auto_hide(*, item: QueueItem, target, category: str) -> None:
 
 # --- decisions on queue items ------------------------------------------------------------------
 
+RULE_OTHER = "other"
+MSG_RULE_UNKNOWN = "That rule isn't among the community's current rules (they may have just changed): please choose again."
+MSG_RULE_OTHER_NEEDS_REASON = "You chose “other”: please say in the reason what the decision rests on."
+
+
+def _rule_chosen(rule: str, *, reason: str) -> registry.Rule | None:
+    """The current rule a decision names (None for none, or "other" with a reason); ValidationError otherwise."""
+    rule = str(rule or "").strip()
+    if not rule:
+        return None
+    if rule == RULE_OTHER:
+        if not reason:
+            raise ValidationError(MSG_RULE_OTHER_NEEDS_REASON)
+        return None
+    for current in registry.current_rules():
+        if str(current.number) == rule:
+            return current
+    raise ValidationError(MSG_RULE_UNKNOWN)
+
+
 
 def redact_suggestion(text: str) -> str:
     """The text with anything that looks like contact details or a payment handle replaced."""
@@ -150,9 +170,10 @@ def redact_suggestion(text: str) -> str:
 
 
 def item_decide(*, item: QueueItem, moderator, content_action: str = "", sanction: str = "", reason: str = "",
-                hours: float | None = None, redacted_body: str = "", category: str = "") -> list[LogEntry]:
+                hours: float | None = None, redacted_body: str = "", category: str = "", rule: str = "") -> list[LogEntry]:
     """Resolve one queue item: a content action (approve, hide, delete, redact, dismiss) and/or a sanction
-    on its author, under a rule or reason `category` (a ReportReason; by default category_suggest's).
+    on its author, under a rule or reason `category` (a ReportReason; by default category_suggest's) and the
+    community rule `rule` it rests on (a current rule's number, RULE_OTHER with a reason, or "" for none).
     Validates everything first; raises AlreadyResolved, writing nothing, if another moderator resolved
     the item first. Returns the audit rows written."""
     _require_moderator(moderator)
@@ -176,7 +197,8 @@ def item_decide(*, item: QueueItem, moderator, content_action: str = "", sanctio
         raise ValidationError(MSG_UNKNOWN_CATEGORY)
     ctx = actions.Context(item=item, target=targets.resolve(item.target_kind, item.target_id), moderator=moderator,
                           reason=(reason or "").strip()[:500], hours=hours, redacted_body=redacted_body or "",
-                          category=category or category_suggest(item) or ReportReason.OTHER)
+                          category=category or category_suggest(item) or ReportReason.OTHER,
+                          rule=_rule_chosen(rule, reason=(reason or "").strip()))
     for action in chosen:
         action.validate(ctx)
     now = timezone.now()

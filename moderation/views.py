@@ -85,7 +85,7 @@ def item(request, item_id: int):
             try:
                 services.item_decide(item=queue_item, moderator=request.user, content_action=data["content_action"],
                                      sanction=data["sanction"], reason=data["reason"], hours=data["hours"],
-                                     redacted_body=data["redacted_body"], category=data["category"])
+                                     redacted_body=data["redacted_body"], category=data["category"], rule=data["rule"])
             except services.AlreadyResolved as already:
                 form.add_error(None, str(already))
                 status = 409

@@ -13,7 +13,7 @@ from commons import limits
 from commons.limits import DAY, HOUR, LIMITS, MINUTE, TABLE, RateLimited, limit_use, wait_words
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ("commons", "peers", "forum", "rooms", "moderation", "safety", "helpnow", "checking")
+APPS = ("commons", "peers", "forum", "rooms", "moderation", "safety", "helpnow", "checking", "voice")
 
 
 def test_every_limit_in_the_table_is_enforced_somewhere_and_nothing_else_limits():

@@ -114,3 +114,9 @@ def test_checker_publishes_results_and_the_demo_has_recent_ones(demo):
     assert Result.objects.count() >= 30 and (timezone.localdate() - newest).days == 1
     page = Client().get("/results/").content.decode()
     assert 'data-chart="by-month"' in page and 'data-chart="by-region"' in page
+
+
+def test_the_demo_has_the_rules_about_implies(demo, client):
+    page = client.get("/rules/").content.decode()
+    for title in ("1. No sourcing or selling", "2. No personal information", "3. Respect", "4. No shaming"):
+        assert title in page

@@ -43,8 +43,33 @@ def _publish_without_screening():
     """Screening as in production here (tests/forum/conftest.py turns it off for the other forum tests)."""
 
 
+# Routes whose GET writes on purpose, and why: only for the URLs in site["writes_on_purpose"].
+WRITES_ON_PURPOSE = {
+    "voice:proposal": "the first look at a vote whose window has passed closes it (issue 16; voice.views._proposal_or_404)",
+    "voice:vote": "the same: the vote page of a due proposal closes it first",
+}
+
+
+def _proposals(*, members, settings) -> dict:
+    """An open proposal, a closed one and one whose window has passed (closed by the first GET of its pages)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from voice import services as voice_services
+    from voice.models import Proposal
+
+    settings.VOICE_MIN_AGE_DAYS, settings.VOICE_MIN_POSTS = 0, 0
+    voice_services.rules_seed(rules=[("Respect", "Treat everyone as the expert on their own life.")])
+    open_, closed, due = (voice_services.proposal_create(author=m, kind="question", title=f"Question {i}", text="Why not?")
+                          for i, m in enumerate(members))
+    Proposal.objects.filter(pk__in=[closed.pk, due.pk]).update(closes_at=timezone.now() - timedelta(seconds=1))
+    voice_services.proposal_close(proposal_id=closed.pk)
+    return {"ids": [open_.pk, closed.pk, due.pk], "due": {f"/proposals/{due.pk}/", f"/proposals/{due.pk}/vote/"}}
+
+
 @pytest.fixture
-def site(db, board, other_peer, moderator, organiser):
+def site(db, board, other_peer, moderator, organiser, settings):
     """A public thread by `other_peer` (who is subscribed to it), and the author's content in each state."""
     author = make_peer(username="rue")
     public = forum_services.thread_create(board=board, author=other_peer, title="Strips for every batch", body="Where to get them?")
@@ -78,7 +103,9 @@ def site(db, board, other_peer, moderator, organiser):
 
     threads = [public, held_thread, hidden_thread, removed_thread]
     posts = [held_thread.posts.order_by("id").first(), held_reply, hidden_post, removed_post, removed_reply, edited]
+    proposals = _proposals(members=[other_peer, moderator, organiser], settings=settings)
     values = {
+        "proposal_id": proposals["ids"],
         "thread_id": [t.pk for t in threads],
         "post_id": [p.pk for p in posts],
         "forum:thread_slug.slug": sorted({t.slug for t in threads}),
@@ -107,6 +134,7 @@ def site(db, board, other_peer, moderator, organiser):
         "forum:reply": [f"?quote={p.pk}" for p in posts],
     }
     return {"author": author, "other": other_peer, "moderator": moderator, "values": values, "queries": queries,
+            "writes_on_purpose": proposals["due"],
             "threads": dict(zip(("public", "held", "hidden", "removed"), threads)), "edited": edited}
 
 
@@ -199,4 +227,8 @@ def test_a_get_writes_nothing_on_any_route(site):
             with CaptureQueriesContext(connection) as ctx:
                 reader.get(url)
             found += [(name, url, q["sql"][:90]) for q in ctx.captured_queries if q["sql"].lstrip().upper().startswith(WRITES)]
+    on_purpose = [f for f in found if f[1] in site["writes_on_purpose"]]
+    found = [f for f in found if f[1] not in site["writes_on_purpose"]]
     assert not found, "\n".join(map(str, found[:40]))
+    assert on_purpose and {f[0] for f in on_purpose} == {"visitor"}  # the first reader closed it; nobody after
+    assert {url.split("/")[1] for url in site["writes_on_purpose"]} == {"proposals"} and set(WRITES_ON_PURPOSE) == {"voice:proposal", "voice:vote"}

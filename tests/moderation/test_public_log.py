@@ -207,6 +207,6 @@ def test_an_appeal_decision_keeps_the_category_of_the_decision(decided, other_pe
     assert "appeal: decision reversed" in _main(Client().get("/mod/log/").content.decode())
 
 
-def test_the_decision_form_offers_every_category():
+def test_the_decision_form_offers_every_category(db):  # the form reads the current rules (voice)
     choices = dict(DecisionForm().fields["category"].choices)
     assert set(ReportReason.values) <= set(choices)

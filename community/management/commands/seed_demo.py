@@ -16,7 +16,7 @@ from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from community.demo import guides_seed, results_seed
+from community.demo import guides_seed, results_seed, rules_seed
 from forum import services as forum_services
 from forum.models import Board, Post
 from moderation import services as moderation_services
@@ -116,6 +116,7 @@ class Command(BaseCommand):
             slug=GUIDES_BOARD[0], defaults={"title": GUIDES_BOARD[1], "description": GUIDES_BOARD[2], "position": len(BOARDS), "moderators_only": True}
         )
         guides_seed(board=guides_board, author=peers["moderator"])
+        rules_seed()
         directory_seed(moderator=peers["moderator"])
         results_seed()
         if not DrugAlert.objects.exists():
