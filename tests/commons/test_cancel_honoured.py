@@ -30,3 +30,30 @@ async def test_the_watch_ends_when_cancelled_even_if_a_check_swallowed_the_cance
     done, _ = await asyncio.wait({watch.task}, timeout=2)
     assert watch.task in done and watch.task.cancelled()
     await watch.client.aclose()
+
+
+@pytest.mark.asyncio
+async def test_a_receive_ends_when_cancelled_even_if_a_read_swallowed_the_cancel(monkeypatch):
+    """channels-redis loops over its blocking read inside the library: each read must honour a pending cancel."""
+    from channels_redis.core import RedisChannelLayer
+
+    from commons.layers import ResilientRedisChannelLayer
+
+    reading = asyncio.Event()
+
+    async def swallowing_read(self, index, channel, timeout):
+        reading.set()
+        try:
+            await asyncio.sleep(0.05)  # a read that comes back empty, as BRPOP does after its time-out
+        except asyncio.CancelledError:
+            pass  # as redis-py's retry may do
+        return None
+
+    monkeypatch.setattr(RedisChannelLayer, "_brpop_with_clean", swallowing_read)
+    monkeypatch.setattr(ResilientRedisChannelLayer, "watch", lambda self: None)
+    layer = ResilientRedisChannelLayer(hosts=["redis://127.0.0.1:1/0"])
+    receiver = asyncio.create_task(layer.receive("test.channel"))
+    await reading.wait()
+    receiver.cancel()
+    done, _ = await asyncio.wait({receiver}, timeout=2)
+    assert receiver in done and receiver.cancelled()
