@@ -7,4 +7,5 @@ def site(request):
         "SITE_NAME": settings.SITE_NAME,
         "EMERGENCY_NUMBER": settings.EMERGENCY_NUMBER,
         "QUICK_EXIT_URL": settings.QUICK_EXIT_URL,
+        "SPOTTING_ENABLED": settings.SPOTTING_ENABLED,
     }

@@ -33,6 +33,7 @@ urlpatterns = [
     path("", include("peers.urls")),
     path("", include("moderation.urls")),
     path("", include("safety.urls")),
+    path("", include("spotting.urls")),
     path("", include("helpnow.urls")),
     path("", include("rooms.urls")),
     path("", include("forum.urls")),

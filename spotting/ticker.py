@@ -1,0 +1,44 @@
+"""The per-process timer: every SPOTTING_TICK_SECONDS each server process looks for missed check-ins whose
+grace has passed and raises their alarms (spotting.services.alarms_raise: the conditional UPDATE makes sure
+each alarm is raised once, whichever process gets there first). `manage.py spotting_tick` from cron is the
+backstop for when no process runs. Started by the first request or socket a process serves, once.
+"""
+
+import asyncio
+import logging
+
+from channels.db import database_sync_to_async
+from django.conf import settings
+
+from spotting import services
+
+logger = logging.getLogger(__name__)
+_task: asyncio.Task | None = None
+
+
+async def _run() -> None:
+    while True:
+        await asyncio.sleep(settings.SPOTTING_TICK_SECONDS)
+        if not settings.SPOTTING_ENABLED:
+            continue
+        try:
+            await database_sync_to_async(services.alarms_raise)()
+        except Exception as error:  # the database is away: the next tick (or cron) tries again
+            logger.warning("spotting: the missed check-in timer failed (%s)", type(error).__name__)
+
+
+def ensure_started() -> None:
+    """Start this process's timer if it is not running (in the running event loop)."""
+    global _task
+    loop = asyncio.get_running_loop()
+    if _task is None or _task.done() or _task.get_loop() is not loop:
+        _task = loop.create_task(_run(), name="spotting-ticker")
+
+
+def with_spotting_ticker(app):
+    async def wrapped(scope, receive, send):
+        if scope["type"] in ("http", "websocket"):
+            ensure_started()
+        return await app(scope, receive, send)
+
+    return wrapped
