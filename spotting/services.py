@@ -41,7 +41,7 @@ ROOM_TITLE = "Spotting"
 # Refusal codes (commons.refusals: forbidden 403, taken/closed 409, others 400)
 INVALID, FORBIDDEN, TAKEN, CLOSED = "invalid", "forbidden", "taken", "closed"
 
-ALREADY_OPEN = _("You already have a spotting session going. We've taken you back to it.")
+ALREADY_OPEN = _("You already have a spotting session going: go back to it, or end it first.")
 BAD_INTERVAL = _("Choose a check-in interval from {low} to {high} minutes.").format(low=INTERVAL_MIN, high=INTERVAL_MAX)
 BAD_LENGTH = _("A session can last from {low} minutes to 2 hours ({high} minutes).").format(low=LENGTH_MIN, high=LENGTH_MAX)
 NOTE_TOO_LONG = _("The rescue note can be up to {n} characters.").format(n=f"{NOTE_MAX_LENGTH:,}")
