@@ -4,7 +4,8 @@
 board, a session's page, the supporters' board, a help conversation), so an alarm reaches each of them.
 Server -> client: {"type": "board", "html"} on connect and after every change; {"type": "push", "id", "text"}
 for a new request (on-duty supporters); {"type": "alarm", "id", "html"} for an alarm of theirs (or of
-everyone's, when its spotter has gone), also once on connect for each alarm still open.
+everyone's, when its spotter has gone), sent once when it is raised, and with "again": true beside each board
+frame while it stays open (a page opened later shows it too).
 
 `/ws/spot/<id>/` (the member, the spotter, moderators): {"type": "session", "state": {...}} on
 connect and after every change (state: spotting.selectors.session_state).
@@ -38,7 +39,7 @@ def alarm_html(session: SpotSession, *, peer) -> str:
 
 
 class _ReadOnly(GuardedConsumer):
-    groups_joined: list
+    groups_joined: list = []
 
     async def connect(self):
         self.groups_joined = []
@@ -51,7 +52,7 @@ class _ReadOnly(GuardedConsumer):
         except (PermissionDenied, SpotSession.DoesNotExist):
             await self.close(code=CLOSE_FORBIDDEN)
             return
-        for group in self.groups():
+        for group in self.wanted_groups():
             await self.channel_layer.group_add(group, self.channel_name)
             self.groups_joined.append(group)
         await self.send_current()
@@ -76,7 +77,7 @@ class SupporterConsumer(_ReadOnly):
         check_can_support(self.user)
         sanctions.check_can_connect(self.user)
 
-    def groups(self) -> list[str]:
+    def wanted_groups(self) -> list[str]:
         return [services.BOARD_GROUP, services.supporter_group(self.user.pk)]
 
     def _board(self) -> dict:
@@ -88,8 +89,8 @@ class SupporterConsumer(_ReadOnly):
         board = await database_sync_to_async(self._board)()
         alarms = board.pop("alarms")
         await self.send_json(board)
-        for alarm in alarms:
-            await self.send_json({"type": "alarm", **alarm})
+        for alarm in alarms:  # still open: shown again ("again": not a new alarm)
+            await self.send_json({"type": "alarm", **alarm, "again": True})
 
     async def spot_push(self, event):
         await self.send_json({"type": "push", "id": event["id"], "text": event["text"]})
@@ -110,7 +111,7 @@ class SessionConsumer(_ReadOnly):
         self.session_id = self.scope["url_route"]["kwargs"]["pk"]
         check_can_view(self.user, SpotSession.objects.get(pk=self.session_id))
 
-    def groups(self) -> list[str]:
+    def wanted_groups(self) -> list[str]:
         return [services.session_group(self.session_id)]
 
     def _frame(self) -> dict | None:

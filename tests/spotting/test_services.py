@@ -79,6 +79,13 @@ def test_missed_check_in_raises_the_alarm_once_after_the_grace(claimed, spotter,
     assert SpotMonth.objects.get().alarms == 1
 
 
+def test_two_processes_that_both_saw_it_due_raise_it_once(claimed, alarms):
+    """Both processes selected the same due session; the conditional UPDATE lets only the first raise it."""
+    assert services.alarm_raise(session_id=claimed.pk, now=claimed.alarm_due_at)
+    assert not services.alarm_raise(session_id=claimed.pk, now=claimed.alarm_due_at + timedelta(seconds=1))
+    assert len(_alarm_groups(alarms)) == 1 and SpotMonth.objects.get().alarms == 1
+
+
 def test_late_answer_inside_the_grace_resets_without_an_alarm(claimed, alarms):
     late = claimed.check_due_at + timedelta(seconds=45)
     services.session_ok(session=claimed, by=claimed.member, now=late)
