@@ -34,5 +34,5 @@ class SpotStartForm(forms.Form):
 class RecordForm(forms.Form):
     action = forms.ChoiceField(label=_("What did you do?"), choices=SpotSession.Action.choices, widget=forms.RadioSelect,
                                error_messages={"required": services.BAD_ACTION, "invalid_choice": services.BAD_ACTION})
-    outcome = forms.CharField(label=_("How did it end? (optional)"), required=False, max_length=OUTCOME_MAX_LENGTH,
+    outcome = forms.CharField(label=_("How did it end?"), required=False, max_length=OUTCOME_MAX_LENGTH,
                               widget=forms.Textarea(attrs={"rows": 2}), error_messages={"max_length": services.OUTCOME_TOO_LONG})

@@ -14,6 +14,8 @@
   var okForm = document.getElementById("spot-ok-form");
   var nobody = document.getElementById("spot-nobody");
   var lastBeep = 0;
+  var leaving = false;  // a form is being sent: its answer replaces the page, no reload in between
+  document.addEventListener("submit", function (event) { if (!event.defaultPrevented) leaving = true; });
 
   function serverNow() { return Date.now() - offset; }
   function mmss(ms) {
@@ -23,6 +25,11 @@
 
   function tick() {
     var now = serverNow();
+    // The spotter's page rings while an alarm waits for their record (Web Audio, on this device only).
+    if (!isMember && state.status === "alarm" && !state.recorded && !leaving && now - lastBeep > 4000 && window.SpotSound) {
+      lastBeep = now;
+      window.SpotSound.beep(3, false);
+    }
     if (state.status === "waiting" && nobody && nobody.hidden &&
         now - Date.parse(state.created) >= state.claim_seconds * 1000) nobody.hidden = false;
     if (!isMember || state.status !== "active" || !state.check_due || !countdown) return;
@@ -57,7 +64,10 @@
   }
 
   function apply(next) {
-    if (next.status !== state.status || next.recorded !== state.recorded) { window.location.reload(); return; }
+    if (next.status !== state.status || next.recorded !== state.recorded) {
+      if (!leaving) window.location.reload();
+      return;
+    }
     offset = Date.now() - Date.parse(next.now);
     state = next;
     tick();

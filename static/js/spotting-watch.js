@@ -6,6 +6,8 @@
   var watch = document.getElementById("spot-watch");
   if (!watch || !window.WebSocket) return;
   var board = document.getElementById("spot-board");
+  var main = document.querySelector("main");
+  if (main) main.insertBefore(watch, main.firstChild);  // alarms at the top of the page
   var ringing = {};
 
   function csrf() {
@@ -27,14 +29,14 @@
   }
 
   function showAlarm(frame) {
+    var session = document.getElementById("spot-session");
+    if (session && session.dataset.wsPath === "/ws/spot/" + frame.id + "/") return;  // its own page shows it (and rings)
     var existing = watch.querySelector('[data-spot-id="' + frame.id + '"]');
     var holder = document.createElement("div");
     holder.innerHTML = frame.html;
     var banner = holder.firstElementChild;
     if (existing) existing.replaceWith(banner); else watch.insertBefore(banner, watch.firstChild);
     if (!/^\(!\) /.test(document.title)) document.title = "(!) " + document.title;
-    var session = document.getElementById("spot-session");
-    if (session && session.dataset.wsPath === "/ws/spot/" + frame.id + "/") return;  // its own page shows it
     if (!ringing[frame.id]) { ringing[frame.id] = true; ring(frame.id); }
     window.scrollTo(0, 0);
   }
