@@ -145,3 +145,11 @@ def test_board_lists_requests_without_their_note(client, started, spotter):
     assert f"/get-help/spot/{started.pk}/claim/" in page and NOTE not in page
     member = make_peer(username="spot-plain")
     assert _client(client, member).get("/supporters/spot/").status_code == 403
+
+
+def test_transparency_page_shows_the_months_counts_naming_nobody(client, claimed, spotter):
+    services.alarms_raise(now=claimed.alarm_due_at)
+    services.session_record(session=claimed, by=spotter, action="called_emergency")
+    page = client.get("/transparency/").content.decode()
+    table = page.split('data-table="spotting"', 1)[1].split("</table>", 1)[0]
+    assert "<td>1</td>" in table and "spot-lee" not in page and "spot-ana" not in page and NOTE not in page
