@@ -153,3 +153,7 @@ def test_transparency_page_shows_the_months_counts_naming_nobody(client, claimed
     page = client.get("/transparency/").content.decode()
     table = page.split('data-table="spotting"', 1)[1].split("</table>", 1)[0]
     assert "<td>1</td>" in table and "spot-lee" not in page and "spot-ana" not in page and NOTE not in page
+
+
+def test_start_page_says_at_once_when_nobody_is_on_duty(client, member):
+    assert "Nobody is on duty right now" in _client(client, member).get("/get-help/spot/").content.decode()
