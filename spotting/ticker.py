@@ -17,9 +17,9 @@ _task: asyncio.Task | None = None
 
 
 async def _run() -> None:
-    while True:
+    while settings.SPOTTING_TICK_SECONDS > 0:
         await asyncio.sleep(settings.SPOTTING_TICK_SECONDS)
-        if not settings.SPOTTING_ENABLED:
+        if not settings.SPOTTING_ENABLED or settings.SPOTTING_TICK_SECONDS <= 0:
             continue
         try:
             await database_sync_to_async(services.alarms_raise)()
@@ -28,8 +28,11 @@ async def _run() -> None:
 
 
 def ensure_started() -> None:
-    """Start this process's timer if it is not running (in the running event loop)."""
+    """Start this process's timer if it is not running (in the running event loop). SPOTTING_TICK_SECONDS=0: none
+    (the tests, except those that want it; cron's spotting_tick then does it all)."""
     global _task
+    if settings.SPOTTING_TICK_SECONDS <= 0:
+        return
     loop = asyncio.get_running_loop()
     if _task is None or _task.done() or _task.get_loop() is not loop:
         _task = loop.create_task(_run(), name="spotting-ticker")

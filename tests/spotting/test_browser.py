@@ -7,6 +7,7 @@ Set SPOTTING_SCREENSHOTS=<folder> to save a screenshot of each step (390 px wide
 """
 
 import os
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from playwright.sync_api import expect
 
 from helpnow import services as helpnow_services
 from rooms.models import Message, Room
-from spotting import services
+from spotting import services, ticker
 from spotting.models import SpotMonth, SpotSession
 from tests.browser import off_loop, open_page
 from tests.conftest import session_key_for
@@ -32,10 +33,20 @@ def _shot(page, name: str) -> None:
         page.screenshot(path=str(Path(SHOTS) / f"spotting-{name}.png"), full_page=True)
 
 
-def test_start_claim_closed_tab_alarm_record_purge(settings, asgi_server, member, browser):
-    # One "minute" of the interval is 3 s, the grace 2 s, and each process looks every 0.3 s.
+@pytest.fixture
+def short_clock(settings, asgi_server):
+    """One "minute" of the interval is 3 s, the grace 2 s, and the server's timer looks every 0.3 s. Afterwards the
+    timer is stopped before the server goes (it holds a database connection of its own)."""
     settings.SPOTTING_MINUTE_SECONDS, settings.SPOTTING_GRACE_SECONDS, settings.SPOTTING_TICK_SECONDS = 3, 2, 0.3
-    server = asgi_server
+    yield asgi_server
+    settings.SPOTTING_TICK_SECONDS = 0
+    deadline = time.monotonic() + 5
+    while ticker._task is not None and not ticker._task.done() and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
+def test_start_claim_closed_tab_alarm_record_purge(short_clock, member, browser):
+    server = short_clock
     from tests.conftest import make_peer
     from peers import roles
 
