@@ -7,7 +7,8 @@ backstop for when no process runs. Started by the first request or socket a proc
 import asyncio
 import logging
 
-from channels.db import database_sync_to_async
+from asgiref.sync import sync_to_async
+from django.db import close_old_connections, connection
 from django.conf import settings
 
 from spotting import services
@@ -22,9 +23,19 @@ async def _run() -> None:
         if not settings.SPOTTING_ENABLED or settings.SPOTTING_TICK_SECONDS <= 0:
             continue
         try:
-            await database_sync_to_async(services.alarms_raise)()
+            await sync_to_async(_tick, thread_sensitive=False)()
         except Exception as error:  # the database is away: the next tick (or cron) tries again
             logger.warning("spotting: the missed check-in timer failed (%s)", type(error).__name__)
+
+
+def _tick() -> None:
+    """One look, in a worker thread of its own (never the thread the sockets' database work shares), its
+    connection closed afterwards."""
+    close_old_connections()
+    try:
+        services.alarms_raise()
+    finally:
+        connection.close()
 
 
 def ensure_started() -> None:
