@@ -17,15 +17,19 @@ from commons.logs import AccessLog  # noqa: E402
 from rooms.routing import websocket_urlpatterns as room_routes  # noqa: E402
 from safety.routing import websocket_urlpatterns as safety_routes  # noqa: E402
 from helpnow.routing import websocket_urlpatterns as helpnow_routes  # noqa: E402
+from spotting.routing import websocket_urlpatterns as spotting_routes  # noqa: E402
+from spotting.ticker import with_spotting_ticker  # noqa: E402
 from config.health import with_health  # noqa: E402
 
-websocket_routes = room_routes + safety_routes + helpnow_routes
+websocket_routes = room_routes + safety_routes + helpnow_routes + spotting_routes
 # The access log (commons.logs) names each request's and socket's route, never its path; health probes are
 # answered before it and are not logged.
 application = ProtocolTypeRouter(
     {
-        "http": with_health(AccessLog(RequestBodyLimit(django_asgi_app))),
-        "websocket": AccessLog(AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_routes))), websocket_routes),
+        # with_spotting_ticker: the first request or socket of a process starts its missed check-in timer.
+        "http": with_spotting_ticker(with_health(AccessLog(RequestBodyLimit(django_asgi_app)))),
+        "websocket": with_spotting_ticker(
+            AccessLog(AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_routes))), websocket_routes)),
     }
 )
 

@@ -9,4 +9,5 @@ def site(request):
         "QUICK_EXIT_URL": settings.QUICK_EXIT_URL,
         "OPEN_DATA_LICENCE": settings.OPEN_DATA_LICENCE,
         "OPEN_DATA_LICENCE_URL": settings.OPEN_DATA_LICENCE_URL,
+        "SPOTTING_ENABLED": settings.SPOTTING_ENABLED,
     }

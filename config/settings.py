@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "safety",
     "helpnow",
     "voice",
+    "spotting",
     "community",
 ]
 
@@ -385,3 +386,20 @@ HELPNOW_SHIFT_MAX_HOURS = env.int("HELPNOW_SHIFT_MAX_HOURS", 8)
 HELPNOW_DELETE_AFTER_HOURS = env.int("HELPNOW_DELETE_AFTER_HOURS", 24)
 # Room retention for the private rooms, so purge_rooms never empties a conversation still going on.
 HELPNOW_ROOM_RETENTION_HOURS = env.int("HELPNOW_ROOM_RETENTION_HOURS", 168)
+
+# --- spotting ("Spot me: never use alone", docs/spotting.md) ---
+SPOTTING_ENABLED = env.bool("SPOTTING_ENABLED", True)
+# The deployment's own phone line for spotting, shown when nobody is on duty or nobody claims in time
+# (README lists the lines that exist). Empty: none is shown, only the emergency number.
+SPOTTING_PHONE_LINE = env.str("SPOTTING_PHONE_LINE", "")
+SPOTTING_PHONE_LINE_NAME = env.str("SPOTTING_PHONE_LINE_NAME", "")
+# Nobody claimed a request in this many seconds: the member is told and shown the phone line.
+SPOTTING_CLAIM_SECONDS = env.int("SPOTTING_CLAIM_SECONDS", 60)
+# After a missed check-in, the member's own device sounds for this long before the spotter is alarmed.
+SPOTTING_GRACE_SECONDS = env.float("SPOTTING_GRACE_SECONDS", 60.0)
+# Seconds in one "minute" of the check-in interval: 60; the browser test shortens it.
+SPOTTING_MINUTE_SECONDS = env.float("SPOTTING_MINUTE_SECONDS", 60.0)
+# How often each server process looks for missed check-ins (manage.py spotting_tick is the cron backstop).
+SPOTTING_TICK_SECONDS = env.float("SPOTTING_TICK_SECONDS", 5.0)
+# A session's note, chat, check-ins and the spotter's record go this long after it ends, unless reported.
+SPOTTING_DELETE_AFTER_HOURS = env.int("SPOTTING_DELETE_AFTER_HOURS", 24)

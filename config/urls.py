@@ -34,6 +34,7 @@ urlpatterns = [
     path("", include("moderation.urls")),
     path("", include("checking.urls")),
     path("", include("safety.urls")),
+    path("", include("spotting.urls")),
     path("", include("helpnow.urls")),
     path("", include("rooms.urls")),
     path("", include("voice.urls")),

@@ -31,6 +31,9 @@ def _test_settings(settings):
     settings.MODERATION_TRUST_MIN_AGE_HOURS = 0
     # Factories write many posts and alerts through the services, which meet commons.limits; tests of a
     # limit set settings.RATE_LIMITS themselves (replacing this).
+    # Spot me's per-process timer only where a test wants it (tests/spotting/test_browser.py): otherwise it would keep
+    # a database connection of its own in every test that serves config.asgi.
+    settings.SPOTTING_TICK_SECONDS = 0
     settings.RATE_LIMITS = {"forum_post": (10_000, 600), "forum_post_new": (10_000, 600), "alert_post": (10_000, 3600)}
 
 

@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[2]
 FLOORS: list[tuple[str, ...]] = [
     ("commons", "peers"),  # what every app needs; people, sign-in, notifications
     ("moderation",),  # screening, sanctions, the Moderated mixin, the audit record, the registry of kinds
-    ("forum", "rooms", "safety", "helpnow", "checking", "voice"),  # content apps: register their kinds with moderation
+    ("forum", "rooms", "safety", "helpnow", "checking", "voice", "spotting"),  # content apps: register their kinds with moderation
     ("community",),  # what shows or builds several apps at once: the home page, seed_demo
     ("config",),  # settings, URLs, ASGI: wires every app together
 ]

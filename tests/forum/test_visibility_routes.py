@@ -35,6 +35,8 @@ UNFILLED = {
     "safety:service_verify": "the services directory holds no member's post",
     **{f"helpnow:{name}": "a help request is private to its requester and supporters (tests/helpnow)"
        for name in ("request", "end", "rate", "claim", "backup", "join", "resolve")},
+    **{f"spotting:{name}": "a spotting session is private to its member and spotter; its GET writes nothing (tests/spotting)"
+       for name in ("session", "ok", "end", "claim", "record")},
 }
 
 
