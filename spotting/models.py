@@ -51,6 +51,8 @@ class SpotSession(models.Model):
     alarm_due_at = models.DateTimeField(null=True, blank=True, db_index=True, help_text="check_due_at plus the grace.")
     alarm_at = models.DateTimeField(null=True, blank=True)
     alarm_to_all = models.BooleanField(default=False, help_text="The spotter had gone: every supporter on duty was alarmed.")
+    alarm_reached_nobody = models.BooleanField(
+        default=False, help_text="The spotter had gone and nobody else was on duty: the alarm reached nobody.")
     ended_at = models.DateTimeField(null=True, blank=True, db_index=True)
     ended_by = models.CharField(max_length=10, choices=EndedBy.choices, blank=True, default="")
     action = models.CharField(max_length=20, choices=Action.choices, blank=True, default="")

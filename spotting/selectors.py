@@ -30,7 +30,7 @@ def session_state(session: SpotSession, *, peer) -> dict:
         "claim_wait_over": claim_wait_over(session, now), "on_duty": on_duty_count(),
         "interval_minutes": session.interval_minutes, "last_ok": iso(session.last_ok_at),
         "check_due": iso(session.check_due_at), "alarm_due": iso(session.alarm_due_at),
-        "alarm_at": iso(session.alarm_at), "ends_at": iso(session.ends_at), "ended_by": session.ended_by,
+        "alarm_at": iso(session.alarm_at), "reached_nobody": session.alarm_reached_nobody, "ends_at": iso(session.ends_at), "ended_by": session.ended_by,
         "recorded": session.recorded_at is not None, "is_member": session.member_id == peer.pk,
     }
     if reads_note(peer, session):

@@ -286,22 +286,25 @@ def alarm_raise(*, session_id: int, now: datetime | None = None) -> bool:
     now = now or timezone.now()
     with transaction.atomic():
         won = SpotSession.objects.filter(pk=session_id, status=SpotSession.Status.ACTIVE, alarm_due_at__lte=now).update(
-            status=SpotSession.Status.ALARM, alarm_at=now, recorded_at=None, recorded_by=None, action="", outcome="")
+            status=SpotSession.Status.ALARM, alarm_at=now, alarm_reached_nobody=False, recorded_at=None, recorded_by=None, action="", outcome="")
         if not won:
             return False
         session = SpotSession.objects.get(pk=session_id)
         spotter_there = session.claimed_by_id is not None and Duty.objects.filter(
             available_supporters_q(now), supporter_id=session.claimed_by_id).exists()
         recipients = [session.claimed_by_id] if spotter_there else available_supporter_ids(exclude=[session.member_id])
+        reached_nobody = not recipients  # decided here, once, so the page, a reload and a reconnect agree
         if not spotter_there:
-            SpotSession.objects.filter(pk=session_id).update(alarm_to_all=True)
+            SpotSession.objects.filter(pk=session_id).update(alarm_to_all=True, alarm_reached_nobody=reached_nobody)
+            session.alarm_to_all, session.alarm_reached_nobody = True, reached_nobody
             if session.claimed_by_id:
                 recipients.append(session.claimed_by_id)
         _count(now, alarms=1)
         for supporter_id in recipients:
             group_send_on_commit(supporter_group(supporter_id), _alarm_frame(session))
         _changed(session)
-    logger.info("spotting: alarm raised (%s)", "spotter" if spotter_there else "every supporter on duty")
+    logger.info("spotting: alarm raised (%s)", "spotter" if spotter_there else
+                "nobody reachable" if reached_nobody else "every supporter on duty")
     return True
 
 

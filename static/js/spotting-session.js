@@ -64,7 +64,7 @@
   }
 
   function apply(next) {
-    if (next.status !== state.status || next.recorded !== state.recorded) {
+    if (next.status !== state.status || next.recorded !== state.recorded || next.reached_nobody !== state.reached_nobody) {
       if (!leaving) window.location.reload();
       return;
     }

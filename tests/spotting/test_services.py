@@ -267,3 +267,20 @@ def test_export_holds_the_sessions_and_deletion_removes_them(claimed, spotter):
     assert "spot-lee" not in str(exported)
     peer_services.account_delete(peer=member, erase_words=True)
     assert not SpotSession.objects.exists() and not Room.objects.filter(pk=claimed.room_id).exists()
+
+
+def test_spotter_gone_and_nobody_on_duty_is_recorded_as_reaching_nobody(claimed, spotter, alarms):
+    """The alarm that reaches nobody says so: decided where it is raised, stored on the session, in its state."""
+    helpnow_services.duty_set(supporter=spotter, on=False)
+    assert services.alarms_raise(now=claimed.alarm_due_at) == 1
+    claimed.refresh_from_db()
+    assert claimed.status == SpotSession.Status.ALARM and claimed.alarm_to_all and claimed.alarm_reached_nobody
+    from spotting.selectors import session_state
+    assert session_state(claimed, peer=claimed.member)["reached_nobody"] is True
+
+
+def test_alarm_that_reaches_someone_is_not_recorded_as_reaching_nobody(claimed, spotter, second_supporter, alarms):
+    helpnow_services.duty_set(supporter=spotter, on=False)
+    services.alarms_raise(now=claimed.alarm_due_at)
+    claimed.refresh_from_db()
+    assert claimed.alarm_to_all and not claimed.alarm_reached_nobody

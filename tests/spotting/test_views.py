@@ -157,3 +157,20 @@ def test_transparency_page_shows_the_months_counts_naming_nobody(client, claimed
 
 def test_start_page_says_at_once_when_nobody_is_on_duty(client, member):
     assert "Nobody is on duty right now" in _client(client, member).get("/get-help/spot/").content.decode()
+
+
+def test_alarm_that_reached_nobody_tells_the_member_the_truth_and_the_line(client, claimed, spotter, member, settings):
+    from helpnow import services as helpnow_services
+    settings.SPOTTING_PHONE_LINE, settings.SPOTTING_PHONE_LINE_NAME = "1-888-688-6677", "National Overdose Response Service"
+    helpnow_services.duty_set(supporter=spotter, on=False)
+    services.alarms_raise(now=claimed.alarm_due_at)
+    page = _client(client, member).get(f"/get-help/spot/{claimed.pk}/").content.decode()
+    assert "your spotter has been alerted" not in page
+    assert "nobody from the community could be reached" in page
+    assert "1-888-688-6677" in page and "National Overdose Response Service" in page and "Give naloxone" in page
+
+
+def test_alarm_that_reached_the_spotter_says_so_to_the_member(client, claimed, member):
+    services.alarms_raise(now=claimed.alarm_due_at)
+    page = _client(client, member).get(f"/get-help/spot/{claimed.pk}/").content.decode()
+    assert "your spotter has been alerted" in page and "nobody from the community could be reached" not in page
