@@ -164,6 +164,10 @@ class GuardedConsumer(AsyncJsonWebsocketConsumer):
         await self._clean_up(event["code"])
         raise StopConsumer()
 
+    async def person_notice(self, event) -> None:
+        """A frame for every open page of this person (commons.realtime.person_notice_on_commit): only the
+        every-page socket (safety's /ws/alerts/) sends it on; the others ignore it."""
+
     # --- client -> server ---------------------------------------------------------------
 
     def accepting_frames(self) -> bool:

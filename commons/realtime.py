@@ -62,3 +62,10 @@ def person_sockets_close(*, peer_id: int, code: int, only_session_key: str | Non
     if keep_session_key:
         event["keep_session"] = session_tag(keep_session_key)
     group_send_on_commit(person_group(peer_id), event)
+
+
+def person_notice_on_commit(*, peer_id: int, frame: dict) -> None:
+    """After commit, hand `frame` to every open page of `peer_id`: the every-page socket (/ws/alerts/, safety)
+    sends it on as it is; the person's other sockets ignore it (commons.consumers.GuardedConsumer.person_notice).
+    How a content app reaches every page of a person without the alerts socket knowing about it."""
+    group_send_on_commit(person_group(peer_id), {"type": "person.notice", "frame": frame})

@@ -33,3 +33,8 @@ class AlertsConsumer(GuardedConsumer):
 
     async def alert_published(self, event: dict) -> None:
         await self.send_json(event["frame"])
+
+    async def person_notice(self, event: dict) -> None:
+        """A frame another app addressed to every open page of this person (commons.realtime), sent on as it is;
+        static/js/alerts.js hands frames it does not know to the page as an "hrc:notice" event."""
+        await self.send_json(event["frame"])

@@ -32,10 +32,7 @@ READ_ONLY = "This socket is read-only: use the page's buttons."
 
 
 def alarm_html(session: SpotSession, *, peer) -> str:
-    return render_to_string("spotting/_alarm.html", {
-        "session": session, "note": session.note if reads_note(peer, session) else None,
-        "EMERGENCY_NUMBER": settings.EMERGENCY_NUMBER,
-    })
+    return services.alarm_html(session, note=session.note if reads_note(peer, session) else None)
 
 
 class _ReadOnly(GuardedConsumer):

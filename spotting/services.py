@@ -14,11 +14,12 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from commons.limits import limit_use
-from commons.realtime import group_send_on_commit
+from commons.realtime import group_send_on_commit, person_notice_on_commit
 from commons.refusals import Refusal
 from commons.text import MSG_INVISIBLE_ONLY, has_visible_text
 from helpnow.models import Duty
@@ -279,6 +280,19 @@ def _alarm_frame(session: SpotSession) -> dict:
     return {"type": "spot.alarm", "id": session.pk}
 
 
+def alarm_html(session: SpotSession, *, note: str | None, on_its_page: bool = False) -> str:
+    """The alarm banner: rescue note (None: not theirs to read), last answer, link to the session, overdose steps."""
+    return render_to_string("spotting/_alarm.html", {
+        "session": session, "note": note, "on_its_page": on_its_page, "EMERGENCY_NUMBER": settings.EMERGENCY_NUMBER,
+    })
+
+
+def _page_alarm_frame(session: SpotSession) -> dict:
+    """The alarm for every other open page of a recipient (over /ws/alerts/; static/js/spotting-page-alarm.js).
+    Every recipient may read the note: the spotter, or, when it went to everyone, any supporter on duty."""
+    return {"type": "spot_alarm", "id": session.pk, "html": alarm_html(session, note=session.note)}
+
+
 def alarm_raise(*, session_id: int, now: datetime | None = None) -> bool:
     """Raise the alarm of one session whose grace has passed. Exactly one caller wins, on any process: the
     conditional UPDATE decides. The winner tells the spotter's every open page, or every supporter on duty
@@ -300,8 +314,10 @@ def alarm_raise(*, session_id: int, now: datetime | None = None) -> bool:
             if session.claimed_by_id:
                 recipients.append(session.claimed_by_id)
         _count(now, alarms=1)
+        page_frame = _page_alarm_frame(session)
         for supporter_id in recipients:
             group_send_on_commit(supporter_group(supporter_id), _alarm_frame(session))
+            person_notice_on_commit(peer_id=supporter_id, frame=page_frame)
         _changed(session)
     logger.info("spotting: alarm raised (%s)", "spotter" if spotter_there else
                 "nobody reachable" if reached_nobody else "every supporter on duty")

@@ -93,6 +93,11 @@
       var frame;
       try { frame = JSON.parse(event.data); } catch (error) { return; }
       if (frame && frame.type === "alert") { show(frame); }
+      // A frame another app sent to every page of this person (commons.realtime.person_notice_on_commit):
+      // handed to the page, for whichever script knows it (static/js/spotting-page-alarm.js).
+      else if (frame && typeof frame.type === "string") {
+        document.dispatchEvent(new CustomEvent("hrc:notice", { detail: frame }));
+      }
     });
     socket.addEventListener("close", function () {
       banner.setAttribute("data-socket", "closed");

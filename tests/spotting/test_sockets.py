@@ -76,3 +76,42 @@ async def test_session_socket_state_and_note(claimed, spotter, second_supporter)
         assert "note" not in (await _next(theirs, "session"))["state"]
     async with _socket(second_supporter, f"/ws/spot/{claimed.pk}/") as other:
         assert (await other.receive_output(3))["code"] == 4403
+
+
+async def test_alarm_reaches_the_spotters_every_page_over_the_alerts_socket_and_nobody_elses(claimed, spotter, second_supporter, member):
+    """Every page of the site opens /ws/alerts/ (safety): the alarm reaches the spotter's there too, with the note,
+    the link to the session and the overdose steps; another supporter's and the member's do not get it."""
+    from safety.routing import websocket_urlpatterns as alerts_urls
+    alerts = URLRouter(alerts_urls)
+
+    @contextlib.asynccontextmanager
+    async def page(peer):
+        communicator = WebsocketCommunicator(alerts, "/ws/alerts/")
+        communicator.scope["user"] = peer
+        assert (await communicator.connect())[0]
+        try:
+            yield communicator
+        finally:
+            await communicator.disconnect()
+
+    async with page(spotter) as spotters, page(second_supporter) as others, page(member) as members:
+        await database_sync_to_async(services.alarms_raise)(now=claimed.alarm_due_at)
+        frame = await _next(spotters, "spot_alarm")
+        assert frame["id"] == claimed.pk and NOTE in frame["html"] and "Give naloxone" in frame["html"]
+        assert f"/get-help/spot/{claimed.pk}/" in frame["html"]
+        assert await others.receive_nothing(0.5) and await members.receive_nothing(0.2)
+
+
+async def test_spotter_gone_the_alerts_socket_of_every_supporter_on_duty_gets_it(claimed, spotter, second_supporter, member):
+    from helpnow import services as helpnow_services
+    from safety.routing import websocket_urlpatterns as alerts_urls
+    await database_sync_to_async(helpnow_services.duty_set)(supporter=spotter, on=False)
+    communicator = WebsocketCommunicator(URLRouter(alerts_urls), "/ws/alerts/")
+    communicator.scope["user"] = second_supporter
+    assert (await communicator.connect())[0]
+    try:
+        await database_sync_to_async(services.alarms_raise)(now=claimed.alarm_due_at)
+        frame = await _next(communicator, "spot_alarm")
+        assert frame["id"] == claimed.pk and NOTE in frame["html"]
+    finally:
+        await communicator.disconnect()

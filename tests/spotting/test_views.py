@@ -174,3 +174,17 @@ def test_alarm_that_reached_the_spotter_says_so_to_the_member(client, claimed, m
     services.alarms_raise(now=claimed.alarm_due_at)
     page = _client(client, member).get(f"/get-help/spot/{claimed.pk}/").content.decode()
     assert "your spotter has been alerted" in page and "nobody from the community could be reached" not in page
+
+
+def test_every_page_of_a_supporter_carries_the_open_alarm_and_its_script(client, claimed, spotter, second_supporter, member, settings):
+    """A page opened after the alarm (any page: the forum's front) shows it to the spotter, not to others."""
+    services.alarms_raise(now=claimed.alarm_due_at)
+    page = _client(client, spotter).get("/").content.decode()
+    assert 'id="spot-page-alarm"' in page and "spotting-page-alarm.js" in page
+    assert escape(NOTE) in page and f"/get-help/spot/{claimed.pk}/" in page
+    for other in (second_supporter, member):
+        page = _client(client, other).get("/").content.decode()
+        assert escape(NOTE) not in page
+    assert "spotting-page-alarm.js" not in page  # a member's pages do not load it
+    settings.SPOTTING_ENABLED = False
+    assert "spot-page-alarm" not in _client(client, spotter).get("/").content.decode()
