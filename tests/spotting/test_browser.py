@@ -114,3 +114,26 @@ def test_start_claim_closed_tab_alarm_record_purge(short_clock, member, browser)
     helper.goto(f"{server}/get-help/spot/{session.pk}/")
     expect(helper.locator("body")).not_to_contain_text("Elm Road")
     _shot(helper, "7-after-purge-supporter")
+
+
+def test_alarm_shows_live_on_any_open_page_of_the_spotter(asgi_server, member, browser):
+    """The spotter is reading the forum (no spotting page open): the alarm arrives over /ws/alerts/ and shows
+    at the top of that page, with the note and the link to the session."""
+    from tests.conftest import make_peer
+    from peers import roles
+
+    supporter = make_peer(roles.SUPPORTER, username="spot-lee")
+    off_loop(helpnow_services.duty_set, supporter=supporter, on=True)
+    session = off_loop(services.session_start, member=member, interval_minutes=5, length_minutes=60, note=NOTE)
+    session = off_loop(services.session_claim, session=session, supporter=supporter)
+    helper = open_page(browser, base_url=asgi_server, session_key=session_key_for(supporter))
+    helper.goto(f"{asgi_server}/")
+    expect(helper.locator("#alert-banner[data-socket=open]")).to_have_count(1)
+    expect(helper.locator("#spot-page-alarm .spot-alarm")).to_have_count(0)
+    assert off_loop(services.alarms_raise, now=session.alarm_due_at) == 1
+    alarm = helper.locator("#spot-page-alarm .spot-alarm")
+    expect(alarm).to_be_visible()
+    expect(alarm).to_contain_text(NOTE)
+    expect(alarm.locator(f'a[href="/get-help/spot/{session.pk}/"]')).to_have_count(1)
+    assert helper.title().startswith("(!) ")
+    _shot(helper, "any-page-alarm")
