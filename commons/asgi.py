@@ -3,9 +3,9 @@ before anything reads it.
 
 Django's ASGI handler reads the whole body into a temporary file before any view or middleware runs, so a
 200 MB POST to /accounts/login/ used to be written to disk before the 400. This wrapper answers at once when
-Content-Length is too big, and stops reading a body without one (chunked) once it passes the limit. The site
-takes no uploads, so one limit serves every route; the proxy in front should refuse the same sizes first
-(docs/deploy: client_max_body_size).
+Content-Length is too big, and stops reading a body without one (chunked) once it passes the limit. One limit
+serves every route: the one upload, checkers' CSV files of results, fits in it (docs/supply.md); the proxy in
+front refuses the same sizes first (docs/deploy.md: client_max_body_size).
 """
 
 from django.conf import settings

@@ -23,7 +23,7 @@ from commons.realtime import group_send_on_commit
 from commons.refusals import Refusal
 from commons.text import MSG_INVISIBLE_ONLY, has_visible_text
 from helpnow.models import ANSWER_MAX_LENGTH, NOTE_MAX_LENGTH, Duty, HelpRequest
-from helpnow.permissions import check_can_support, check_is_claimer, check_is_requester, is_supporter
+from helpnow.permissions import check_can_support, check_is_claimer, check_is_requester
 from moderation import sanctions
 from moderation.models import ModerationStatus, Target
 from moderation.screening import screen
@@ -236,6 +236,17 @@ def open_request_of(peer) -> HelpRequest | None:
     return HelpRequest.objects.filter(requester=peer).exclude(status=HelpRequest.Status.RESOLVED).first()
 
 
+def private_room_create(*, prefix: str, title: str, topic: str, member) -> Room:
+    """A live room only `member` and whoever is invited later (a supporter, a spotter) can open, under a slug
+    nobody can guess (`<prefix>-<random>`), kept `HELPNOW_ROOM_RETENTION_HOURS` so a conversation still going on
+    is never emptied. Help conversations and Spot me sessions both talk in one."""
+    return room_services.room_create(
+        slug=f"{prefix}-{secrets.token_hex(6)}", title=title, host=None, topic=topic,
+        status=Room.Status.LIVE, visibility=Room.Visibility.INVITED, invited=[member],
+        retention_hours=settings.HELPNOW_ROOM_RETENTION_HOURS,
+    )
+
+
 def request_create(*, requester, happening: str = "", danger: str = "", would_help: str = "") -> HelpRequest:
     """Open a help request and its private room (the person invited), and alert available supporters.
 
@@ -249,12 +260,8 @@ def request_create(*, requester, happening: str = "", danger: str = "", would_he
         with transaction.atomic():
             if open_request_of(requester) is not None:
                 raise Refusal(INVALID, ALREADY_OPEN)
-            room = room_services.room_create(
-                slug=f"help-{secrets.token_hex(6)}", title=PRIVATE_ROOM_TITLE, host=None,
-                topic="A private one-to-one conversation with a peer supporter.",
-                status=Room.Status.LIVE, visibility=Room.Visibility.INVITED, invited=[requester],
-                retention_hours=settings.HELPNOW_ROOM_RETENTION_HOURS,
-            )
+            room = private_room_create(prefix="help", title=PRIVATE_ROOM_TITLE, member=requester,
+                                       topic="A private one-to-one conversation with a peer supporter.")
             help_request = HelpRequest.objects.create(
                 requester=requester, room=room, happening=happening, danger=danger, would_help=would_help,
             )

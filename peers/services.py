@@ -220,11 +220,7 @@ def time_zone_set(*, peer: Peer, name: str) -> bool:
     zone = valid_zone(name)
     if not zone:
         raise ValidationError("That is not a time zone we know.", code="time_zone")
-    if peer.time_zone == zone:
-        return False
-    Peer.objects.filter(pk=peer.pk).update(time_zone=zone)
-    peer.time_zone = zone
-    return True
+    return _preference_set(peer, "time_zone", zone)
 
 
 def language_set(*, peer: Peer, code: str) -> bool:
@@ -233,10 +229,15 @@ def language_set(*, peer: Peer, code: str) -> bool:
     language = valid_language(code)
     if not language:
         raise ValidationError("That language is not offered here.", code="language")
-    if peer.language == language:
+    return _preference_set(peer, "language", language)
+
+
+def _preference_set(peer: Peer, field: str, value: str) -> bool:
+    """Store one reader preference (already validated) on the account; True if it changed."""
+    if getattr(peer, field) == value:
         return False
-    Peer.objects.filter(pk=peer.pk).update(language=language)
-    peer.language = language
+    Peer.objects.filter(pk=peer.pk).update(**{field: value})
+    setattr(peer, field, value)
     return True
 
 

@@ -7,7 +7,6 @@ check-in exactly one raises it; claims work the same way (`status = waiting` -> 
 """
 
 import logging
-import secrets
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
@@ -24,7 +23,7 @@ from commons.refusals import Refusal
 from commons.text import MSG_INVISIBLE_ONLY, has_visible_text
 from helpnow.models import Duty
 from helpnow.permissions import check_can_support
-from helpnow.services import available_supporters_q
+from helpnow.services import available_supporters_q, private_room_create
 from moderation import sanctions
 from moderation.selectors import has_open_report
 from moderation.models import Target
@@ -138,12 +137,8 @@ def session_start(*, member, interval_minutes: int, length_minutes: int, note: s
     now = timezone.now()
     try:
         with transaction.atomic():
-            room = room_services.room_create(
-                slug=f"spot-{secrets.token_hex(6)}", title=ROOM_TITLE, host=None,
-                topic="A private chat between a member and their spotter.",
-                status=Room.Status.LIVE, visibility=Room.Visibility.INVITED, invited=[member],
-                retention_hours=settings.HELPNOW_ROOM_RETENTION_HOURS,
-            )
+            room = private_room_create(prefix="spot", title=ROOM_TITLE, member=member,
+                                       topic="A private chat between a member and their spotter.")
             session = SpotSession.objects.create(
                 member=member, room=room, note=note, interval_minutes=interval_minutes, length_minutes=length_minutes,
                 created=now, ends_at=now + minutes(length_minutes),

@@ -25,14 +25,18 @@ def chromium_path() -> str | None:
     return "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
 
 
-def require_chromium() -> str:
-    """The Chromium executable; skips the test without one, or fails it under CI."""
-    path = chromium_path()
+def require_program(path: str | None, needs: str) -> str:
+    """`path` of a program a test needs; without it the test skips with `needs`, or fails under CI."""
     if path is None:
         if os.environ.get("CI"):
-            pytest.fail(f"{NEEDS_CHROMIUM}: CI is set, so a missing browser is a failure")
-        pytest.skip(NEEDS_CHROMIUM)
+            pytest.fail(f"{needs}: CI is set, so a missing program is a failure")
+        pytest.skip(needs)
     return path
+
+
+def require_chromium() -> str:
+    """The Chromium executable; skips the test without one, or fails it under CI."""
+    return require_program(chromium_path(), NEEDS_CHROMIUM)
 
 
 def _is_problem(message) -> bool:

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser import require_program
 from tests.rooms import live_servers
 
 pytestmark = [pytest.mark.browser, pytest.mark.multiprocess]
@@ -59,12 +60,7 @@ def nginx_path() -> str | None:
 
 
 def require_nginx() -> str:
-    path = nginx_path()
-    if path is None:
-        if os.environ.get("CI"):
-            pytest.fail(f"{NEEDS_NGINX}: CI is set, so a missing nginx is a failure")
-        pytest.skip(NEEDS_NGINX)
-    return path
+    return require_program(nginx_path(), NEEDS_NGINX)
 
 
 def self_signed(folder: Path) -> tuple[Path, Path]:
