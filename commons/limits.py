@@ -83,6 +83,8 @@ TABLE: tuple[Limit, ...] = (
     Limit("voice_propose", ACCOUNT, 3, DAY, "You've opened several proposals today."),
     Limit("voice_vote", ACCOUNT, 60, HOUR, "That's a lot of voting in a short time."),
     Limit("voice_stand", ACCOUNT, 10, DAY, "You've changed whether you'd stand for moderator several times today."),
+    Limit("voice_poll", ACCOUNT, 10, DAY, "You've added several polls today."),
+    Limit("voice_rate", ACCOUNT, 20, DAY, "You've rated many services today."),
     # Get help now (ending a conversation is never limited)
     Limit("help_request", ACCOUNT, 6, HOUR, "You've asked for help several times in the last hour."),
     Limit("help_action", ACCOUNT, 120, HOUR, "That's a lot in a short time."),

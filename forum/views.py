@@ -14,6 +14,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from commons import extras
 from commons.http import sign_in_first
 from commons.ids import parse_id
 from forum import selectors, services
@@ -102,6 +103,8 @@ def thread(request, thread_id: int, slug: str | None = None):
         "posts_html": _posts_html(request, posts),
         "reply_fields_html": _blank_reply_fields_html(),
         "subscribed": thread.subscribed,
+        # What other apps add under the title (a poll: voice), through a slot: forum imports none of them.
+        "extras_html": extras.render_one("forum.thread", request, thread),
     }
     return render(request, "forum/thread.html", context)
 

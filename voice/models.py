@@ -6,6 +6,8 @@ totals on the Proposal and the block reasons as BlockReason rows that carry no v
 Electorate (no choice), fixed when the proposal opens.
 """
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -60,7 +62,21 @@ class Choice(models.TextChoices):
     BLOCK = "block", _("block")
 
 
-class Proposal(models.Model):
+class VoteWindow:
+    """What the voting core (voice.core) needs of a vote: `status` ("open" while it is), `closes_at`,
+    `closed_at` and `voted_count`. Proposals and polls both are one."""
+
+    OPEN = "open"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.OPEN
+
+    def is_due(self, now=None) -> bool:
+        return self.is_open and self.closes_at <= (now or timezone.now())
+
+
+class Proposal(VoteWindow, models.Model):
     class Status(models.TextChoices):
         OPEN = "open", _("voting")
         ADOPTED = "adopted", _("adopted")
@@ -106,13 +122,6 @@ class Proposal(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("voice:proposal", args=[self.pk])
 
-    @property
-    def is_open(self) -> bool:
-        return self.status == self.Status.OPEN
-
-    def is_due(self, now=None) -> bool:
-        return self.is_open and self.closes_at <= (now or timezone.now())
-
 
 class Electorate(models.Model):
     """Who may vote on a proposal: fixed when it opens. Holds no choice."""
@@ -148,3 +157,92 @@ class Candidacy(models.Model):
 
     peer = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     accepted = models.DateTimeField(default=timezone.now)
+
+
+# --- polls in threads (on the same voting core: voice.core) --------------------------------------------
+
+POLL_QUESTION_MAX = 200
+POLL_OPTION_MAX = 100
+POLL_OPTIONS_MIN = 2
+POLL_OPTIONS_MAX = 50
+
+
+class Poll(VoteWindow, models.Model):
+    """A simple poll a thread's author adds to their thread. Like a proposal, a PollBallot is the only link of
+    a person to a choice; it is deleted when the poll closes, leaving the totals on the options."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        CLOSED = "closed", _("closed")
+
+    thread = models.OneToOneField("forum.Thread", on_delete=models.CASCADE, related_name="+")
+    question = models.CharField(max_length=POLL_QUESTION_MAX)
+    several = models.BooleanField(default=False, help_text="People may choose several options.")
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN, db_index=True)
+    opened = models.DateTimeField(default=timezone.now)
+    closes_at = models.DateTimeField(db_index=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    voted_count = models.PositiveIntegerField(default=0, help_text="How many people have voted (never the split while open).")
+
+    def get_absolute_url(self) -> str:
+        return reverse("forum:thread", args=[self.thread_id]) + "#poll"
+
+
+class PollOption(models.Model):
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="options")
+    position = models.PositiveSmallIntegerField()
+    label = models.CharField(max_length=POLL_OPTION_MAX)
+    votes = models.PositiveIntegerField(default=0, help_text="Written when the poll closes.")
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [models.UniqueConstraint(fields=["poll", "position"], name="polloption_position_once")]
+
+
+class PollBallot(models.Model):
+    """One chosen option of one voter while the poll is open (several rows for a poll of several choices)."""
+
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="+")
+    option = models.ForeignKey(PollOption, on_delete=models.CASCADE, related_name="+")
+    voter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["option", "voter"], name="pollballot_once")]
+        indexes = [models.Index(fields=["poll", "voter"], name="pollballot_poll_voter")]
+
+
+# --- members' ratings of services (docs/voice.md, "Your voice on services") ------------------------------
+
+RATING_COMMENT_MAX = 300
+
+
+class ServiceRating(models.Model):
+    """One member's rating of a service, with nothing that leads back to them: no author, no time, a random id
+    (no order of arrival), and the service's rows written again in shuffled order at each new rating."""
+
+    class CommentStatus(models.TextChoices):
+        APPROVED = "approved", _("shown")
+        PENDING = "pending", _("waiting for a moderator")
+        REJECTED = "rejected", _("hidden by a moderator")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    service = models.ForeignKey("safety.ServiceEntry", on_delete=models.CASCADE, related_name="+")
+    respect = models.PositiveSmallIntegerField()
+    access = models.PositiveSmallIntegerField()
+    wait = models.PositiveSmallIntegerField()
+    comment = models.CharField(max_length=RATING_COMMENT_MAX, blank=True, default="")
+    comment_status = models.CharField(max_length=10, choices=CommentStatus.choices, default=CommentStatus.APPROVED)
+
+
+class RatingReceipt(models.Model):
+    """That a member rated a service, and from which day they may rate it again: enforces "once per 90 days"
+    and counts the different people who rated. Holds no rating id and no rating; its day is rounded to the
+    week of the rating, so it cannot be matched to a rating by time either."""
+
+    # Kept (without the person) when an account is deleted: the count of different people who rated stays.
+    peer = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    service = models.ForeignKey("safety.ServiceEntry", on_delete=models.CASCADE, related_name="+")
+    again_from = models.DateField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["peer", "service"], name="ratingreceipt_once")]

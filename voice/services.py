@@ -11,7 +11,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, F, Max
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,7 +26,7 @@ from moderation.sanctions import active_restriction
 from peers import roles
 from peers import services as peer_services
 from peers.models import Peer
-from voice import eligibility
+from voice import core, eligibility
 from voice.models import (
     RULE_TEXT_MAX, RULE_TITLE_MAX, Ballot, BlockReason, Candidacy, Choice, Electorate, Kind, Proposal, RulesVersion,
     RuleText,
@@ -266,9 +266,7 @@ def vote_cast(*, proposal_id: int, voter: Peer, choice: str, reason: str = "") -
     Refusal, storing nothing, after the close, for someone outside the electorate, or a block without a reason."""
     # The row lock orders a vote against the close (proposal_close's conditional UPDATE): a vote either lands
     # before the count or is refused after it, never lost in between.
-    proposal = Proposal.objects.select_for_update().filter(pk=proposal_id).first()
-    if proposal is None or not proposal.is_open or proposal.is_due():
-        raise Refusal("closed", _(MSG_VOTE_CLOSED))
+    proposal = core.lock_open(Proposal, proposal_id, _(MSG_VOTE_CLOSED))
     if choice not in Choice.values:
         raise Refusal("invalid", _(MSG_CHOICE_UNKNOWN))
     reason = (reason or "").strip()
@@ -286,7 +284,7 @@ def vote_cast(*, proposal_id: int, voter: Peer, choice: str, reason: str = "") -
         proposal=proposal, voter=voter, defaults={"choice": choice, "reason": reason if choice == Choice.BLOCK else ""},
     )
     if created:
-        Proposal.objects.filter(pk=proposal.pk).update(voted_count=F("voted_count") + 1)
+        core.count_voter(Proposal, proposal.pk)
     return created
 
 
@@ -350,23 +348,16 @@ def _announce(proposal: Proposal, text: str) -> None:
         pass
 
 
-def _tally(proposal: Proposal) -> dict[str, int]:
-    counts = dict(Ballot.objects.filter(proposal=proposal).values_list("choice").annotate(n=Count("id")).values_list("choice", "n"))
-    return {choice: counts.get(choice, 0) for choice in Choice.values}
-
-
 def proposal_close(*, proposal_id: int, now=None) -> bool:
     """Close a due vote: count it, keep only the totals (the ballots are deleted), make an adopted outcome take
     effect, and post it in the public log and the thread. One winner when several processes race: the
     conditional UPDATE claims the row; everyone else gets False and changes nothing."""
     now = now or timezone.now()
     with transaction.atomic():
-        claimed = Proposal.objects.filter(pk=proposal_id, status=Proposal.Status.OPEN, closes_at__lte=now).update(
-            status=Proposal.Status.NOT_ADOPTED, closed_at=now)
-        if not claimed:
+        if not core.claim(Proposal, proposal_id, now=now, status=Proposal.Status.NOT_ADOPTED):
             return False
         proposal = Proposal.objects.select_related("author", "nominee", "thread").get(pk=proposal_id)
-        totals = _tally(proposal)
+        totals = core.tally(Ballot.objects.filter(proposal=proposal), "choice", Choice.values)
         reasons = list(Ballot.objects.filter(proposal=proposal, choice=Choice.BLOCK).values_list("reason", flat=True))
         random.shuffle(reasons)  # their order says nothing about who wrote them
         BlockReason.objects.bulk_create(BlockReason(proposal=proposal, text=r) for r in reasons)
@@ -396,9 +387,7 @@ def proposal_close(*, proposal_id: int, now=None) -> bool:
 
 def proposals_close_due(*, now=None) -> int:
     """Close every due vote (manage.py voice_close); how many this process closed."""
-    now = now or timezone.now()
-    due = Proposal.objects.filter(status=Proposal.Status.OPEN, closes_at__lte=now).values_list("pk", flat=True)
-    return sum(proposal_close(proposal_id=pk, now=now) for pk in list(due))
+    return core.close_due(Proposal, lambda pk, when: proposal_close(proposal_id=pk, now=when), now=now)
 
 
 # --- the organisers' emergency brake ---------------------------------------------------------------------

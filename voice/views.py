@@ -1,14 +1,26 @@
+import uuid
+from datetime import timedelta
+
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from commons.http import sign_in_first, sign_in_required
 from commons.refusals import Refusal
-from voice import eligibility, selectors, services
+from forum import selectors as forum_selectors
+from forum import views as forum_views
+from forum.models import Thread
+from forum.permissions import check_can_read_board
+from safety.models import ServiceEntry
+from voice import core, eligibility, extras, polls, ratings, selectors, services
 from voice.forms import ProposalForm, VoteForm
-from voice.models import Kind
+from voice.models import POLL_OPTIONS_MAX, RATING_COMMENT_MAX, Kind
 
 MSG_SIGN_IN_PROPOSE = "Please log in to make a proposal."
 MSG_SIGN_IN_VOTE = "Please log in to vote."
@@ -72,13 +84,10 @@ def _proposal_or_404(proposal_id: int):
     proposal = selectors.proposal_get(proposal_id)
     if proposal is None:
         raise Http404(_("There is no such proposal."))
-    if proposal.is_due():
-        # The one write a GET makes on purpose (issue 16): the first look at a due vote closes it, so its page
-        # never shows a window that has passed. proposal_close is safe under races (one winner); manage.py
-        # voice_close does the same every minute. tests/forum/test_visibility_routes.py names this route.
-        services.proposal_close(proposal_id=proposal.pk)
-        proposal = selectors.proposal_get(proposal_id)
-    return proposal
+    # The one write a GET makes on purpose (issue 16): the first look at a due vote closes it, so its page
+    # never shows a window that has passed. proposal_close is safe under races (one winner); manage.py
+    # voice_close does the same every minute. tests/forum/test_visibility_routes.py names this route.
+    return core.close_if_due(proposal, lambda pk, now: services.proposal_close(proposal_id=pk, now=now), selectors.proposal_get)
 
 
 def _proposal_context(request, proposal, form=None) -> dict:
@@ -142,3 +151,133 @@ def suspend(request, proposal_id: int):
         return _refused(request, refusal)
     messages.success(request, _(MSG_SUSPENDED))
     return redirect(again)
+
+
+# --- polls in threads (docs/voice.md, "Polls in threads") -------------------------------------------------
+
+MSG_SIGN_IN_POLL = _lazy("Please log in to vote in this poll.")
+MSG_SIGN_IN_ADD_POLL = _lazy("Please log in to add a poll.")
+MSG_NO_POLL = _lazy("This thread has no poll.")
+MSG_POLL_ADDED = _lazy("Your poll is on the thread. You can't change it now, so people's votes keep their meaning.")
+MSG_POLL_VOTED = _lazy("Your vote is in. You can change it until the poll ends.")
+MSG_POLL_CHANGED = _lazy("Your vote is changed. You can change it again until the poll ends.")
+
+
+def _thread_or_404(request, thread_id: int):
+    """The thread if the reader may see it (forum's one rule); a thread they cannot see is "no such thread"."""
+    try:
+        thread = forum_selectors.thread_get(thread_id=thread_id, peer=request.user)
+        check_can_read_board(request.user, thread.board)
+    except (Thread.DoesNotExist, PermissionDenied):
+        raise Http404(_("There is no such thread.")) from None
+    return thread
+
+
+def _poll_or_404(thread):
+    poll = polls.poll_for_thread(thread.pk)  # a due poll closes on this first read
+    if poll is None:
+        raise Http404(str(MSG_NO_POLL))
+    return poll
+
+
+def poll_new(request, thread_id: int):
+    thread = _thread_or_404(request, thread_id)
+    if (response := sign_in_first(request, str(MSG_SIGN_IN_ADD_POLL))) is not None:
+        return response
+    data = request.POST
+    form = {"question": data.get("question", ""), "options": data.getlist("option") or ["", "", ""],
+            "several": data.get("several") == "1", "ends": data.get("ends", "")}
+    status, error = 200, ""
+    if thread.author_id != request.user.pk:
+        status, error = 403, str(polls.MSG_NOT_AUTHOR)
+    elif request.method == "POST":
+        try:
+            polls.poll_create(thread=thread, author=request.user, question=form["question"], options=form["options"],
+                              several=form["several"], ends=form["ends"])
+        except Refusal as refusal:
+            status, error = refusal.http_status, refusal.detail
+        else:
+            messages.success(request, str(MSG_POLL_ADDED))
+            return redirect(thread.get_absolute_url() + "#poll")
+    if not form["ends"]:
+        form["ends"] = timezone.localtime(timezone.now() + timedelta(days=7)).strftime("%Y-%m-%dT%H:%M")
+    return render(request, "voice/poll_new.html", {
+        "thread": thread, "form": form, "error": error, "may_add": thread.author_id == request.user.pk,
+        "options_max": POLL_OPTIONS_MAX, "max_days": polls.max_days(),
+    }, status=status)
+
+
+def poll(request, thread_id: int):
+    thread = _thread_or_404(request, thread_id)
+    if thread.slug == "poll":  # /t/<id>/poll/ is also the address of a thread titled "Poll": show the thread
+        return forum_views.thread(request, thread_id, slug="poll")
+    poll = _poll_or_404(thread)
+    return render(request, "voice/poll.html", {**extras.poll_context(request, poll), "thread": thread})
+
+
+def poll_vote(request, thread_id: int):
+    thread = _thread_or_404(request, thread_id)
+    poll = _poll_or_404(thread)
+    if (response := sign_in_first(request, str(MSG_SIGN_IN_POLL))) is not None:
+        return response
+    if request.method != "POST":
+        return redirect("voice:poll", thread_id=thread.pk)
+    try:
+        first = polls.poll_vote(poll_id=poll.pk, voter=request.user, option_ids=request.POST.getlist("option"))
+    except Refusal as refusal:
+        context = extras.poll_context(request, polls.poll_get(poll.pk), error=refusal.detail)
+        return render(request, "voice/poll.html", {**context, "thread": thread}, status=refusal.http_status)
+    messages.success(request, str(MSG_POLL_VOTED if first else MSG_POLL_CHANGED))
+    return redirect(thread.get_absolute_url() + "#poll")
+
+
+# --- ratings of services (docs/voice.md, "Your voice on services") -----------------------------------------
+
+MSG_SIGN_IN_RATE = _lazy("Please log in to rate a service. Joining takes a pseudonym and a password.")
+MSG_RATED = _lazy("Thank you: your rating is in, without your name. Averages show once five people have rated.")
+MSG_RATED_HELD = _lazy("Thank you: your rating is in, without your name. Your comment waits for a moderator, "
+                       "because it may hold contact details or selling talk; it shows once approved.")
+MSG_MODERATORS_ONLY = _lazy("Only moderators can review comments.")
+MSG_COMMENT_DONE = _lazy("That comment was reviewed already.")
+
+
+def service_rate(request, entry_id: int):
+    entry = ServiceEntry.objects.filter(pk=entry_id).first()
+    if entry is None:
+        raise Http404(str(ratings.MSG_UNKNOWN_SERVICE))
+    if (response := sign_in_first(request, str(MSG_SIGN_IN_RATE))) is not None:
+        return response
+    data = request.POST
+    status, error = 200, ""
+    if request.method == "POST":
+        try:
+            held = ratings.rating_add(rater=request.user, service_id=entry.pk, respect=data.get("respect"),
+                                      access=data.get("access"), wait=data.get("wait"), comment=data.get("comment", ""))
+        except Refusal as refusal:
+            status, error = refusal.http_status, refusal.detail
+        else:
+            messages.success(request, str(MSG_RATED_HELD if held else MSG_RATED))
+            return redirect(f"{reverse('safety:services')}#service-{entry.pk}")
+    summary = ratings.summaries([entry], request.user)[entry.pk]
+    return render(request, "voice/service_rate.html", {"entry": entry, "summary": summary, "error": error, "data": data,
+                                                      "scale": range(1, 6), "comment_max": RATING_COMMENT_MAX}, status=status)
+
+
+def rating_review(request):
+    if (response := sign_in_first(request)) is not None:
+        return response
+    if not request.user.is_moderator:
+        return render(request, "voice/refused.html", {"message": str(MSG_MODERATORS_ONLY)}, status=403)
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        rating_id = request.POST.get("rating", "")
+        try:
+            rating_id = uuid.UUID(rating_id)
+        except ValueError:
+            rating_id = None
+        if action not in ("approve", "hide") or rating_id is None:
+            return render(request, "voice/refused.html", {"message": _("That action isn't possible here.")}, status=400)
+        if not ratings.comment_moderate(rating_id=rating_id, approve=action == "approve"):
+            return render(request, "voice/refused.html", {"message": str(MSG_COMMENT_DONE)}, status=409)
+        return redirect("voice:rating_review")
+    return render(request, "voice/rating_review.html", {"waiting": ratings.comments_waiting()})
