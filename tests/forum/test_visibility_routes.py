@@ -33,6 +33,7 @@ UNFILLED = {
     "safety:suggestion_decide": "service suggestions are moderators' work only (tests/safety)",
     "safety:service_correct": "the services directory holds no member's post",
     "safety:service_verify": "the services directory holds no member's post",
+    "voice:service_rate": "the services directory holds no member's post; ratings carry no author (tests/voice/test_ratings.py)",
     **{f"helpnow:{name}": "a help request is private to its requester and supporters (tests/helpnow)"
        for name in ("request", "end", "rate", "claim", "backup", "join", "resolve")},
     **{f"spotting:{name}": "a spotting session is private to its member and spotter; its GET writes nothing (tests/spotting)"

@@ -146,3 +146,138 @@ def test_a_vote_racing_the_close_is_either_counted_or_refused():
     assert not Ballot.objects.exists()
     assert closed.disagree == (1 if outcomes["vote"] is True else 0), outcomes
     assert closed.voted_count == 3 + closed.disagree
+
+
+# --- polls: the same secrecy and the same one winner ---------------------------------------------------------
+
+
+
+
+def _poll_rows_linking(voters: set[int], options: dict[int, str]) -> list:
+    """Every row of every table holding a voter's id in a column that points at people, beside an option's id
+    in a column that points at poll options, or an option's label as a whole value: a voter tied to a choice."""
+    from peers.models import Peer
+    from voice.models import PollOption
+
+    people, option_table = Peer._meta.db_table, PollOption._meta.db_table
+    found = []
+    labels = set(options.values())
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names(cursor):
+            relations = connection.introspection.get_relations(cursor, table)
+            to_people = {c for c, (_, t) in relations.items() if t == people}
+            to_options = {c for c, (_, t) in relations.items() if t == option_table}
+            if not to_people:
+                continue
+            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")
+            columns = [c[0] for c in cursor.description]
+            for row in cursor.fetchall():
+                values = dict(zip(columns, row))
+                if not any(values.get(c) in voters for c in to_people):
+                    continue
+                if any(values.get(c) in options for c in to_options) or labels & {v for v in values.values() if isinstance(v, str)}:
+                    found.append((table, values))
+    return found
+
+
+def _thread_with_poll(voters: int = 3, several: bool = False):
+    from forum import services as forum_services
+    from forum.models import Board
+    from voice import polls
+
+    board = Board.objects.create(slug="polls", title="Polls", description="")
+    people = [make_peer(username=f"poller{i}") for i in range(voters + 1)]
+    thread = forum_services.thread_create(board=board, author=people[0], title="Naloxone kits", body="Where?")
+    poll = polls.poll_create(thread=thread, author=people[0], question="Which kit do you carry?",
+                             options=["Nasal spray", "Injectable", "None yet"], several=several,
+                             ends=timezone.now() + timedelta(days=1))
+    return poll, people
+
+
+def test_after_a_poll_closes_no_table_links_a_voter_to_a_choice(db, monkeypatch):
+    from forum import services as forum_services
+    from moderation.screening import Screening
+    from voice import polls
+    from voice.models import PollBallot, PollOption
+
+    monkeypatch.setattr(forum_services, "screen", lambda **kwargs: Screening())
+    poll, people = _thread_with_poll(voters=4, several=True)
+    spray, injectable, none_yet = poll.options.all()
+    for voter, chosen in zip(people[1:], [[spray.pk], [spray.pk, injectable.pk], [none_yet.pk], [spray.pk]]):
+        polls.poll_vote(poll_id=poll.pk, voter=voter, option_ids=chosen)
+    voters = {p.pk for p in people}
+    options = dict(PollOption.objects.values_list("pk", "label"))
+    assert len(_poll_rows_linking(voters, options)) == 5  # while open: one row per chosen option
+    Poll = type(poll)
+    Poll.objects.filter(pk=poll.pk).update(closes_at=timezone.now() - timedelta(seconds=1))
+    assert polls.poll_close(poll_id=poll.pk)
+    assert _poll_rows_linking(voters, options) == []
+    assert not PollBallot.objects.exists()
+    assert list(PollOption.objects.filter(poll=poll).values_list("votes", flat=True)) == [3, 1, 1]
+    assert Poll.objects.get(pk=poll.pk).voted_count == 4
+
+
+def _due_poll():
+    from forum import services as forum_services
+    from moderation.screening import Screening
+    from voice import polls
+
+    original = forum_services.screen
+    forum_services.screen = lambda **kwargs: Screening()
+    try:
+        poll, people = _thread_with_poll()
+    finally:
+        forum_services.screen = original
+    for voter in people[1:]:
+        polls.poll_vote(poll_id=poll.pk, voter=voter, option_ids=[poll.options.first().pk])
+    type(poll).objects.filter(pk=poll.pk).update(closes_at=timezone.now() - timedelta(seconds=1))
+    return poll
+
+
+def _one_poll_count(poll) -> None:
+    from voice.models import Poll, PollBallot, PollOption
+
+    assert Poll.objects.get(pk=poll.pk).status == Poll.Status.CLOSED
+    assert list(PollOption.objects.filter(poll=poll).values_list("votes", flat=True)) == [3, 0, 0]
+    assert not PollBallot.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_threads_closing_the_same_poll_make_one_count():
+    from voice import polls
+
+    poll = _due_poll()
+    barrier, outcomes = threading.Barrier(2), []
+
+    def close():
+        try:
+            barrier.wait(timeout=5)
+            outcomes.append(polls.poll_close(poll_id=poll.pk))
+        except Exception as error:  # SQLite may refuse the second writer outright: also "not the winner"
+            outcomes.append(type(error).__name__)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=close) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(20)
+    assert outcomes.count(True) == 1, outcomes
+    _one_poll_count(poll)
+
+
+@pytest.mark.skipif(not os.environ.get("DATABASE_URL", "").startswith("postgres"), reason="two processes share PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_two_voice_close_processes_close_a_poll_once():
+    poll = _due_poll()
+    settings_dict = connection.settings_dict
+    url = (f"postgres://{settings_dict['USER']}:{settings_dict['PASSWORD'] or ''}@{settings_dict['HOST'] or '127.0.0.1'}:"
+           f"{settings_dict['PORT'] or 5432}/{settings_dict['NAME']}")
+    env = {**os.environ, "DATABASE_URL": url}
+    processes = [subprocess.Popen([sys.executable, "manage.py", "voice_close"], cwd=ROOT, env=env,
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    outputs = [process.communicate(timeout=60) for process in processes]
+    assert all(process.returncode == 0 for process in processes), outputs
+    assert sorted(out.strip() for out, _ in outputs) == ["Closed 0 votes.", "Closed 1 vote."], outputs
+    _one_poll_count(poll)
