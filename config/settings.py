@@ -372,6 +372,10 @@ VOICE_QUORUM_SHARE = env.float("VOICE_QUORUM_SHARE", 0.10)
 # It passes when agree is at least this share of agree + disagree, and blocks are under this share of votes cast.
 VOICE_AGREE_SHARE = env.float("VOICE_AGREE_SHARE", 2 / 3)
 VOICE_BLOCK_SHARE = env.float("VOICE_BLOCK_SHARE", 0.10)
+# A poll in a thread may end at most this many days after it is added.
+VOICE_POLL_MAX_DAYS = env.int("VOICE_POLL_MAX_DAYS", 30)
+# A service's members' ratings (averages and comments) show once this many different people have rated it.
+VOICE_RATING_MIN_RATERS = env.int("VOICE_RATING_MIN_RATERS", 5)
 
 # --- helpnow ---
 # A request waiting longer than this is highlighted and pushed to every available supporter again (each interval).

@@ -28,4 +28,6 @@ def voice_rules() -> dict:
         "quorum_percent": _number(round(float(getattr(settings, "VOICE_QUORUM_SHARE", 0.10)) * 100, 1)),
         "agree_words": _agree_words(float(getattr(settings, "VOICE_AGREE_SHARE", 2 / 3))),
         "block_percent": _number(round(float(getattr(settings, "VOICE_BLOCK_SHARE", 0.10)) * 100, 1)),
+        "poll_max_days": int(getattr(settings, "VOICE_POLL_MAX_DAYS", 30)),
+        "rating_min_raters": int(getattr(settings, "VOICE_RATING_MIN_RATERS", 5)),
     }
