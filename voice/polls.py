@@ -10,6 +10,7 @@ stored.
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -46,6 +47,7 @@ MSG_CHOOSE = _("Please choose an option.")
 MSG_NOT_AN_OPTION = _("That option isn't in this poll: please choose from its list.")
 MSG_ONE_ONLY = _("This poll takes one choice: please choose just one.")
 END_MIN_MINUTES = 10
+NO_POLL_CACHE_SECONDS = 300
 
 
 def max_days() -> int:
@@ -128,6 +130,8 @@ def poll_create(*, thread: Thread, author: Peer, question: str, options, several
         # The poll shows to everyone who reads the thread at once; held words must not.
         raise Refusal("invalid", str(MSG_HELD))
     limit_use("voice_poll", author.pk)
+    cache.delete(_no_poll_key(thread.pk))
+    transaction.on_commit(lambda: cache.delete(_no_poll_key(thread.pk)))  # a read meanwhile may have remembered "none"
     poll = Poll.objects.create(thread=thread, question=question, several=bool(several), closes_at=closes_at)
     PollOption.objects.bulk_create(PollOption(poll=poll, position=i, label=label) for i, label in enumerate(labels, start=1))
     return poll
@@ -199,9 +203,19 @@ def poll_get(pk: int) -> Poll | None:
     return Poll.objects.select_related("thread").filter(pk=pk).first()
 
 
+def _no_poll_key(thread_id: int) -> str:
+    return f"voice:thread-without-poll:{thread_id}"
+
+
 def poll_for_thread(thread_id: int) -> Poll | None:
-    """The thread's poll as it stands now: a due one is closed first (the one write a GET makes on purpose)."""
+    """The thread's poll as it stands now: a due one is closed first (the one write a GET makes on purpose).
+    Most threads have none: that is remembered in the cache for NO_POLL_CACHE_SECONDS (forgotten when a poll is
+    added), so the thread page of a thread without a poll makes no query more (tests/forum/test_queries.py)."""
+    if cache.get(_no_poll_key(thread_id)):
+        return None
     poll = Poll.objects.filter(thread_id=thread_id).first()
+    if poll is None:
+        cache.set(_no_poll_key(thread_id), True, NO_POLL_CACHE_SECONDS)
     poll = core.close_if_due(poll, lambda pk, now: poll_close(poll_id=pk, now=now), poll_get)
     return poll
 
