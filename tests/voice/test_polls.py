@@ -263,3 +263,12 @@ def test_the_data_export_holds_open_poll_votes_only(thread, author, other_peer):
     _due(poll)
     polls.poll_close(poll_id=poll.pk)
     assert apps.get_app_config("voice").export_peer_data(other_peer)["poll_votes_open"] == []
+
+
+def test_the_poll_and_its_refusals_speak_spanish_and_french(thread, author, other_peer):
+    poll = _poll(thread, author)
+    page = _page(_client(other_peer).get(thread.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="es"))
+    assert "Encuesta" in page and "0 personas han votado." in page
+    response = _client(other_peer).post(f"/t/{thread.pk}/poll/vote/", {}, HTTP_ACCEPT_LANGUAGE="fr")
+    assert response.status_code == 400 and "Choisis une option." in _page(response)
+    assert not PollBallot.objects.filter(poll=poll).exists()

@@ -178,3 +178,12 @@ def test_the_data_export_holds_when_one_may_rate_again_never_the_rating(service,
     ratings.rating_add(rater=peer, service_id=service.pk, respect=2, access=2, wait=2, comment="slow")
     exported = apps.get_app_config("voice").export_peer_data(peer)["services_rated"]
     assert exported == [{"service": service.pk, "may_rate_again_from": RatingReceipt.objects.get().again_from.isoformat()}]
+
+
+def test_the_ratings_speak_spanish(service, peer):
+    client = _client(peer)
+    assert "Valorar este servicio" in _page(client.get("/services/", HTTP_ACCEPT_LANGUAGE="es"))
+    response = _rate(client, service, respect="9")
+    assert response.status_code == 400
+    response = client.post(f"/services/{service.pk}/rate/", {"respect": "9", "access": "3", "wait": "3"}, HTTP_ACCEPT_LANGUAGE="es")
+    assert "Valora el respeto, el acceso y la espera" in _page(response)
