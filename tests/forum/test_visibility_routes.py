@@ -50,7 +50,25 @@ def _publish_without_screening():
 WRITES_ON_PURPOSE = {
     "voice:proposal": "the first look at a vote whose window has passed closes it (issue 16; voice.views._proposal_or_404)",
     "voice:vote": "the same: the vote page of a due proposal closes it first",
+    "forum:thread_slug": "the thread page of a poll whose end has passed closes it (voice.polls.poll_for_thread, through commons.extras)",
+    "voice:poll": "the same: the poll's own page",
+    "voice:poll_vote": "the same: the poll's vote address",
 }
+
+
+def _due_poll(thread) -> set[str]:
+    """A poll whose end has passed, on `thread`: the first GET of a page that shows it closes it."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from voice import polls
+    from voice.models import Poll
+
+    poll = polls.poll_create(thread=thread, author=thread.author, question="Strips: which brand?", options=["One", "Other"],
+                             ends=timezone.now() + timedelta(days=1))
+    Poll.objects.filter(pk=poll.pk).update(closes_at=timezone.now() - timedelta(seconds=1))
+    return {thread.get_absolute_url(), f"/t/{thread.pk}/poll/", f"/t/{thread.pk}/poll/vote/"}
 
 
 def _proposals(*, members, settings) -> dict:
@@ -137,7 +155,7 @@ def site(db, board, other_peer, moderator, organiser, settings):
         "forum:reply": [f"?quote={p.pk}" for p in posts],
     }
     return {"author": author, "other": other_peer, "moderator": moderator, "values": values, "queries": queries,
-            "writes_on_purpose": proposals["due"],
+            "writes_on_purpose": proposals["due"] | _due_poll(public),
             "threads": dict(zip(("public", "held", "hidden", "removed"), threads)), "edited": edited}
 
 
@@ -234,4 +252,6 @@ def test_a_get_writes_nothing_on_any_route(site):
     found = [f for f in found if f[1] not in site["writes_on_purpose"]]
     assert not found, "\n".join(map(str, found[:40]))
     assert on_purpose and {f[0] for f in on_purpose} == {"visitor"}  # the first reader closed it; nobody after
-    assert {url.split("/")[1] for url in site["writes_on_purpose"]} == {"proposals"} and set(WRITES_ON_PURPOSE) == {"voice:proposal", "voice:vote"}
+    assert {f[1].split("/")[1] for f in on_purpose} == {"proposals", "t"}  # the due proposal and the due poll
+    assert {url.split("/")[1] for url in site["writes_on_purpose"]} == {"proposals", "t"}
+    assert set(WRITES_ON_PURPOSE) == {"voice:proposal", "voice:vote", "forum:thread_slug", "voice:poll", "voice:poll_vote"}
