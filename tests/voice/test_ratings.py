@@ -187,3 +187,17 @@ def test_the_ratings_speak_spanish(service, peer):
     assert response.status_code == 400
     response = client.post(f"/services/{service.pk}/rate/", {"respect": "9", "access": "3", "wait": "3"}, HTTP_ACCEPT_LANGUAGE="es")
     assert "Valora el respeto, el acceso y la espera" in _page(response)
+
+
+def test_about_says_how_polls_and_ratings_work_with_the_settings(client, settings, db):
+    settings.VOICE_POLL_MAX_DAYS, settings.VOICE_RATING_MIN_RATERS = 14, 7
+    page = _page(client.get("/about/"))
+    assert "an end up to 14 days away" in page and "Averages and comments show only once 7 different people have rated it." in page
+    assert "nobody, moderators and organisers included, can tell which rating is whose" in page
+
+
+def test_the_threshold_follows_its_setting(service, settings):
+    settings.VOICE_RATING_MIN_RATERS = 2
+    for person in (make_peer(), make_peer()):
+        ratings.rating_add(rater=person, service_id=service.pk, respect=2, access=3, wait=4)
+    assert "<dd>2.0 of 5</dd>" in _page(_client().get("/services/"))
