@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from commons.http import sign_in_first, sign_in_required
@@ -155,12 +155,12 @@ def suspend(request, proposal_id: int):
 
 # --- polls in threads (docs/voice.md, "Polls in threads") -------------------------------------------------
 
-MSG_SIGN_IN_POLL = _lazy("Please log in to vote in this poll.")
-MSG_SIGN_IN_ADD_POLL = _lazy("Please log in to add a poll.")
-MSG_NO_POLL = _lazy("This thread has no poll.")
-MSG_POLL_ADDED = _lazy("Your poll is on the thread. You can't change it now, so people's votes keep their meaning.")
-MSG_POLL_VOTED = _lazy("Your vote is in. You can change it until the poll ends.")
-MSG_POLL_CHANGED = _lazy("Your vote is changed. You can change it again until the poll ends.")
+MSG_SIGN_IN_POLL = gettext_lazy("Please log in to vote in this poll.")
+MSG_SIGN_IN_ADD_POLL = gettext_lazy("Please log in to add a poll.")
+MSG_NO_POLL = gettext_lazy("This thread has no poll.")
+MSG_POLL_ADDED = gettext_lazy("Your poll is on the thread. You can't change it now, so people's votes keep their meaning.")
+MSG_POLL_VOTED = gettext_lazy("Your vote is in. You can change it until the poll ends.")
+MSG_POLL_CHANGED = gettext_lazy("Your vote is changed. You can change it again until the poll ends.")
 
 
 def _thread_or_404(request, thread_id: int):
@@ -233,12 +233,12 @@ def poll_vote(request, thread_id: int):
 
 # --- ratings of services (docs/voice.md, "Your voice on services") -----------------------------------------
 
-MSG_SIGN_IN_RATE = _lazy("Please log in to rate a service. Joining takes a pseudonym and a password.")
-MSG_RATED = _lazy("Thank you: your rating is in, without your name. Averages show once five people have rated.")
-MSG_RATED_HELD = _lazy("Thank you: your rating is in, without your name. Your comment waits for a moderator, "
+MSG_SIGN_IN_RATE = gettext_lazy("Please log in to rate a service. Joining takes a pseudonym and a password.")
+MSG_RATED = gettext_lazy("Thank you: your rating is in, without your name. Averages show once enough people have rated.")
+MSG_RATED_HELD = gettext_lazy("Thank you: your rating is in, without your name. Your comment waits for a moderator, "
                        "because it may hold contact details or selling talk; it shows once approved.")
-MSG_MODERATORS_ONLY = _lazy("Only moderators can review comments.")
-MSG_COMMENT_DONE = _lazy("That comment was reviewed already.")
+MSG_MODERATORS_ONLY = gettext_lazy("Only moderators can review comments.")
+MSG_COMMENT_DONE = gettext_lazy("That comment was reviewed already.")
 
 
 def service_rate(request, entry_id: int):

@@ -3,6 +3,7 @@ changes their mind; the page shows how many voted, never the split; the end pass
 totals. Then a member rates a service. A real ASGI server in a thread of this process, Chromium at 390 px."""
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -16,6 +17,12 @@ from tests.conftest import make_peer, session_key_for
 from voice.models import Poll, PollBallot, ServiceRating
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+SHOTS = Path(__file__).resolve().parents[2] / "screenshots"
+
+
+def _shot(page, name: str) -> None:
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"voice-{name}.png"), full_page=True)
 
 
 @pytest.fixture
@@ -43,6 +50,8 @@ def test_a_poll_added_voted_changed_and_closed_in_the_browser(asgi_server, peopl
         ballot = open_page(browser, base_url=server, session_key=session_key_for(voter))
         ballot.goto(f"{server}{thread.get_absolute_url()}")
         ballot.locator("#poll").get_by_label(first).check()
+        if voter is voters[0]:
+            _shot(ballot, "poll-open")
         ballot.locator("#poll").get_by_role("button", name="Vote").click()
         expect(ballot.locator("main")).to_contain_text("Your vote is in")
         if then:
@@ -58,6 +67,7 @@ def test_a_poll_added_voted_changed_and_closed_in_the_browser(asgi_server, peopl
     Poll.objects.update(closes_at=timezone.now() - timedelta(seconds=1))
     page.reload()
     expect(page.locator("#poll")).to_contain_text("2 people voted; the poll ended")
+    _shot(page, "poll-closed")
     expect(page.locator("#poll tr", has_text="Nasal spray")).to_contain_text("1")
     expect(page.locator("#poll tr", has_text="Injectable")).to_contain_text("50%")
     assert not PollBallot.objects.exists()
@@ -71,6 +81,7 @@ def test_a_member_rates_a_service_in_the_browser(asgi_server, people, browser):
     page = open_page(browser, base_url=server, session_key=session_key_for(voters[0]))
     page.goto(f"{server}/services/")
     page.locator(f"#service-{entry.pk}").get_by_role("link", name="Rate this service").click()
+    _shot(page, "rate")
     page.locator("#id_respect_5").check()
     page.locator("#id_access_4").check()
     page.locator("#id_wait_2").check()
@@ -78,5 +89,6 @@ def test_a_member_rates_a_service_in_the_browser(asgi_server, people, browser):
     page.get_by_role("button", name="Send my rating").click()
     expect(page.locator("main")).to_contain_text("your rating is in, without your name")
     expect(page.locator(f"#service-{entry.pk}")).to_contain_text("You rated it.")
+    _shot(page, "services-rated")
     assert ServiceRating.objects.count() == 1
     assert page.problems == []
