@@ -72,6 +72,10 @@ def title_length_message() -> str:
 def body_too_long_message() -> str:
     return gettext(MSG_BODY_TOO_LONG_WORDS) % {"max": number_format(BODY_MAX_LENGTH, force_grouping=True)}
 
+# Notices, kept in English and said in the reader's language when shown (peers.models.Notification.shown_text).
+NOTICE_MENTION = gettext_noop("%(name)s mentioned you in “%(title)s”")
+NOTICE_REPLY = gettext_noop("%(name)s replied in “%(title)s”")
+
 MENTION_PATTERN = re.compile(r"(?<![\w@/.])@([A-Za-z0-9_.-]{3,30})")
 MENTIONS_NOTIFIED_PER_POST = 10
 
@@ -202,7 +206,8 @@ def _mentioned_peers(body: str, *, author):
 
 
 def _author_name(post: Post) -> str:
-    return post.author.username if post.author else "A former member"
+    """The pseudonym a notice names; "" for a former member (Notification.shown_text says so in the reader's words)."""
+    return post.author.username if post.author else ""
 
 
 def _notify_mentions(post: Post, *, except_in: str = "") -> set[int]:
@@ -212,8 +217,8 @@ def _notify_mentions(post: Post, *, except_in: str = "") -> set[int]:
     told = set()
     for peer in _mentioned_peers(post.body, author=post.author):
         if peer.pk not in already and can_see_post(peer, post):
-            text = f"{_author_name(post)} mentioned you in “{post.thread.title}”"
-            notification_send(recipient=peer, kind="forum_mention", text=text, url=post.get_absolute_url())
+            notification_send(recipient=peer, kind="forum_mention", text=NOTICE_MENTION, url=post.get_absolute_url(),
+                              params={"name": _author_name(post), "title": post.thread.title})
             told.add(peer.pk)
     return told
 
@@ -226,8 +231,8 @@ def _notify_published(post: Post) -> None:
     for subscription in subscribers:
         if not can_see_post(subscription.peer, post):
             continue  # a thread later held or hidden: its title and replies stay with those who may see it
-        text = f"{_author_name(post)} replied in “{thread.title}”"
-        notification_send(recipient=subscription.peer, kind="forum_reply", text=text, url=post.get_absolute_url())
+        notification_send(recipient=subscription.peer, kind="forum_reply", text=NOTICE_REPLY, url=post.get_absolute_url(),
+                          params={"name": _author_name(post), "title": thread.title})
 
 
 def _body_set(post: Post, body: str) -> None:
