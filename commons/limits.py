@@ -76,7 +76,7 @@ TABLE: tuple[Limit, ...] = (
     Limit("moderator_action", ACCOUNT, 600, HOUR, gettext_noop("That's a lot of moderation in a short time.")),
     # Safety
     Limit("alert_post", ACCOUNT, 10, HOUR, gettext_noop("You've posted several alerts in the last hour.")),
-    Limit("alert_seen", ACCOUNT, 60, HOUR, gettext_noop("That's a lot of \u201cseen it too\u201d in a short time.")),
+    Limit("alert_seen", ACCOUNT, 60, HOUR, gettext_noop("That's a lot of “seen it too” in a short time.")),
     Limit("service_suggest", ACCOUNT, 20, HOUR, gettext_noop("You've sent many suggestions in the last hour.")),
     # Drug-checking results (a whole file counts once)
     Limit("results_publish", ACCOUNT, 60, HOUR, gettext_noop("You've published many results or files in the last hour.")),

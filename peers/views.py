@@ -95,7 +95,8 @@ def settings_page(request):
             except ValidationError as invalid:
                 form.add_error("bio", invalid)
             else:
-                messages.success(request, gettext(MSG_BIO_HELD if outcome == "held" else MSG_PROFILE_SAVED))
+                saved = MSG_BIO_HELD if outcome == "held" else MSG_PROFILE_SAVED
+                messages.success(request, gettext(saved))
                 return redirect("peers:settings")
         status = 400
     return render(request, "peers/settings.html", {"bio_form": form, "sections": account_sections(peer=request.user)}, status=status)
