@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext, gettext_noop, ngettext
+from django.utils.translation import get_language, gettext, gettext_noop, ngettext
 
 from commons import sql
 from commons.when import month_names, time_ago, when_text
@@ -138,14 +138,15 @@ def board_threads(*, board: Board, peer) -> PagedRows:
             Thread.objects.filter(id__in=ids).order_by(*_BOARD_ORDER)
             .values_list("id", "title", "pinned", "locked", "reply_count", "last_activity", "author__username", "moderation_status")
         )
-        url, now = _url_pattern("forum:thread_slug", 2), timezone.now()
+        url, now, language = _url_pattern("forum:thread_slug", 2), timezone.now(), get_language()
         status_texts = {status: gettext(text) for status, text in _STATUS_TEXT.items()}
+        replies: dict[int, str] = {}  # "3 replies", worked out once per count on the page
         return [
             BoardRow(
                 id=thread_id, title=title, pinned=pinned, locked=locked, reply_count=reply_count, last_activity=last_activity,
                 author_name=author_name, url=url.format(thread_id, thread_slug(title)), status_text=status_texts.get(status, ""),
-                replies_text=ngettext("%(count)d reply", "%(count)d replies", reply_count) % {"count": reply_count},
-                active_text=time_ago(last_activity, now),
+                replies_text=replies.get(reply_count) or replies.setdefault(reply_count, _replies_text(reply_count)),
+                active_text=time_ago(last_activity, now, language),
             )
             for thread_id, title, pinned, locked, reply_count, last_activity, author_name, status in rows
         ]
@@ -154,6 +155,10 @@ def board_threads(*, board: Board, peer) -> PagedRows:
 
 
 # What the author and moderators see beside a thread or post that the public does not.
+def _replies_text(count: int) -> str:
+    return ngettext("%(count)d reply", "%(count)d replies", count) % {"count": count}
+
+
 _STATUS_TEXT = {ModerationStatus.PENDING: gettext_noop("waiting for a moderator"), ModerationStatus.REJECTED: gettext_noop("removed by a moderator")}
 # The words under a post for each kind of reaction (forum.models.Reaction.Kind).
 REACTION_LABELS = {Reaction.Kind.HELPFUL: gettext_noop("Helpful"), Reaction.Kind.SUPPORT: gettext_noop("Support")}

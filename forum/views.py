@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from commons.http import sign_in_first
 from commons.ids import parse_id
+from commons.languages import gettext_for
 from forum import selectors, services
 from forum.forms import EditForm, ReplyForm, ThreadEditForm, ThreadForm
 from forum.models import Board, Post, Thread
@@ -126,6 +127,7 @@ def _posts_html(request, posts) -> SafeString:
 def _jinja(request, template: str, context: dict) -> SafeString:
     """A hot partial rendered by Jinja2 (docs/architecture.md, "Templates") for a DTL page to print."""
     context |= {
+        "_": gettext_for(get_language()),  # the partial's words, remembered per language (commons.languages)
         "signed_in": request.user.is_authenticated,
         "reader_id": request.user.pk,
         # One masked token for every form in the partial: the backend's own `csrf_token` (given
