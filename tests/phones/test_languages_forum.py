@@ -220,3 +220,26 @@ def test_the_body_limit_refusal_follows_the_cookie_and_the_header():
     assert scope_language({"headers": [(b"accept-language", b"es-MX,es;q=0.9")]}) == "es"
     assert scope_language({"headers": [(b"accept-language", b"de")]}) == "en"
     assert scope_language({"headers": [(b"cookie", b"lang=xx"), (b"accept-language", b"fr")]}) == "fr"
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("locale,shown", [("es-ES", "30 nov 2026, 05:05"), ("fr-FR", "30 nov. 2026, 05:05")])
+def test_the_browser_redraws_times_in_the_pages_language_as_the_server_prints_them(asgi_server, browser, organiser, locale, shown):
+    """local-time.js takes the month's name from Intl in the page's <html lang>: the same words commons.when prints."""
+    from datetime import datetime, timezone as dt_timezone
+
+    from playwright.sync_api import expect
+    from rooms import services as room_services
+    from rooms.models import Room
+    from tests.browser import open_page
+
+    room_services.room_create(slug="evening", title="Evening room", host=organiser, status=Room.Status.LIVE,
+                              starts_at=datetime(2026, 11, 29, 20, 5, tzinfo=dt_timezone.utc))
+    page = open_page(browser, timezone_id="Asia/Tokyo", locale=locale, base_url=asgi_server)
+    page.goto(asgi_server + "/rooms/")
+    expect(page.locator("time[data-when]").first).to_have_text(shown)  # redrawn by the script on the first page
+    with page.expect_response(lambda r: r.url.endswith("/rooms/")) as answer:
+        page.reload()
+    assert shown in answer.value.text()  # the server, now knowing the zone, prints the very same words
+    assert page.problems == []
