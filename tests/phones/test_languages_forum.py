@@ -55,7 +55,7 @@ def _post(client, how, lang, url, data):
 
 @pytest.mark.parametrize("how", HOW)
 @pytest.mark.parametrize("lang,words", [
-    ("es", ["Abrir un hilo", "1 respuesta", "actividad ahora mismo", "Foros"]),
+    ("es", ["Abrir un hilo", "1 respuesta", "activo ahora mismo", "Foros"]),
     ("fr", ["Lancer un fil", "1 réponse", "actif à l’instant", "Forums"]),
 ])
 def test_a_board_is_in_the_readers_language(client, peer, other_peer, thread, board, how, lang, words):
