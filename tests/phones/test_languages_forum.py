@@ -243,3 +243,25 @@ def test_the_browser_redraws_times_in_the_pages_language_as_the_server_prints_th
         page.reload()
     assert shown in answer.value.text()  # the server, now knowing the zone, prints the very same words
     assert page.problems == []
+
+
+@pytest.mark.parametrize("lang,said,wait", [
+    ("es", "Las cuentas nuevas pueden publicar 2 veces cada 10 minutos mientras se van asentando.", "Vuelve a intentarlo en"),
+    ("fr", "Les nouveaux comptes peuvent publier 2 fois toutes les 10 minutes, le temps de s’installer.", "Réessaie dans"),
+])
+def test_a_rate_limit_says_what_happened_and_the_wait_in_the_readers_language(client, peer, thread, settings, lang, said, wait):
+    settings.RATE_LIMITS = {"forum_post_new": (2, 600)}  # the thread was the first of the two
+    client.force_login(peer)
+    assert client.post(f"/t/{thread.id}/reply/", {"body": "One."}, headers={"accept-language": lang}).status_code == 302
+    response = client.post(f"/t/{thread.id}/reply/", {"body": "Two."}, headers={"accept-language": lang})
+    page = response.content.decode()
+    assert response.status_code == 429 and said in page and wait in page
+    assert "Please try again in" not in page and "New accounts can post" not in page
+    assert thread.posts.count() == 2  # the second reply was not stored
+
+
+@pytest.mark.parametrize("lang,said", [("es", "Entra en tu cuenta para publicar."), ("fr", "Connecte-toi pour publier.")])
+def test_a_visitors_refused_post_says_why_in_their_language(client, thread, lang, said):
+    response = client.post(f"/t/{thread.id}/subscribe/", {"on": "1"}, headers={"accept-language": lang})
+    page = response.content.decode()
+    assert response.status_code == 403 and said in page and "Please log in to post" not in page
