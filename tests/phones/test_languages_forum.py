@@ -165,7 +165,7 @@ def test_a_notice_from_a_former_member_and_an_old_notice_read_sensibly(client, p
 
 @pytest.mark.parametrize("how", HOW)
 @pytest.mark.parametrize("lang,taken,differ", [
-    ("es", "Ese seudónimo ya está cogido. Elige otro.", "Las dos contraseñas no coinciden."),
+    ("es", "Ese seudónimo ya está en uso. Elige otro.", "Las dos contraseñas no coinciden."),
     ("fr", "Ce pseudo est déjà pris. Choisis-en un autre.", "Les deux mots de passe ne sont pas les mêmes."),
 ])
 def test_sign_up_refusals_are_in_the_readers_language(client, peer, how, lang, taken, differ):
