@@ -265,3 +265,13 @@ def test_a_visitors_refused_post_says_why_in_their_language(client, thread, lang
     response = client.post(f"/t/{thread.id}/subscribe/", {"on": "1"}, headers={"accept-language": lang})
     page = response.content.decode()
     assert response.status_code == 403 and said in page and "Please log in to post" not in page
+
+
+@pytest.mark.parametrize("lang,said", [("en", "willow replied in “Naloxone”"), ("es", "willow respondió en «Naloxone»")])
+def test_my_data_holds_each_notice_as_words_not_placeholders(client, peer, lang, said):
+    import json
+
+    notification_send(recipient=peer, kind="forum_reply", text=forum_services.NOTICE_REPLY, url="/", params={"name": "willow", "title": "Naloxone"})
+    client.force_login(peer)
+    data = json.loads(client.get("/settings/export/", headers={"accept-language": lang}).content)
+    assert [n["text"] for n in data["notifications"]] == [said]
