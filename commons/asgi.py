@@ -9,12 +9,34 @@ front refuses the same sizes first (docs/deploy.md: client_max_body_size).
 """
 
 from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext, gettext_noop
+from django.utils.translation.trans_real import parse_accept_lang_header
 
-MSG_TOO_LARGE = "That was more than this site takes in one go (at most {limit}). Nothing was saved."
+MSG_TOO_LARGE = gettext_noop("That was more than this site takes in one go (at most {limit}). Nothing was saved.")
 
 
 def _limit_words(limit: int) -> str:
     return f"{limit // 1024:,} KB" if limit < 1024 * 1024 else f"{limit / (1024 * 1024):g} MB"
+
+
+def scope_language(scope) -> str:
+    """The language of a request Django has not seen yet: the `lang` cookie, else Accept-Language, else the default
+    (what LocaleMiddleware would pick; a member's own choice needs the session, which is not read here)."""
+    headers = dict(scope.get("headers") or [])
+    for part in headers.get(b"cookie", b"").decode("latin-1").split(";"):
+        name, _, value = part.strip().partition("=")
+        if name == settings.LANGUAGE_COOKIE_NAME:
+            try:
+                return translation.get_supported_language_variant(value.strip())
+            except LookupError:
+                break
+    for code, _quality in parse_accept_lang_header(headers.get(b"accept-language", b"").decode("latin-1")):
+        try:
+            return translation.get_supported_language_variant(code)
+        except LookupError:
+            continue
+    return settings.LANGUAGE_CODE
 
 
 class RequestBodyLimit:
@@ -27,7 +49,7 @@ class RequestBodyLimit:
         limit = settings.REQUEST_BODY_MAX_BYTES
         declared = dict(scope.get("headers") or []).get(b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > limit):
-            return await self._refuse(send, limit)
+            return await self._refuse(send, limit, scope)
         received = 0
         over = False
         started = False
@@ -50,11 +72,12 @@ class RequestBodyLimit:
 
         await self.app(scope, limited_receive, tracking_send)
         if over and not started:
-            await self._refuse(send, limit)
+            await self._refuse(send, limit, scope)
 
     @staticmethod
-    async def _refuse(send, limit: int) -> None:
-        body = MSG_TOO_LARGE.format(limit=_limit_words(limit)).encode()
+    async def _refuse(send, limit: int, scope) -> None:
+        with translation.override(scope_language(scope)):
+            body = gettext(MSG_TOO_LARGE).format(limit=_limit_words(limit)).encode()
         await send({
             "type": "http.response.start", "status": 413,
             "headers": [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(body)).encode()),

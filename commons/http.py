@@ -7,6 +7,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext, gettext_noop
 
 
 def safe_next(request: HttpRequest, fallback: str = "/") -> str:
@@ -19,19 +20,20 @@ def safe_next(request: HttpRequest, fallback: str = "/") -> str:
     return fallback
 
 
-MSG_SIGN_IN = "Please log in first. Joining takes only a pseudonym and a password."
+MSG_SIGN_IN = gettext_noop("Please log in first. Joining takes only a pseudonym and a password.")
 
 
 def sign_in_first(request: HttpRequest, message: str = MSG_SIGN_IN) -> HttpResponse | None:
     """None for a signed-in person. A visitor's GET gets the log-in page (and comes back here after); a visitor's
-    POST is refused with a readable 403 (`message`): a redirect would lose what they sent without saying so.
+    POST is refused with a readable 403 (`message`, English words marked with gettext_noop: said here in the
+    reader's language): a redirect would lose what they sent without saying so.
 
     The one "must sign in" of every view: call it where the check belongs (after a 404 for a missing thing),
     or use `sign_in_required` on a whole view."""
     if request.user.is_authenticated:
         return None
     if request.method == "POST":
-        raise PermissionDenied(message)
+        raise PermissionDenied(gettext(message))
     return redirect_to_login(request.get_full_path())
 
 

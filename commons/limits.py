@@ -22,6 +22,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_noop
 
 # Scopes: whose attempts count together.
 ACCOUNT = "account"  # one signed-in person
@@ -39,55 +41,55 @@ class Limit:
     scope: str
     count: int
     window: int  # seconds; 0: the caller gives it (a room's slow mode)
-    message: str  # what happened, in words; the wait is added after it
+    message: str  # what happened, in English words (a msgid, said in the reader's language); the wait is added after it
 
 
 TABLE: tuple[Limit, ...] = (
     # Accounts
-    Limit("login", ADDRESS, 30, MINUTE, "That's a lot of log-in attempts from one place in a short time."),
+    Limit("login", ADDRESS, 30, MINUTE, gettext_noop("That's a lot of log-in attempts from one place in a short time.")),
     Limit("login_failed", ADDRESS, 50, 15 * MINUTE,
-          "There have been many wrong passwords from this connection, so log-ins from here are paused for a while."),
+          gettext_noop("There have been many wrong passwords from this connection, so log-ins from here are paused for a while.")),
     Limit("login_failed_account", ACCOUNT_ADDRESS, 5, 5 * MINUTE,
-          "That password was wrong several times for this pseudonym. To protect the account, log-ins for it from here are paused."),
-    Limit("signup", ADDRESS, 10, HOUR, "Many accounts have been made from this connection in the last hour."),
-    Limit("recover", ADDRESS, 10, HOUR, "There have been many recovery attempts from this connection."),
-    Limit("recover_name", NAME, 5, HOUR, "There have been many recovery attempts for this pseudonym."),
-    Limit("password_change", ACCOUNT, 5, HOUR, "You've changed your password several times in a short time."),
-    Limit("recovery_code_new", ACCOUNT, 5, HOUR, "You've made several new recovery codes in a short time."),
-    Limit("profile_edit", ACCOUNT, 20, HOUR, "You've changed your profile many times in a short time."),
-    Limit("data_export", ACCOUNT, 10, HOUR, "You've downloaded your data many times in a short time."),
+          gettext_noop("That password was wrong several times for this pseudonym. To protect the account, log-ins for it from here are paused.")),
+    Limit("signup", ADDRESS, 10, HOUR, gettext_noop("Many accounts have been made from this connection in the last hour.")),
+    Limit("recover", ADDRESS, 10, HOUR, gettext_noop("There have been many recovery attempts from this connection.")),
+    Limit("recover_name", NAME, 5, HOUR, gettext_noop("There have been many recovery attempts for this pseudonym.")),
+    Limit("password_change", ACCOUNT, 5, HOUR, gettext_noop("You've changed your password several times in a short time.")),
+    Limit("recovery_code_new", ACCOUNT, 5, HOUR, gettext_noop("You've made several new recovery codes in a short time.")),
+    Limit("profile_edit", ACCOUNT, 20, HOUR, gettext_noop("You've changed your profile many times in a short time.")),
+    Limit("data_export", ACCOUNT, 10, HOUR, gettext_noop("You've downloaded your data many times in a short time.")),
     # Forum
-    Limit("forum_post", ACCOUNT, 20, 10 * MINUTE, "You've posted a lot in a short time. Please take a breather."),
-    Limit("forum_post_new", ACCOUNT, 5, 10 * MINUTE, "New accounts can post {count} times every {window} while they settle in."),
-    Limit("forum_edit", ACCOUNT, 30, 10 * MINUTE, "You've changed posts many times in a short time."),
-    Limit("forum_reaction", ACCOUNT, 60, 10 * MINUTE, "That's a lot of reactions in a short time."),
-    Limit("forum_keep", ACCOUNT, 120, 10 * MINUTE, "That's a lot of bookmarks and subscriptions in a short time."),
+    Limit("forum_post", ACCOUNT, 20, 10 * MINUTE, gettext_noop("You've posted a lot in a short time. Please take a breather.")),
+    Limit("forum_post_new", ACCOUNT, 5, 10 * MINUTE, gettext_noop("New accounts can post {count} times every {window} while they settle in.")),
+    Limit("forum_edit", ACCOUNT, 30, 10 * MINUTE, gettext_noop("You've changed posts many times in a short time.")),
+    Limit("forum_reaction", ACCOUNT, 60, 10 * MINUTE, gettext_noop("That's a lot of reactions in a short time.")),
+    Limit("forum_keep", ACCOUNT, 120, 10 * MINUTE, gettext_noop("That's a lot of bookmarks and subscriptions in a short time.")),
     # Live rooms
-    Limit("room_message", ACCOUNT, 8, 10, "That's a lot of messages in a short time. Take a breath."),
-    Limit("room_slow_mode", ROOM_ACCOUNT, 1, 0, "Slow mode is on in this room."),
-    Limit("room_typing", ROOM_ACCOUNT, 1, 3, "Typing notices go out at most every few seconds."),
-    Limit("room_manage", ACCOUNT, 120, HOUR, "That's a lot of room changes in a short time."),
+    Limit("room_message", ACCOUNT, 8, 10, gettext_noop("That's a lot of messages in a short time. Take a breath.")),
+    Limit("room_slow_mode", ROOM_ACCOUNT, 1, 0, gettext_noop("Slow mode is on in this room.")),
+    Limit("room_typing", ROOM_ACCOUNT, 1, 3, gettext_noop("Typing notices go out at most every few seconds.")),
+    Limit("room_manage", ACCOUNT, 120, HOUR, gettext_noop("That's a lot of room changes in a short time.")),
     # Moderation
-    Limit("report", ACCOUNT, 20, HOUR, "That's a lot of reports in a short time."),
-    Limit("report_restricted", ACCOUNT, 3, DAY, "While your account is restricted you can send at most {count} reports in {window}."),
-    Limit("appeal", ACCOUNT, 10, DAY, "You've sent several appeals today."),
-    Limit("moderator_action", ACCOUNT, 600, HOUR, "That's a lot of moderation in a short time."),
+    Limit("report", ACCOUNT, 20, HOUR, gettext_noop("That's a lot of reports in a short time.")),
+    Limit("report_restricted", ACCOUNT, 3, DAY, gettext_noop("While your account is restricted you can send at most {count} reports in {window}.")),
+    Limit("appeal", ACCOUNT, 10, DAY, gettext_noop("You've sent several appeals today.")),
+    Limit("moderator_action", ACCOUNT, 600, HOUR, gettext_noop("That's a lot of moderation in a short time.")),
     # Safety
-    Limit("alert_post", ACCOUNT, 10, HOUR, "You've posted several alerts in the last hour."),
-    Limit("alert_seen", ACCOUNT, 60, HOUR, "That's a lot of \u201cseen it too\u201d in a short time."),
-    Limit("service_suggest", ACCOUNT, 20, HOUR, "You've sent many suggestions in the last hour."),
+    Limit("alert_post", ACCOUNT, 10, HOUR, gettext_noop("You've posted several alerts in the last hour.")),
+    Limit("alert_seen", ACCOUNT, 60, HOUR, gettext_noop("That's a lot of “seen it too” in a short time.")),
+    Limit("service_suggest", ACCOUNT, 20, HOUR, gettext_noop("You've sent many suggestions in the last hour.")),
     # Drug-checking results (a whole file counts once)
-    Limit("results_publish", ACCOUNT, 60, HOUR, "You've published many results or files in the last hour."),
-    Limit("sample_report", ACCOUNT, 10, HOUR, "You've reported several samples in the last hour."),
+    Limit("results_publish", ACCOUNT, 60, HOUR, gettext_noop("You've published many results or files in the last hour.")),
+    Limit("sample_report", ACCOUNT, 10, HOUR, gettext_noop("You've reported several samples in the last hour.")),
     # Community voice
-    Limit("voice_propose", ACCOUNT, 3, DAY, "You've opened several proposals today."),
-    Limit("voice_vote", ACCOUNT, 60, HOUR, "That's a lot of voting in a short time."),
-    Limit("voice_stand", ACCOUNT, 10, DAY, "You've changed whether you'd stand for moderator several times today."),
-    Limit("voice_poll", ACCOUNT, 10, DAY, "You've added several polls today."),
-    Limit("voice_rate", ACCOUNT, 20, DAY, "You've rated many services today."),
+    Limit("voice_propose", ACCOUNT, 3, DAY, gettext_noop("You've opened several proposals today.")),
+    Limit("voice_vote", ACCOUNT, 60, HOUR, gettext_noop("That's a lot of voting in a short time.")),
+    Limit("voice_stand", ACCOUNT, 10, DAY, gettext_noop("You've changed whether you'd stand for moderator several times today.")),
+    Limit("voice_poll", ACCOUNT, 10, DAY, gettext_noop("You've added several polls today.")),
+    Limit("voice_rate", ACCOUNT, 20, DAY, gettext_noop("You've rated many services today.")),
     # Get help now (ending a conversation is never limited)
-    Limit("help_request", ACCOUNT, 6, HOUR, "You've asked for help several times in the last hour."),
-    Limit("help_action", ACCOUNT, 120, HOUR, "That's a lot in a short time."),
+    Limit("help_request", ACCOUNT, 6, HOUR, gettext_noop("You've asked for help several times in the last hour.")),
+    Limit("help_action", ACCOUNT, 120, HOUR, gettext_noop("That's a lot in a short time.")),
 )
 LIMITS: dict[str, Limit] = {limit.name: limit for limit in TABLE}
 
@@ -98,19 +100,21 @@ class RateLimited(Exception):
     def __init__(self, limit: Limit, retry_after: int):
         self.limit = limit
         self.retry_after = retry_after
-        said = limit.message.format(count=limit.count, window=wait_words(limit.window)) if limit.window else limit.message
-        self.message = f"{said} Please try again in {wait_words(retry_after)}."
+        said = gettext(limit.message)
+        if limit.window:
+            said = said.format(count=limit.count, window=wait_words(limit.window))
+        self.message = f"{said} " + gettext("Please try again in %(wait)s.") % {"wait": wait_words(retry_after)}
         super().__init__(self.message)
 
 
 def wait_words(seconds: int) -> str:
     if seconds < 60:
-        return f"{seconds} second{'s' if seconds != 1 else ''}"
+        return ngettext("%(count)d second", "%(count)d seconds", seconds) % {"count": seconds}
     if seconds < 2 * HOUR:
         minutes = math.ceil(seconds / 60)
-        return f"{minutes} minute{'s' if minutes != 1 else ''}"
+        return ngettext("%(count)d minute", "%(count)d minutes", minutes) % {"count": minutes}
     hours = math.ceil(seconds / HOUR)
-    return f"{hours} hours"
+    return ngettext("%(count)d hour", "%(count)d hours", hours) % {"count": hours}
 
 
 def limit_for(name: str) -> Limit:

@@ -16,7 +16,7 @@ class Refusal(Exception):
     def __init__(self, code: str, detail: str):
         super().__init__(detail)
         self.code = code
-        self.detail = detail
+        self.detail = str(detail)  # a lazy translation becomes the words of the language active now (JSON-ready)
 
     @property
     def http_status(self) -> int:

@@ -8,8 +8,9 @@ else. Every service that stores text a person wrote calls `validate_visible` on 
 import unicodedata
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext, gettext_noop
 
-MSG_INVISIBLE_ONLY = (
+MSG_INVISIBLE_ONLY = gettext_noop(
     "This has only spaces or invisible characters in it, so nobody could read it. Please write something visible."
 )
 
@@ -38,7 +39,7 @@ def has_visible_text(text: str) -> bool:
 def validate_visible(text: str) -> None:
     """Refuse non-empty text that shows nothing (empty text is each field's own business: required or not)."""
     if text and not has_visible_text(text):
-        raise ValidationError(MSG_INVISIBLE_ONLY, code="invisible")
+        raise ValidationError(gettext(MSG_INVISIBLE_ONLY), code="invisible")
 
 
 def has_invisible_character(text: str) -> bool:

@@ -8,6 +8,7 @@ import re
 
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
 from forum import services
 from forum.models import PendingEdit, Post
@@ -96,14 +97,14 @@ def _resolve(pk: int) -> Resolved | None:
     post = pending.post
     sections = []
     if pending.title:
-        sections.append(_section("Thread title", post.thread.title, pending.title))
+        sections.append(_section(gettext("Thread title"), post.thread.title, pending.title))
     if pending.content_warning != post.content_warning:
-        sections.append(_section("Content warning", post.content_warning, pending.content_warning))
-    sections.append(_section("Post (removed words struck through, added ones underlined)", post.body, pending.body))
+        sections.append(_section(gettext("Content warning"), post.content_warning, pending.content_warning))
+    sections.append(_section(gettext("Post (removed words struck through, added ones underlined)"), post.body, pending.body))
     body = "\n\n".join(part for part in (pending.title, pending.content_warning, pending.body) if part)
     return Resolved(
         kind=Target.EDIT, id=pending.pk, obj=pending, author=pending.author, label=f"edit of post #{post.pk}",
-        url=post.get_absolute_url(), where=f"{post.thread.board.title} › {post.thread.title} (the approved version stays public until you decide)",
+        url=post.get_absolute_url(), where=gettext("%(board)s › %(thread)s (the approved version stays public until you decide)") % {"board": post.thread.board.title, "thread": post.thread.title},
         body_html=mark_safe("".join(sections)),  # noqa: S308 - built from escaped parts
         body=body, status=ModerationStatus.PENDING,
     )

@@ -2,22 +2,23 @@
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from django.utils.translation import gettext, gettext_noop
 
 from forum.models import Board, Post, Thread
 from moderation.models import ModerationStatus
 from moderation.sanctions import check_can_write
 
-MSG_SIGN_IN_TO_POST = "Please log in to post. Joining takes a pseudonym and a password."
-MSG_MEMBERS_ONLY = "This board is for members only. Please log in to read it."
-MSG_MODERATORS_ONLY_BOARD = "Moderators keep the guides in this board. Questions and ideas are welcome in a thread on another board."
-MSG_THREAD_LOCKED = "This thread is locked, so it can't take new replies."
-MSG_NOT_YOUR_POST = "Only the person who wrote this post can change it."
-MSG_POST_REMOVED = "A moderator removed this post, so it can't be changed."
-MSG_POST_DELETED = "This post was deleted, so it can't be changed."
-MSG_POST_HIDDEN = "This post isn't available to you."
-MSG_HISTORY_PRIVATE = "Only the person who wrote this post and moderators can see its edit history."
-MSG_OWN_POST_REACTION = "You can't react to your own post."
-MSG_MODERATORS_ONLY = "Only moderators can do this."
+MSG_SIGN_IN_TO_POST = gettext_noop("Please log in to post. Joining takes a pseudonym and a password.")
+MSG_MEMBERS_ONLY = gettext_noop("This board is for members only. Please log in to read it.")
+MSG_MODERATORS_ONLY_BOARD = gettext_noop("Moderators keep the guides in this board. Questions and ideas are welcome in a thread on another board.")
+MSG_THREAD_LOCKED = gettext_noop("This thread is locked, so it can't take new replies.")
+MSG_NOT_YOUR_POST = gettext_noop("Only the person who wrote this post can change it.")
+MSG_POST_REMOVED = gettext_noop("A moderator removed this post, so it can't be changed.")
+MSG_POST_DELETED = gettext_noop("This post was deleted, so it can't be changed.")
+MSG_POST_HIDDEN = gettext_noop("This post isn't available to you.")
+MSG_HISTORY_PRIVATE = gettext_noop("Only the person who wrote this post and moderators can see its edit history.")
+MSG_OWN_POST_REACTION = gettext_noop("You can't react to your own post.")
+MSG_MODERATORS_ONLY = gettext_noop("Only moderators can do this.")
 
 
 def _signed_in(peer) -> bool:
@@ -63,20 +64,20 @@ def readable(peer, obj) -> bool:
 
 def check_can_read_board(peer, board: Board) -> None:
     if board.visibility == Board.Visibility.MEMBERS and not _signed_in(peer):
-        raise PermissionDenied(MSG_MEMBERS_ONLY)
+        raise PermissionDenied(gettext(MSG_MEMBERS_ONLY))
 
 
 def check_can_read_thread(peer, thread: Thread) -> None:
     check_can_read_board(peer, thread.board)
     if not readable(peer, thread):
-        raise PermissionDenied(MSG_POST_HIDDEN)
+        raise PermissionDenied(gettext(MSG_POST_HIDDEN))
 
 
 def check_can_read_post(peer, post: Post) -> None:
     """The post and its thread are readable (threads_visible_q, visible_q), its board too."""
     check_can_read_thread(peer, post.thread)
     if not readable(peer, post):
-        raise PermissionDenied(MSG_POST_HIDDEN)
+        raise PermissionDenied(gettext(MSG_POST_HIDDEN))
 
 
 def can_see_post(peer, post: Post) -> bool:
@@ -90,7 +91,7 @@ def can_see_post(peer, post: Post) -> bool:
 
 def check_can_post_in_board(peer, board: Board) -> None:
     if not _signed_in(peer):
-        raise PermissionDenied(MSG_SIGN_IN_TO_POST)
+        raise PermissionDenied(gettext(MSG_SIGN_IN_TO_POST))
     check_can_read_board(peer, board)
     check_can_write(peer)
 
@@ -98,52 +99,52 @@ def check_can_post_in_board(peer, board: Board) -> None:
 def check_can_start_thread(peer, board: Board) -> None:
     check_can_post_in_board(peer, board)
     if board.moderators_only and not peer.is_moderator:
-        raise PermissionDenied(MSG_MODERATORS_ONLY_BOARD)
+        raise PermissionDenied(gettext(MSG_MODERATORS_ONLY_BOARD))
 
 
 def check_can_reply(peer, thread: Thread) -> None:
     check_can_post_in_board(peer, thread.board)
     check_can_read_thread(peer, thread)
     if thread.locked:
-        raise PermissionDenied(MSG_THREAD_LOCKED)
+        raise PermissionDenied(gettext(MSG_THREAD_LOCKED))
 
 
 def check_can_change_post(peer, post: Post) -> None:
     """Edit or delete: the author only, while the post is neither removed nor deleted."""
     if not _signed_in(peer):
-        raise PermissionDenied(MSG_SIGN_IN_TO_POST)
+        raise PermissionDenied(gettext(MSG_SIGN_IN_TO_POST))
     if post.author_id != peer.pk:
-        raise PermissionDenied(MSG_NOT_YOUR_POST)
+        raise PermissionDenied(gettext(MSG_NOT_YOUR_POST))
     if post.is_deleted:
-        raise PermissionDenied(MSG_POST_DELETED)
+        raise PermissionDenied(gettext(MSG_POST_DELETED))
     if post.moderation_status == ModerationStatus.REJECTED:
-        raise PermissionDenied(MSG_POST_REMOVED)
+        raise PermissionDenied(gettext(MSG_POST_REMOVED))
     check_can_write(peer)
 
 
 def check_can_see_history(peer, post: Post) -> None:
     if not (_signed_in(peer) and (post.author_id == peer.pk or peer.is_moderator)):
-        raise PermissionDenied(MSG_HISTORY_PRIVATE)
+        raise PermissionDenied(gettext(MSG_HISTORY_PRIVATE))
 
 
 def check_can_react(peer, post: Post) -> None:
     if not _signed_in(peer):
-        raise PermissionDenied(MSG_SIGN_IN_TO_POST)
+        raise PermissionDenied(gettext(MSG_SIGN_IN_TO_POST))
     check_can_read_post(peer, post)
     if post.is_deleted:
-        raise PermissionDenied(MSG_POST_DELETED)
+        raise PermissionDenied(gettext(MSG_POST_DELETED))
     if post.author_id == peer.pk:
-        raise PermissionDenied(MSG_OWN_POST_REACTION)
+        raise PermissionDenied(gettext(MSG_OWN_POST_REACTION))
     check_can_write(peer)
 
 
 def check_can_keep(peer, post: Post) -> None:
     """Bookmark a post or subscribe to its thread: private state, so a mute doesn't stop it."""
     if not _signed_in(peer):
-        raise PermissionDenied(MSG_SIGN_IN_TO_POST)
+        raise PermissionDenied(gettext(MSG_SIGN_IN_TO_POST))
     check_can_read_post(peer, post)
 
 
 def check_can_moderate_thread(peer) -> None:
     if not (_signed_in(peer) and peer.is_moderator):
-        raise PermissionDenied(MSG_MODERATORS_ONLY)
+        raise PermissionDenied(gettext(MSG_MODERATORS_ONLY))

@@ -16,9 +16,10 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, gettext, gettext_noop, ngettext
 
 from commons import sql
-from commons.when import time_ago
+from commons.when import month_names, time_ago, when_text
 from forum import sqlite_search
 from forum.models import (
     Board, Bookmark, PendingEdit, Post, PostRevision, Reaction, Subscription, Thread, ThreadRead, thread_slug,
@@ -137,12 +138,15 @@ def board_threads(*, board: Board, peer) -> PagedRows:
             Thread.objects.filter(id__in=ids).order_by(*_BOARD_ORDER)
             .values_list("id", "title", "pinned", "locked", "reply_count", "last_activity", "author__username", "moderation_status")
         )
-        url, now = _url_pattern("forum:thread_slug", 2), timezone.now()
+        url, now, language = _url_pattern("forum:thread_slug", 2), timezone.now(), get_language()
+        status_texts = {status: gettext(text) for status, text in _STATUS_TEXT.items()}
+        replies: dict[int, str] = {}  # "3 replies", worked out once per count on the page
         return [
             BoardRow(
                 id=thread_id, title=title, pinned=pinned, locked=locked, reply_count=reply_count, last_activity=last_activity,
-                author_name=author_name, url=url.format(thread_id, thread_slug(title)), status_text=_STATUS_TEXT.get(status, ""),
-                replies_text=f"{reply_count} repl{'y' if reply_count == 1 else 'ies'}", active_text=time_ago(last_activity, now),
+                author_name=author_name, url=url.format(thread_id, thread_slug(title)), status_text=status_texts.get(status, ""),
+                replies_text=replies.get(reply_count) or replies.setdefault(reply_count, _replies_text(reply_count)),
+                active_text=time_ago(last_activity, now, language),
             )
             for thread_id, title, pinned, locked, reply_count, last_activity, author_name, status in rows
         ]
@@ -151,7 +155,13 @@ def board_threads(*, board: Board, peer) -> PagedRows:
 
 
 # What the author and moderators see beside a thread or post that the public does not.
-_STATUS_TEXT = {ModerationStatus.PENDING: "waiting for a moderator", ModerationStatus.REJECTED: "removed by a moderator"}
+def _replies_text(count: int) -> str:
+    return ngettext("%(count)d reply", "%(count)d replies", count) % {"count": count}
+
+
+_STATUS_TEXT = {ModerationStatus.PENDING: gettext_noop("waiting for a moderator"), ModerationStatus.REJECTED: gettext_noop("removed by a moderator")}
+# The words under a post for each kind of reaction (forum.models.Reaction.Kind).
+REACTION_LABELS = {Reaction.Kind.HELPFUL: gettext_noop("Helpful"), Reaction.Kind.SUPPORT: gettext_noop("Support")}
 
 
 def thread_get(*, thread_id: int, peer) -> Thread:
@@ -309,7 +319,11 @@ def posts_decorate(posts: list[PagePost], *, peer, thread: Thread, next_path: st
     profile_url = _url_pattern("peers:profile")
     author_urls: dict[str, str] = {}  # a page often shows the same few people
     quote_url = f"{reverse('forum:reply', args=[thread.id])}?quote={{}}"
-    kinds = Reaction.Kind.choices
+    # The reactions' words, the month names and the notes in the reader's language, once per page.
+    kinds = [(kind, gettext(REACTION_LABELS.get(kind, label))) for kind, label in Reaction.Kind.choices]
+    months = month_names()
+    own_edit_waiting = gettext("Your edit is waiting for a moderator; everyone else sees the version above.")
+    edit_in_queue = gettext("An edit of this post waits in the queue.")
     # The reader's time zone once per page: under ASGI each lookup goes through a context variable.
     zone = timezone.get_current_timezone()
     for post in posts:
@@ -322,19 +336,18 @@ def posts_decorate(posts: list[PagePost], *, peer, thread: Thread, next_path: st
         # Strings, not ints or datetimes: the template engine localises every number and date it prints,
         # which was a third of the thread page's rendering time.
         post.reaction_summary = [
-            ReactionCount(kind=kind, label=label.capitalize(), count=str(len(givers[kind])), givers=", ".join(givers[kind]), mine=kind in mine)
+            ReactionCount(kind=kind, label=label, count=str(len(givers[kind])), givers=", ".join(givers[kind]), mine=kind in mine)
             for kind, label in kinds
         ]
         post.pid = str(post.id)
-        post.created_text = f"{post.created.astimezone(zone):%-d %b %Y, %H:%M}"
+        post.created_text = when_text(post.created, zone, months)
         approved = post.moderation_status == ModerationStatus.APPROVED
         own = signed_in and post.author_id == peer_id
         post.can_react = signed_in and approved and not own and not post.is_deleted
         post.can_quote = signed_in and approved and not thread.locked and not post.is_deleted
         post.can_change = own and not post.is_deleted and post.moderation_status != ModerationStatus.REJECTED
         post.can_see_history = post.is_edited and not post.is_deleted and (own or is_moderator)
-        post.edit_waiting_text = ("Your edit is waiting for a moderator; everyone else sees the version above." if own else
-                                  "An edit of this post waits in the queue." if is_moderator else "") if post.edit_waiting else ""
+        post.edit_waiting_text = (own_edit_waiting if own else edit_in_queue if is_moderator else "") if post.edit_waiting else ""
         post.withdraw_url = withdraw_url.format(post.id)
         if post.author_name and post.author_name not in author_urls:
             author_urls[post.author_name] = profile_url.format(quote(post.author_name, safe=""))

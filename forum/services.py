@@ -11,6 +11,8 @@ from django.db.models import F, Q, TextField, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext, gettext_noop
 
 from commons.limits import limit_use
 from commons.markup import render_markdown
@@ -49,13 +51,30 @@ from safety.overdose import html_mentions_overdose
 from peers.services import notification_send, notifications_forget, notifications_retitle
 from peers.models import Peer
 
-MSG_TITLE_LENGTH = f"A title needs {TITLE_MIN_LENGTH} to {TITLE_MAX_LENGTH} characters."
-MSG_BODY_EMPTY = "Please write something before posting."
-MSG_BODY_TOO_LONG = f"A post can have at most {BODY_MAX_LENGTH:,} characters."
-MSG_CONTENT_WARNING_TOO_LONG = f"A content warning can have at most {CONTENT_WARNING_MAX_LENGTH} characters."
-MSG_UNKNOWN_REACTION = "That isn't a reaction we know."
-MSG_UNKNOWN_STATUS = "That isn't a moderation status."
-MSG_TITLE_FIRST_POST_ONLY = "Only the first post of a thread carries its title."
+# Each message is its English text (the msgid); gettext says it in the reader's language where it is raised.
+# Those with a number keep their words in *_WORDS and the English sentence beside them.
+MSG_TITLE_LENGTH_WORDS = gettext_noop("A title needs %(min)s to %(max)s characters.")
+MSG_TITLE_LENGTH = MSG_TITLE_LENGTH_WORDS % {"min": TITLE_MIN_LENGTH, "max": TITLE_MAX_LENGTH}
+MSG_BODY_EMPTY = gettext_noop("Please write something before posting.")
+MSG_BODY_TOO_LONG_WORDS = gettext_noop("A post can have at most %(max)s characters.")
+MSG_BODY_TOO_LONG = MSG_BODY_TOO_LONG_WORDS % {"max": f"{BODY_MAX_LENGTH:,}"}
+MSG_CONTENT_WARNING_TOO_LONG_WORDS = gettext_noop("A content warning can have at most %(max)s characters.")
+MSG_CONTENT_WARNING_TOO_LONG = MSG_CONTENT_WARNING_TOO_LONG_WORDS % {"max": CONTENT_WARNING_MAX_LENGTH}
+MSG_UNKNOWN_REACTION = gettext_noop("That isn't a reaction we know.")
+MSG_UNKNOWN_STATUS = gettext_noop("That isn't a moderation status.")
+MSG_TITLE_FIRST_POST_ONLY = gettext_noop("Only the first post of a thread carries its title.")
+
+
+def title_length_message() -> str:
+    return gettext(MSG_TITLE_LENGTH_WORDS) % {"min": TITLE_MIN_LENGTH, "max": TITLE_MAX_LENGTH}
+
+
+def body_too_long_message() -> str:
+    return gettext(MSG_BODY_TOO_LONG_WORDS) % {"max": number_format(BODY_MAX_LENGTH, force_grouping=True)}
+
+# Notices, kept in English and said in the reader's language when shown (peers.models.Notification.shown_text).
+NOTICE_MENTION = gettext_noop("%(name)s mentioned you in “%(title)s”")
+NOTICE_REPLY = gettext_noop("%(name)s replied in “%(title)s”")
 
 MENTION_PATTERN = re.compile(r"(?<![\w@/.])@([A-Za-z0-9_.-]{3,30})")
 MENTIONS_NOTIFIED_PER_POST = 10
@@ -67,9 +86,9 @@ MENTIONS_NOTIFIED_PER_POST = 10
 def _clean_body(body: str) -> str:
     body = (body or "").strip()
     if not body:
-        raise ValidationError(MSG_BODY_EMPTY, code="empty")
+        raise ValidationError(gettext(MSG_BODY_EMPTY), code="empty")
     if len(body) > BODY_MAX_LENGTH:
-        raise ValidationError(MSG_BODY_TOO_LONG, code="too_long")
+        raise ValidationError(body_too_long_message(), code="too_long")
     validate_visible(body)
     return body
 
@@ -78,14 +97,14 @@ def _clean_title(title: str) -> str:
     title = " ".join((title or "").split())
     validate_visible(title)
     if not TITLE_MIN_LENGTH <= len(title) <= TITLE_MAX_LENGTH:
-        raise ValidationError(MSG_TITLE_LENGTH, code="title_length")
+        raise ValidationError(title_length_message(), code="title_length")
     return title
 
 
 def _clean_content_warning(content_warning: str) -> str:
     content_warning = " ".join((content_warning or "").split())
     if len(content_warning) > CONTENT_WARNING_MAX_LENGTH:
-        raise ValidationError(MSG_CONTENT_WARNING_TOO_LONG, code="cw_too_long")
+        raise ValidationError(gettext(MSG_CONTENT_WARNING_TOO_LONG_WORDS) % {"max": CONTENT_WARNING_MAX_LENGTH}, code="cw_too_long")
     validate_visible(content_warning)
     return content_warning
 
@@ -187,7 +206,8 @@ def _mentioned_peers(body: str, *, author):
 
 
 def _author_name(post: Post) -> str:
-    return post.author.username if post.author else "A former member"
+    """The pseudonym a notice names; "" for a former member (Notification.shown_text says so in the reader's words)."""
+    return post.author.username if post.author else ""
 
 
 def _notify_mentions(post: Post, *, except_in: str = "") -> set[int]:
@@ -197,8 +217,8 @@ def _notify_mentions(post: Post, *, except_in: str = "") -> set[int]:
     told = set()
     for peer in _mentioned_peers(post.body, author=post.author):
         if peer.pk not in already and can_see_post(peer, post):
-            text = f"{_author_name(post)} mentioned you in “{post.thread.title}”"
-            notification_send(recipient=peer, kind="forum_mention", text=text, url=post.get_absolute_url())
+            notification_send(recipient=peer, kind="forum_mention", text=NOTICE_MENTION, url=post.get_absolute_url(),
+                              params={"name": _author_name(post), "title": post.thread.title})
             told.add(peer.pk)
     return told
 
@@ -211,8 +231,8 @@ def _notify_published(post: Post) -> None:
     for subscription in subscribers:
         if not can_see_post(subscription.peer, post):
             continue  # a thread later held or hidden: its title and replies stay with those who may see it
-        text = f"{_author_name(post)} replied in “{thread.title}”"
-        notification_send(recipient=subscription.peer, kind="forum_reply", text=text, url=post.get_absolute_url())
+        notification_send(recipient=subscription.peer, kind="forum_reply", text=NOTICE_REPLY, url=post.get_absolute_url(),
+                          params={"name": _author_name(post), "title": thread.title})
 
 
 def _body_set(post: Post, body: str) -> None:
@@ -330,7 +350,7 @@ def post_edit(*, post: Post, by, body: str, content_warning: str = "", title: st
     body, content_warning = _clean_body(body), _clean_content_warning(content_warning)
     thread, first = post.thread, is_first_post(post=post)
     if title is not None and not first:
-        raise ValidationError(MSG_TITLE_FIRST_POST_ONLY, code="title_not_first")
+        raise ValidationError(gettext(MSG_TITLE_FIRST_POST_ONLY), code="title_not_first")
     title = _clean_title(title) if title is not None else thread.title
     pending = PendingEdit.objects.filter(post=post).first()
     if body == post.body and content_warning == post.content_warning and title == thread.title:
@@ -385,7 +405,7 @@ def pending_edit_withdraw(*, post: Post, by) -> bool:
     """The author takes back their waiting edit; the approved text stays. False if none was waiting."""
     post = _locked(post)
     if not (by and by.is_authenticated and post.author_id == by.pk):
-        raise PermissionDenied(MSG_NOT_YOUR_POST)
+        raise PermissionDenied(gettext(MSG_NOT_YOUR_POST))
     pending = PendingEdit.objects.filter(post=post).first()
     if pending is None:
         return False
@@ -469,7 +489,7 @@ def words_erase(*, author) -> int:
 def post_moderate(*, post: Post, status: str, by, reason: str = "") -> bool:
     """Moderation sets a post's status (approve a held post, remove one); False when it already had it."""
     if status not in ModerationStatus.values:
-        raise ValidationError(MSG_UNKNOWN_STATUS)
+        raise ValidationError(gettext(MSG_UNKNOWN_STATUS))
     original, post = post, _locked(post)
     if post.moderation_status == status:
         return False
@@ -534,7 +554,7 @@ def thread_pin(*, thread: Thread, by, pinned: bool = True) -> bool:
 def reaction_add(*, post: Post, peer, kind: str) -> bool:
     """Give a reaction once; False if this peer already gave it."""
     if kind not in Reaction.Kind.values:
-        raise ValidationError(MSG_UNKNOWN_REACTION)
+        raise ValidationError(gettext(MSG_UNKNOWN_REACTION))
     check_can_react(peer, post)
     limit_use("forum_reaction", peer.pk)
     _, created = Reaction.objects.get_or_create(post=post, peer=peer, kind=kind)
@@ -544,7 +564,7 @@ def reaction_add(*, post: Post, peer, kind: str) -> bool:
 @transaction.atomic
 def reaction_remove(*, post: Post, peer, kind: str) -> bool:
     if kind not in Reaction.Kind.values:
-        raise ValidationError(MSG_UNKNOWN_REACTION)
+        raise ValidationError(gettext(MSG_UNKNOWN_REACTION))
     check_can_react(peer, post)
     limit_use("forum_reaction", peer.pk)
     deleted, _ = Reaction.objects.filter(post=post, peer=peer, kind=kind).delete()

@@ -11,12 +11,14 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, gettext, gettext_noop
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from commons import extras
 from commons.http import sign_in_first
 from commons.ids import parse_id
+from commons.languages import gettext_for
 from forum import selectors, services
 from forum.forms import EditForm, ReplyForm, ThreadEditForm, ThreadForm
 from forum.models import Board, Post, Thread
@@ -33,7 +35,7 @@ from moderation.models import ModerationStatus
 from moderation.trust import is_new_account
 
 THREADS_PER_PAGE, POSTS_PER_PAGE, RESULTS_PER_PAGE = 25, 30, 20
-MSG_BAD_ACTION = "That action isn't possible here."
+MSG_BAD_ACTION = gettext_noop("That action isn't possible here.")
 
 
 def _board_or_404(slug: str) -> Board:
@@ -59,7 +61,7 @@ def _post_or_404(post_id: int) -> Post:
 
 
 def _bad_request(request, message: str):
-    return render(request, "forum/error.html", {"message": message}, status=400)
+    return render(request, "forum/error.html", {"message": gettext(message)}, status=400)
 
 
 def _post_url(post: Post, peer) -> str:
@@ -70,9 +72,10 @@ def _post_url(post: Post, peer) -> str:
 
 
 def _quote(post: Post) -> str:
-    name = post.author.username if post.author else "former member"
+    name = post.author.username if post.author else gettext("former member")
     quoted = "\n".join(f"> {line}" if line else ">" for line in post.body.splitlines())
-    return f"> **@{name}** wrote:\n>\n{quoted}\n\n"
+    wrote = gettext("**@%(name)s** wrote:") % {"name": name}
+    return f"> {wrote}\n>\n{quoted}\n\n"
 
 
 def board(request, slug: str):
@@ -101,7 +104,7 @@ def thread(request, thread_id: int, slug: str | None = None):
         "read_up_to": read_up_to,
         "page": page,
         "posts_html": _posts_html(request, posts),
-        "reply_fields_html": _blank_reply_fields_html(),
+        "reply_fields_html": _blank_reply_fields_html(get_language()),
         "subscribed": thread.subscribed,
         # What other apps add under the title (a poll: voice), through a slot: forum imports none of them.
         "extras_html": extras.render_one("forum.thread", request, thread),
@@ -110,9 +113,9 @@ def thread(request, thread_id: int, slug: str | None = None):
 
 
 @functools.cache
-def _blank_reply_fields_html() -> SafeString:
+def _blank_reply_fields_html(language: str) -> SafeString:
     """The empty reply form's fields under every thread: the same markup each time, rendered once per
-    process (Django's form rendering cost 0.3 ms a page, docs/performance.md)."""
+    process and language (Django's form rendering cost 0.3 ms a page, docs/performance.md)."""
     return render_to_string("_form_fields.html", {"form": ReplyForm()})
 
 
@@ -127,6 +130,7 @@ def _posts_html(request, posts) -> SafeString:
 def _jinja(request, template: str, context: dict) -> SafeString:
     """A hot partial rendered by Jinja2 (docs/architecture.md, "Templates") for a DTL page to print."""
     context |= {
+        "_": gettext_for(get_language()),  # the partial's words, remembered per language (commons.languages)
         "signed_in": request.user.is_authenticated,
         "reader_id": request.user.pk,
         # One masked token for every form in the partial: the backend's own `csrf_token` (given
@@ -190,7 +194,7 @@ def thread_unread(request, thread_id: int):
     return HttpResponseRedirect(_post_url(post, request.user))
 
 
-MSG_BAD_READ_POSITION = "That post isn't in this thread."
+MSG_BAD_READ_POSITION = gettext_noop("That post isn't in this thread.")
 
 
 @require_POST
@@ -201,7 +205,7 @@ def thread_read(request, thread_id: int):
     check_can_read_board(request.user, thread.board)
     post_id = parse_id(request.POST.get("post", ""))
     if post_id is None or not selectors.post_in_thread(thread=thread, post_id=post_id):
-        return HttpResponseBadRequest(MSG_BAD_READ_POSITION)
+        return HttpResponseBadRequest(gettext(MSG_BAD_READ_POSITION))
     services.thread_mark_read(thread=thread, peer=request.user, up_to_post_id=post_id)
     if "application/json" in request.headers.get("Accept", ""):
         return HttpResponse(status=204)
@@ -266,27 +270,27 @@ def post_edit(request, post_id: int):
     return render(request, "forum/post_edit.html", context)
 
 
-MSG_EDIT_PUBLISHED_AT_ONCE = "Your changes will replace the post at once."
-MSG_EDIT_MAY_WAIT = (
+MSG_EDIT_PUBLISHED_AT_ONCE = gettext_noop("Your changes will replace the post at once.")
+MSG_EDIT_MAY_WAIT = gettext_noop(
     "Your changes replace the post at once, unless they would be held (contact details, payment handles, buying or "
     "selling{links}): then the version everyone sees now stays up, and your edit waits for a moderator. You can withdraw it while it waits."
 )
-MSG_EDIT_WILL_WAIT = (
+MSG_EDIT_WILL_WAIT = gettext_noop(
     "Posts from new accounts are checked first, so your edit will wait for a moderator; until then everyone sees the "
     "version that is up now. You can withdraw it while it waits."
 )
-MSG_EDIT_OF_HELD_POST = "This post is still waiting for a moderator; your changes replace what waits, and it stays hidden from others until approved."
+MSG_EDIT_OF_HELD_POST = gettext_noop("This post is still waiting for a moderator; your changes replace what waits, and it stays hidden from others until approved.")
 
 
 def edit_outcome_text(*, post: Post, peer) -> str:
     """What saving an edit will do, said on the edit page before saving (forum.services.post_edit decides)."""
     if peer.is_moderator:
-        return MSG_EDIT_PUBLISHED_AT_ONCE
+        return gettext(MSG_EDIT_PUBLISHED_AT_ONCE)
     if post.moderation_status != ModerationStatus.APPROVED:
-        return MSG_EDIT_OF_HELD_POST
+        return gettext(MSG_EDIT_OF_HELD_POST)
     if is_new_account(peer):
-        return MSG_EDIT_WILL_WAIT
-    return MSG_EDIT_MAY_WAIT.format(links="")
+        return gettext(MSG_EDIT_WILL_WAIT)
+    return gettext(MSG_EDIT_MAY_WAIT).format(links="")
 
 
 @require_POST

@@ -4,6 +4,8 @@ import hmac
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_lazy as _
 
 from commons.clients import client_address
 from commons.limits import limit_check, limit_record, limit_use
@@ -13,12 +15,12 @@ from peers.models import MSG_NO_EMAIL
 from peers.pseudonyms import normalise, pseudonym_key
 from peers.selectors import check_pseudonym_free
 
-MSG_PSEUDONYM_TAKEN = "That pseudonym is taken. Please choose another."
-MSG_PSEUDONYM_NOT_ALLOWED = "That pseudonym can't be used here. Please choose another."
-MSG_LOGIN_MISMATCH = "That pseudonym and password don't match. Check both and try again."
-MSG_WRONG_PASSWORD = "That password isn't right."
-MSG_TOO_MANY_LOGIN_ATTEMPTS = "Too many tries with a wrong password. Please wait a few minutes and try again."
-MSG_SLOW_DOWN = "That's a lot of tries in a short time. Please wait a while and try again."
+MSG_PSEUDONYM_TAKEN = gettext_noop("That pseudonym is taken. Please choose another.")
+MSG_PSEUDONYM_NOT_ALLOWED = gettext_noop("That pseudonym can't be used here. Please choose another.")
+MSG_LOGIN_MISMATCH = gettext_noop("That pseudonym and password don't match. Check both and try again.")
+MSG_WRONG_PASSWORD = gettext_noop("That password isn't right.")
+MSG_TOO_MANY_LOGIN_ATTEMPTS = gettext_noop("Too many tries with a wrong password. Please wait a few minutes and try again.")
+MSG_SLOW_DOWN = gettext_noop("That's a lot of tries in a short time. Please wait a while and try again.")
 
 
 class PeerAccountAdapter(DefaultAccountAdapter):
@@ -30,16 +32,16 @@ class PeerAccountAdapter(DefaultAccountAdapter):
     # or an email address (the email messages stay allauth's: no email page answers, see config/urls.py).
     error_messages = {
         **DefaultAccountAdapter.error_messages,
-        "username_taken": MSG_PSEUDONYM_TAKEN,
-        "username_blacklisted": MSG_PSEUDONYM_NOT_ALLOWED,
-        "username_password_mismatch": MSG_LOGIN_MISMATCH,
-        "invalid_login": MSG_LOGIN_MISMATCH,
-        "account_inactive": "This account can't sign in.",
-        "incorrect_password": MSG_WRONG_PASSWORD,
-        "enter_current_password": "Please type your current password.",
-        "too_many_login_attempts": MSG_TOO_MANY_LOGIN_ATTEMPTS,
-        "rate_limited": MSG_SLOW_DOWN,
-        "same_as_current": "The new password must be different from the current one.",
+        "username_taken": _(MSG_PSEUDONYM_TAKEN),
+        "username_blacklisted": _(MSG_PSEUDONYM_NOT_ALLOWED),
+        "username_password_mismatch": _(MSG_LOGIN_MISMATCH),
+        "invalid_login": _(MSG_LOGIN_MISMATCH),
+        "account_inactive": _("This account can't sign in."),
+        "incorrect_password": _(MSG_WRONG_PASSWORD),
+        "enter_current_password": _("Please type your current password."),
+        "too_many_login_attempts": _(MSG_TOO_MANY_LOGIN_ATTEMPTS),
+        "rate_limited": _(MSG_SLOW_DOWN),
+        "same_as_current": _("The new password must be different from the current one."),
     }
 
     def get_client_ip(self, request) -> str:
@@ -75,12 +77,12 @@ class PeerAccountAdapter(DefaultAccountAdapter):
         if not shallow:
             check_pseudonym_free(username)
             if was_deleted_recently(username):
-                raise ValidationError(MSG_PSEUDONYM_RECENTLY_DELETED, code="recently_deleted")
+                raise ValidationError(gettext(MSG_PSEUDONYM_RECENTLY_DELETED), code="recently_deleted")
         return username
 
     def clean_email(self, email: str) -> str:
         """No form may store an email address: every allauth form that takes one refuses it here."""
-        raise ValidationError(MSG_NO_EMAIL, code="no_email")
+        raise ValidationError(gettext(MSG_NO_EMAIL), code="no_email")
 
     def populate_username(self, request, user) -> None:
         super().populate_username(request, user)

@@ -10,11 +10,12 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from peers.models import DeletedPseudonym
 from peers.pseudonyms import pseudonym_key, pseudonym_keys
 
-MSG_PSEUDONYM_RECENTLY_DELETED = (
+MSG_PSEUDONYM_RECENTLY_DELETED = gettext_noop(
     "That pseudonym belonged to an account that was deleted recently, so it can't be used again yet. "
     "Please choose another."
 )

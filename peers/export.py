@@ -19,7 +19,7 @@ def profile_export(peer: Peer) -> dict:
 
 def notifications_export(peer: Peer) -> list[dict]:
     return [
-        {"kind": n.kind, "text": n.text, "url": n.url, "created": n.created.isoformat(), "read": n.read_at.isoformat() if n.read_at else None}
+        {"kind": n.kind, "text": n.shown_text, "url": n.url, "created": n.created.isoformat(), "read": n.read_at.isoformat() if n.read_at else None}
         for n in peer.notifications.order_by("id")
     ]
 

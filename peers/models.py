@@ -2,13 +2,14 @@ from django.contrib.auth.models import AbstractBaseUser, PermissionsMixin, UserM
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
 from peers.pseudonyms import PSEUDONYM_MAX_LENGTH, PSEUDONYM_VALIDATORS, pseudonym_key
 
 BIO_MAX_LENGTH = 2000
 
 
-MSG_NO_EMAIL = "Accounts here have no email address: a pseudonym and a password are enough."
+MSG_NO_EMAIL = gettext_noop("Accounts here have no email address: a pseudonym and a password are enough.")
 
 
 class PeerManager(UserManager):
@@ -87,11 +88,17 @@ class Peer(AbstractBaseUser, PermissionsMixin):
 
 
 class Notification(models.Model):
-    """An in-app notice to one person: a reply, a mention, a moderation decision."""
+    """An in-app notice to one person: a reply, a mention, a moderation decision.
+
+    `text` is kept in English and said in the reader's language when shown (`shown_text`): it is the msgid of a
+    catalogue entry (marked with gettext_noop where it is written), and `params` fills its %(name)s placeholders
+    (a pseudonym, a thread's title). A notice written before `params` existed has none, and shows its text as it
+    was stored (translated only if that text happens to be a catalogue entry)."""
 
     recipient = models.ForeignKey(Peer, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=30)
     text = models.CharField(max_length=300)
+    params = models.JSONField(default=dict, blank=True)
     url = models.CharField(max_length=300, blank=True, default="")
     created = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
@@ -99,6 +106,23 @@ class Notification(models.Model):
     class Meta:
         ordering = ["-created", "-id"]
         indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread")]
+
+    @property
+    def shown_text(self) -> str:
+        """The notice in the active language. A `name` left empty is someone whose account is gone."""
+        words = gettext(self.text) if self.text else ""
+        if not self.params:
+            return words
+        params = dict(self.params)
+        if "name" in params and not params["name"]:
+            params["name"] = gettext("A former member")
+        try:
+            return words % params
+        except (KeyError, ValueError, TypeError):  # a translation that lost a placeholder: the English still works
+            try:
+                return self.text % params
+            except (KeyError, ValueError, TypeError):
+                return self.text
 
 
 class DeletedPseudonym(models.Model):

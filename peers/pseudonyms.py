@@ -16,20 +16,23 @@ from functools import lru_cache
 from confusable_homoglyphs.confusables import confusables_data
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
 from commons.text import has_invisible_character
 
 PSEUDONYM_MIN_LENGTH = 3
 PSEUDONYM_MAX_LENGTH = 30
 
-MSG_TOO_SHORT = f"A pseudonym needs at least {PSEUDONYM_MIN_LENGTH} characters."
-MSG_TOO_LONG = f"A pseudonym can have at most {PSEUDONYM_MAX_LENGTH} characters."
-MSG_CHARACTERS = "Use letters, numbers, dots, dashes or underscores only."
-MSG_LOOKS_LIKE_EMAIL = (
+MSG_TOO_SHORT_WORDS = gettext_noop("A pseudonym needs at least %(min)s characters.")
+MSG_TOO_SHORT = MSG_TOO_SHORT_WORDS % {"min": PSEUDONYM_MIN_LENGTH}
+MSG_TOO_LONG_WORDS = gettext_noop("A pseudonym can have at most %(max)s characters.")
+MSG_TOO_LONG = MSG_TOO_LONG_WORDS % {"max": PSEUDONYM_MAX_LENGTH}
+MSG_CHARACTERS = gettext_noop("Use letters, numbers, dots, dashes or underscores only.")
+MSG_LOOKS_LIKE_EMAIL = gettext_noop(
     "This looks like an email address. Please pick a pseudonym that doesn't "
     "lead back to you: it keeps you safe here."
 )
-MSG_LOOKS_LIKE_PHONE = (
+MSG_LOOKS_LIKE_PHONE = gettext_noop(
     "This looks like it contains a phone number. Please pick a pseudonym that "
     "doesn't lead back to you: it keeps you safe here."
 )
@@ -43,29 +46,29 @@ _PHONE_DIGITS = 7
 
 def validate_length(value: str) -> None:
     if len(value) < PSEUDONYM_MIN_LENGTH:
-        raise ValidationError(MSG_TOO_SHORT, code="too_short")
+        raise ValidationError(gettext(MSG_TOO_SHORT_WORDS) % {"min": PSEUDONYM_MIN_LENGTH}, code="too_short")
     if len(value) > PSEUDONYM_MAX_LENGTH:
-        raise ValidationError(MSG_TOO_LONG, code="too_long")
+        raise ValidationError(gettext(MSG_TOO_LONG_WORDS) % {"max": PSEUDONYM_MAX_LENGTH}, code="too_long")
 
 
 def validate_not_email(value: str) -> None:
     if _EMAIL_LIKE.search(value):
-        raise ValidationError(MSG_LOOKS_LIKE_EMAIL, code="email_like")
+        raise ValidationError(gettext(MSG_LOOKS_LIKE_EMAIL), code="email_like")
 
 
 def validate_not_phone(value: str) -> None:
     """Seven or more digits, however they are separated, read as a phone number."""
     if sum(ch.isdigit() for ch in value) >= _PHONE_DIGITS:
-        raise ValidationError(MSG_LOOKS_LIKE_PHONE, code="phone_like")
+        raise ValidationError(gettext(MSG_LOOKS_LIKE_PHONE), code="phone_like")
 
 
-validate_characters = RegexValidator(r"^[\w.-]+\Z", MSG_CHARACTERS, code="characters")
+validate_characters = RegexValidator(r"^[\w.-]+\Z", gettext_lazy(MSG_CHARACTERS), code="characters")
 
 
 def validate_visible_characters(value: str) -> None:
     """\\w takes the Hangul filler and other blank-looking letters; a pseudonym may hold none of them."""
     if has_invisible_character(value):
-        raise ValidationError(MSG_CHARACTERS, code="characters")
+        raise ValidationError(gettext(MSG_CHARACTERS), code="characters")
 
 
 def validate_pseudonym(value: str) -> None:
@@ -79,11 +82,11 @@ def validate_pseudonym(value: str) -> None:
 
 # --- look-alikes -------------------------------------------------------------------------------
 
-MSG_LOOKALIKE = (
+MSG_LOOKALIKE = gettext_noop(
     "That pseudonym looks too much like one already in use, so people could mix the two of you up. "
     "Please pick another."
 )
-MSG_RESERVED = (
+MSG_RESERVED = gettext_noop(
     "That pseudonym looks like a name the site keeps for itself (such as moderator or former member), "
     "so people could take it for an official account. Please pick another."
 )
@@ -159,7 +162,7 @@ def _reserved_keys() -> frozenset[str]:
 
 def validate_not_reserved(value: str) -> None:
     if any(_SEPARATORS.sub("", key) in _reserved_keys() for key in pseudonym_keys(value)):
-        raise ValidationError(MSG_RESERVED, code="reserved")
+        raise ValidationError(gettext(MSG_RESERVED), code="reserved")
 
 
 PSEUDONYM_VALIDATORS = [validate_pseudonym, validate_not_reserved]

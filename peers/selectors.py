@@ -3,6 +3,7 @@
 from django.apps import apps
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 
 from peers.models import Peer
 from peers.pseudonyms import MSG_LOOKALIKE, pseudonym_keys, validate_not_reserved
@@ -29,7 +30,7 @@ def check_pseudonym_free(name: str) -> None:
     ValidationError with the reason. Sign-up calls it; so can anything else that hands out a name."""
     validate_not_reserved(name)
     if Peer.objects.filter(username_key__in=pseudonym_keys(name)).exists():
-        raise ValidationError(MSG_LOOKALIKE, code="lookalike")
+        raise ValidationError(gettext(MSG_LOOKALIKE), code="lookalike")
 
 
 def account_sections(*, peer) -> list[dict]:

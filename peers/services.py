@@ -9,6 +9,8 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext, gettext_noop
 
 from commons.limits import limit_use
 from commons.markup import render_markdown
@@ -22,8 +24,9 @@ from peers.pseudonyms import normalise, pseudonym_key
 from peers.selectors import unread_key
 
 
-MSG_RECOVERY_FAILED = "That pseudonym and recovery code don't match. Check the code and try again."
-MSG_BIO_TOO_LONG = f"Your bio can have at most {BIO_MAX_LENGTH:,} characters."
+MSG_RECOVERY_FAILED = gettext_noop("That pseudonym and recovery code don't match. Check the code and try again.")
+MSG_BIO_TOO_LONG_WORDS = gettext_noop("Your bio can have at most %(max)s characters.")
+MSG_BIO_TOO_LONG = MSG_BIO_TOO_LONG_WORDS % {"max": f"{BIO_MAX_LENGTH:,}"}
 
 
 class RecoveryFailed(Exception):
@@ -77,7 +80,7 @@ def account_recover(*, pseudonym: str, code: str, new_password: str, address: st
     peer = Peer.objects.select_for_update().filter(username__iexact=normalise(pseudonym)).first()
     matched = recovery.code_matches(code, peer.recovery_code_hash if peer is not None else "")
     if peer is None or not matched:
-        raise RecoveryFailed(MSG_RECOVERY_FAILED)
+        raise RecoveryFailed(gettext(MSG_RECOVERY_FAILED))
     validate_password(new_password, user=peer)
     peer.set_password(new_password)
     peer.save(update_fields=["password"])
@@ -103,7 +106,7 @@ def profile_update(*, peer: Peer, bio: str) -> str:
     "saved", "held" or "unchanged"."""
     bio = (bio or "").strip()
     if len(bio) > BIO_MAX_LENGTH:
-        raise ValidationError(MSG_BIO_TOO_LONG)
+        raise ValidationError(gettext(MSG_BIO_TOO_LONG_WORDS) % {"max": number_format(BIO_MAX_LENGTH, force_grouping=True)})
     validate_visible(bio)
     if bio == peer.bio and not peer.bio_pending:
         return "unchanged"
@@ -171,11 +174,15 @@ def account_delete(*, peer: Peer, erase_words: bool = False) -> None:
     peer.delete()
 
 
-def notification_send(*, recipient: Peer | None, kind: str, text: str, url: str = "") -> bool:
-    """Leave an in-app notice for `recipient`; False when there is nobody to tell (former member)."""
+def notification_send(*, recipient: Peer | None, kind: str, text: str, url: str = "", params: dict | None = None) -> bool:
+    """Leave an in-app notice for `recipient`; False when there is nobody to tell (former member).
+
+    `text` is English words marked for the catalogues (`gettext_noop("%(name)s replied in “%(title)s”")`), not
+    translated here: the notice is said in the reader's language when it is shown (Notification.shown_text),
+    with `params` (strings) filling its placeholders."""
     if recipient is None:
         return False
-    Notification.objects.create(recipient=recipient, kind=kind, text=text[:300], url=url[:300])
+    Notification.objects.create(recipient=recipient, kind=kind, text=text[:300], url=url[:300], params=params or {})
     _forget_unread_count(recipient.pk)
     return True
 
@@ -196,7 +203,12 @@ def notifications_retitle(*, urls: list[str], old: str, new: str) -> int:
     changed = 0
     quoted_old, quoted_new = f"“{old}”", f"“{new}”"
     for start in range(0, len(urls), 500):
-        for notice in Notification.objects.filter(url__in=urls[start : start + 500], text__contains=quoted_old):
+        batch = urls[start : start + 500]
+        for notice in Notification.objects.filter(url__in=batch, params__title=old):  # said in the reader's language
+            notice.params = {**notice.params, "title": new}
+            notice.save(update_fields=["params"])
+            changed += 1
+        for notice in Notification.objects.filter(url__in=batch, text__contains=quoted_old):  # written before params
             notice.text = notice.text.replace(quoted_old, quoted_new)[:300]
             notice.save(update_fields=["text"])
             changed += 1
@@ -219,7 +231,7 @@ def time_zone_set(*, peer: Peer, name: str) -> bool:
     then shown in it (commons.zones). ValidationError for a name that is not a known zone. True if it changed."""
     zone = valid_zone(name)
     if not zone:
-        raise ValidationError("That is not a time zone we know.", code="time_zone")
+        raise ValidationError(gettext("That is not a time zone we know."), code="time_zone")
     return _preference_set(peer, "time_zone", zone)
 
 
@@ -228,7 +240,7 @@ def language_set(*, peer: Peer, code: str) -> bool:
     code. True if it changed."""
     language = valid_language(code)
     if not language:
-        raise ValidationError("That language is not offered here.", code="language")
+        raise ValidationError(gettext("That language is not offered here."), code="language")
     return _preference_set(peer, "language", language)
 
 

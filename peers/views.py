@@ -10,6 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
+from django.utils.translation import gettext, gettext_noop
 
 from commons.clients import client_address
 from commons.http import safe_next
@@ -23,18 +24,18 @@ from peers.models import Peer
 from peers.deleted_pseudonyms import kept_days
 from peers.selectors import account_sections
 
-MSG_PROFILE_SAVED = "Your profile is saved."
-MSG_BIO_HELD = "Your new bio waits for a moderator first. Until then your profile shows the bio it had."
-MSG_CODE_ALREADY_SHOWN = "Your recovery code has already been shown. You can make a new one in Settings."
-MSG_RECOVERED = "Your password is changed. Here is your new recovery code: the old one no longer works."
-MSG_ACCOUNT_DELETED = "Your account is deleted. What you wrote stays, shown as written by a former member."
-MSG_ACCOUNT_ERASED = "Your account is deleted, and what you wrote is erased."
-MSG_NO_EMAIL_HERE = "There is no email here. Forgot your password? Use your recovery code at /accounts/recover/."
+MSG_PROFILE_SAVED = gettext_noop("Your profile is saved.")
+MSG_BIO_HELD = gettext_noop("Your new bio waits for a moderator first. Until then your profile shows the bio it had.")
+MSG_CODE_ALREADY_SHOWN = gettext_noop("Your recovery code has already been shown. You can make a new one in Settings.")
+MSG_RECOVERED = gettext_noop("Your password is changed. Here is your new recovery code: the old one no longer works.")
+MSG_ACCOUNT_DELETED = gettext_noop("Your account is deleted. What you wrote stays, shown as written by a former member.")
+MSG_ACCOUNT_ERASED = gettext_noop("Your account is deleted, and what you wrote is erased.")
+MSG_NO_EMAIL_HERE = gettext_noop("There is no email here. Forgot your password? Use your recovery code at /accounts/recover/.")
 
 
 def no_email(request, **kwargs):
     """allauth's email routes (config/urls.py): nothing here sends, stores or confirms an email address."""
-    raise Http404(MSG_NO_EMAIL_HERE)
+    raise Http404(gettext(MSG_NO_EMAIL_HERE))
 
 
 # Personal pages carry @never_cache (Cache-Control: ... no-store, private): a browser keeps no copy that a
@@ -48,7 +49,7 @@ def recovery_code(request):
     if request.method == "POST":
         return redirect(safe_next(request))
     code = recovery.code_unseal_once(request.session)
-    return render(request, "peers/recovery_code.html", {"code": code, "already_shown": MSG_CODE_ALREADY_SHOWN})
+    return render(request, "peers/recovery_code.html", {"code": code, "already_shown": gettext(MSG_CODE_ALREADY_SHOWN)})
 
 
 @never_cache
@@ -71,7 +72,7 @@ def recover(request):
             else:
                 login(request, recovered.peer, backend=settings.AUTHENTICATION_BACKENDS[0])
                 services.recovery_code_show_once(request, recovered.new_code)
-                messages.success(request, MSG_RECOVERED)
+                messages.success(request, gettext(MSG_RECOVERED))
                 return redirect("peers:recovery_code")
         status = 400
     return render(request, "peers/recover.html", {"form": form}, status=status)
@@ -94,7 +95,8 @@ def settings_page(request):
             except ValidationError as invalid:
                 form.add_error("bio", invalid)
             else:
-                messages.success(request, MSG_BIO_HELD if outcome == "held" else MSG_PROFILE_SAVED)
+                saved = MSG_BIO_HELD if outcome == "held" else MSG_PROFILE_SAVED
+                messages.success(request, gettext(saved))
                 return redirect("peers:settings")
         status = 400
     return render(request, "peers/settings.html", {"bio_form": form, "sections": account_sections(peer=request.user)}, status=status)
@@ -131,7 +133,7 @@ def delete_account(request):
             erase = form.cleaned_data["words"] == ERASE_WORDS
             services.account_delete(peer=request.user, erase_words=erase)  # all or nothing; then sign out
             logout(request)
-            messages.success(request, MSG_ACCOUNT_ERASED if erase else MSG_ACCOUNT_DELETED)
+            messages.success(request, gettext(MSG_ACCOUNT_ERASED if erase else MSG_ACCOUNT_DELETED))
             return redirect("/")
         return render(request, "peers/delete_account.html", {"form": form, "kept_days": kept_days()}, status=400)
     return render(request, "peers/delete_account.html", {"form": form, "kept_days": kept_days()})
@@ -174,7 +176,7 @@ def language(request):
     the page it was chosen on. 400 for a language not offered."""
     code = valid_language(request.POST.get("language"))
     if not code:
-        return HttpResponse("That language is not offered here.", status=400, content_type="text/plain; charset=utf-8")
+        return HttpResponse(gettext("That language is not offered here."), status=400, content_type="text/plain; charset=utf-8")
     if request.user.is_authenticated:
         services.language_set(peer=request.user, code=code)
     back = request.headers.get("Referer", "")

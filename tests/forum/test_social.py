@@ -60,7 +60,7 @@ def test_mention_notifies_the_person_once(peer, other_peer, thread, reply_factor
     reply_factory(thread=thread, author=other_peer, body="@river and @RIVER, also @nobody-here and email a@b.org")
     mentions = peer.notifications.filter(kind="forum_mention")
     assert mentions.count() == 1
-    assert "willow mentioned you" in mentions.get().text
+    assert "willow mentioned you" in mentions.get().shown_text
     assert not peer.notifications.filter(kind="forum_reply").exists()  # no double notice
 
 
@@ -70,7 +70,7 @@ def test_an_edit_tells_only_the_people_it_newly_mentions(peer, other_peer, peer_
     assert peer.notifications.filter(kind="forum_mention").count() == 1
     services.post_edit(post=reply, by=other_peer, body="Asking @river and @moss about this.")
     assert moss.notifications.filter(kind="forum_mention").count() == 1
-    assert "willow mentioned you" in moss.notifications.get(kind="forum_mention").text
+    assert "willow mentioned you" in moss.notifications.get(kind="forum_mention").shown_text
     assert peer.notifications.filter(kind="forum_mention").count() == 1  # not told twice
     services.post_edit(post=reply, by=other_peer, body="Asking @river and @moss about this, thanks.")
     assert moss.notifications.filter(kind="forum_mention").count() == 1
@@ -79,7 +79,7 @@ def test_an_edit_tells_only_the_people_it_newly_mentions(peer, other_peer, peer_
 def test_reply_notifies_subscribers_but_not_the_writer(peer, other_peer, peer_factory, thread, reply_factory):
     reply_factory(thread=thread, author=other_peer, body="Thanks!")
     notice = peer.notifications.get(kind="forum_reply")
-    assert notice.text == "willow replied in “Test strips and how to use them”"
+    assert notice.shown_text == "willow replied in “Test strips and how to use them”"
     assert notice.url.startswith("/p/")
     assert not other_peer.notifications.exists()
     third = peer_factory(username="moss")
