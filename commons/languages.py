@@ -5,8 +5,12 @@ LocaleMiddleware (after the session) picks cookie or Accept-Language; AccountLan
 authentication) puts a member's own choice above both.
 """
 
+from http.cookies import CookieError, SimpleCookie
+
 from django.conf import settings
-from django.utils import translation
+from django.utils import formats, translation
+from django.utils.functional import lazy
+from django.utils.translation import trans_real
 
 from commons.http import signed_in_member
 
@@ -47,3 +51,39 @@ class AccountLanguageMiddleware:
         if chosen:
             response.headers.setdefault("Content-Language", chosen)
         return response
+
+
+def grouped(number: int):
+    """`number` with the reader's thousands separator (2,000 · 2.000 · 2 000), worked out when the text is shown:
+    for the numbers inside module-level messages (`format_lazy(_("up to {max} characters"), max=grouped(2000))`)."""
+    return lazy(lambda: formats.number_format(number, force_grouping=True), str)()
+
+
+def scope_language(scope) -> str:
+    """The language a socket speaks to its person, chosen as for their pages: the account's choice, else the `lang`
+    cookie, else the browser's Accept-Language (sent with the socket's handshake), else English."""
+    user = scope.get("user")
+    if user is not None and getattr(user, "is_authenticated", False):
+        chosen = valid_language(getattr(user, "language", ""))
+        if chosen:
+            return chosen
+    headers = dict(scope.get("headers") or ())
+    cookies = scope.get("cookies")
+    if cookies is None:
+        jar = SimpleCookie()
+        try:
+            jar.load(headers.get(b"cookie", b"").decode("latin-1"))
+        except CookieError:
+            pass
+        cookies = {name: morsel.value for name, morsel in jar.items()}
+    chosen = valid_language(cookies.get(settings.LANGUAGE_COOKIE_NAME))
+    if chosen:
+        return chosen
+    for code, _quality in trans_real.parse_accept_lang_header(headers.get(b"accept-language", b"").decode("latin-1")):
+        if code == "*":
+            break
+        try:
+            return trans_real.get_supported_language_variant(code)
+        except LookupError:
+            continue
+    return settings.LANGUAGE_CODE

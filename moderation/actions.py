@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from commons.realtime import CLOSE_FORBIDDEN, person_sockets_close
 from moderation import registry, targets
@@ -19,12 +20,12 @@ from moderation.models import Action, LogEntry, QueueItem, Sanction, Target
 from moderation.permissions import check_can_act_on
 from peers.services import notification_send
 
-MSG_REASON_REQUIRED = "Please give a reason: the person affected and the public log will see it."
-MSG_DURATION_REQUIRED = "Please choose how long this should last (up to a year)."
-MSG_ACTION_NOT_FOR_TARGET = "That action doesn't apply to this item."
-MSG_REDACT_NEEDS_TEXT = "Please give the text with the personal information taken out."
-MSG_REDACT_UNAVAILABLE = "Redacting isn't available for this kind of content yet; hide it instead."
-MSG_NO_AUTHOR = "This was written by a former member, so there is nobody to sanction."
+MSG_REASON_REQUIRED = _("Please give a reason: the person affected and the public log will see it.")
+MSG_DURATION_REQUIRED = _("Please choose how long this should last (up to a year).")
+MSG_ACTION_NOT_FOR_TARGET = _("That action doesn't apply to this item.")
+MSG_REDACT_NEEDS_TEXT = _("Please give the text with the personal information taken out.")
+MSG_REDACT_UNAVAILABLE = _("Redacting isn't available for this kind of content yet; hide it instead.")
+MSG_NO_AUTHOR = _("This was written by a former member, so there is nobody to sanction.")
 APPEAL_URL = "/appeal/"
 
 SANCTION_MAX_HOURS = 24 * 365  # a timed mute or suspension lasts at most a year; longer is a ban

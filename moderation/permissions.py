@@ -1,11 +1,12 @@
 """Who may do what in moderation; each check raises PermissionDenied with a readable reason."""
 
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
 
-MSG_MODERATORS_ONLY = "Only moderators can do this."
-MSG_SELF_SANCTION = "You can't act on your own account or content; please ask another moderator."
-MSG_APPEAL_NOT_YOURS = "You can only appeal a decision about you."
-MSG_APPEAL_SAME_MODERATOR = "A moderator other than the one who acted must decide this appeal."
+MSG_MODERATORS_ONLY = _("Only moderators can do this.")
+MSG_SELF_SANCTION = _("You can't act on your own account or content; please ask another moderator.")
+MSG_APPEAL_NOT_YOURS = _("You can only appeal a decision about you.")
+MSG_APPEAL_SAME_MODERATOR = _("A moderator other than the one who acted must decide this appeal.")
 
 
 def is_moderator(peer) -> bool:
