@@ -9,8 +9,7 @@ from http.cookies import CookieError, SimpleCookie
 
 from django.conf import settings
 from django.utils import formats, translation
-from django.utils.functional import lazy
-from django.utils.translation import trans_real
+from django.utils.translation import gettext, trans_real
 
 from commons.http import signed_in_member
 
@@ -53,10 +52,49 @@ class AccountLanguageMiddleware:
         return response
 
 
-def grouped(number: int):
-    """`number` with the reader's thousands separator (2,000 · 2.000 · 2 000), worked out when the text is shown:
-    for the numbers inside module-level messages (`format_lazy(_("up to {max} characters"), max=grouped(2000))`)."""
-    return lazy(lambda: formats.number_format(number, force_grouping=True), str)()
+class Said(str):
+    """A sentence the site says (a refusal, a message after a form, a socket's error), written in English and shown in
+    the reader's language. It *is* its English words as a `str` (so code compares it, and tests find it in a page, as
+    plain text), while `str()`, escaping, templates, `format`, `%` and f-strings give the words of the language active
+    at that moment (the request's, or the socket's person's: commons.consumers). Made by `said`, which the modules
+    import as `_` so that makemessages collects the words."""
+
+    message: str
+    numbers: dict
+
+    def __new__(cls, message: str, **numbers):
+        english = message.format(**{name: f"{value:,}" for name, value in numbers.items()}) if numbers else message
+        text = super().__new__(cls, english)
+        text.message, text.numbers = message, numbers
+        return text
+
+    def __str__(self) -> str:
+        words = gettext(self.message)
+        if not self.numbers:
+            return words
+        return words.format(**{name: formats.number_format(value, force_grouping=True) for name, value in self.numbers.items()})
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self), spec)
+
+    def __mod__(self, values) -> str:
+        return str(self) % values
+
+    def format(self, *args, **kwargs) -> str:
+        return str(self).format(*args, **kwargs)
+
+    def __reduce__(self):
+        return (_said, (self.message, self.numbers))
+
+
+def _said(message: str, numbers: dict) -> Said:
+    return Said(message, **numbers)
+
+
+def said(message: str, **numbers: int) -> Said:
+    """`MSG = _("Up to {max} characters.", max=2000)` with `from commons.languages import said as _`: {names} are
+    whole numbers, grouped as the reader writes them (2,000 · 2.000 · 2 000)."""
+    return Said(message, **numbers)
 
 
 def scope_language(scope) -> str:

@@ -14,8 +14,8 @@ import logging
 from channels.db import database_sync_to_async
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.utils.translation import gettext_lazy as _
 
+from commons.languages import said as _  # noqa: N812 (a str shown in the reader's language; see commons.languages.Said)
 from commons.consumers import GuardedConsumer
 from commons.ids import parse_id
 from commons.limits import RateLimited

@@ -1,8 +1,8 @@
 """Who may do what in Get help now. Views and the board consumer both call these."""
 
 from django.core.exceptions import PermissionDenied
-from django.utils.translation import gettext_lazy as _
 
+from commons.languages import said as _  # noqa: N812 (a str shown in the reader's language; see commons.languages.Said)
 from helpnow.models import HelpRequest
 
 NOT_SIGNED_IN = _("Please log in first. Joining takes only a pseudonym and a password.")

@@ -17,11 +17,10 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
-from django.utils.text import format_lazy
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 
-from commons.languages import grouped, valid_language
+from commons.languages import said as _  # noqa: N812 (a str shown in the reader's language; see commons.languages.Said)
+from commons.languages import valid_language
 from commons.limits import limit_use
 from commons.realtime import group_send_on_commit
 from commons.refusals import Refusal
@@ -58,8 +57,8 @@ CLAIM_LIMIT = _("You already have {limit} open conversations. Resolve one first:
 GO_ON_DUTY_FIRST = _("Go on duty first, then you can take requests.")
 ALREADY_ENDED = _("This conversation has already ended.")
 ALREADY_OPEN = _("You already have an open request. We've taken you back to it.")
-ANSWER_TOO_LONG = format_lazy(_("Each answer can be up to {max} characters."), max=grouped(ANSWER_MAX_LENGTH))
-NOTE_TOO_LONG = format_lazy(_("The handover note can be up to {max} characters."), max=grouped(NOTE_MAX_LENGTH))
+ANSWER_TOO_LONG = _("Each answer can be up to {max} characters.", max=ANSWER_MAX_LENGTH)
+NOTE_TOO_LONG = _("The handover note can be up to {max} characters.", max=NOTE_MAX_LENGTH)
 BAD_DANGER = _("Please choose one of the answers offered for “Is anyone in danger right now?”.")
 OWN_REQUEST = _("You can't take your own request. Another supporter will.")
 NOT_RESOLVED_YET = _("You can rate the conversation once it has ended.")

@@ -11,8 +11,8 @@ from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
+from commons.languages import said as _  # noqa: N812 (a str shown in the reader's language; see commons.languages.Said)
 from commons.realtime import CLOSE_FORBIDDEN, person_sockets_close
 from moderation import registry, targets
 from moderation.audit import log_entry_write

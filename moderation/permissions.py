@@ -1,7 +1,8 @@
 """Who may do what in moderation; each check raises PermissionDenied with a readable reason."""
 
 from django.core.exceptions import PermissionDenied
-from django.utils.translation import gettext_lazy as _
+
+from commons.languages import said as _  # noqa: N812 (a str shown in the reader's language; see commons.languages.Said)
 
 MSG_MODERATORS_ONLY = _("Only moderators can do this.")
 MSG_SELF_SANCTION = _("You can't act on your own account or content; please ask another moderator.")

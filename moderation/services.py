@@ -12,8 +12,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
+from commons.languages import said as _  # noqa: N812 (a str shown in the reader's language; see commons.languages.Said)
 from commons.limits import limit_use
 from commons.text import validate_visible
 from moderation import actions, registry, screening, targets

@@ -8,8 +8,9 @@ it reads itself.
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext
 
+from commons.languages import said as _  # noqa: N812 (a str shown in the reader's language; see commons.languages.Said)
 from commons.ids import parse_id
 from moderation import registry
 from moderation.models import Target

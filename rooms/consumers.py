@@ -11,8 +11,8 @@ from channels.consumer import get_handler_name
 from django.conf import settings
 from django.db import DatabaseError, connections
 from django.core.exceptions import PermissionDenied
-from django.utils.translation import gettext_lazy as _
 
+from commons.languages import said as _  # noqa: N812 (a str shown in the reader's language; see commons.languages.Said)
 from commons import layers
 from commons.channels import ALERTS_GROUP
 from commons.consumers import CLOSE_SESSION_ENDED, GuardedConsumer

@@ -1,7 +1,7 @@
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.utils.translation import gettext_lazy as _
 
+from commons.languages import said as _  # noqa: N812 (a str shown in the reader's language; see commons.languages.Said)
 from peers.models import Peer
 from rooms.models import RETENTION_HOURS_MAX, RETENTION_HOURS_MIN, SLOW_MODE_SECONDS_MAX, Room
 from rooms.services import MUTE_MAX_MINUTES

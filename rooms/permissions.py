@@ -1,8 +1,8 @@
 """Who may do what in a live room. Views and the consumer both call these."""
 
 from django.core.exceptions import PermissionDenied
-from django.utils.translation import gettext_lazy as _
 
+from commons.languages import said as _  # noqa: N812 (a str shown in the reader's language; see commons.languages.Said)
 from moderation.models import ModerationStatus
 from rooms.models import Room, RoomRemoval
 

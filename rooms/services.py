@@ -11,8 +11,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
-from django.utils.text import format_lazy
-from django.utils.translation import gettext_lazy as _
 
 from commons.markup import render_markdown
 from commons.limits import RateLimited, limit_use
@@ -24,7 +22,7 @@ from moderation.models import ModerationStatus, Target
 from moderation.screening import screen
 from moderation.selectors import open_report_targets
 from moderation.queue import held_item_close, held_item_open, held_items_close, reported_copies_keep
-from commons.languages import grouped
+from commons.languages import said as _  # noqa: N812 (a str shown in the reader's language; see commons.languages.Said)
 from peers.models import Peer
 from peers.roles import FORMER_MEMBER
 from rooms.models import (
@@ -47,7 +45,7 @@ ROOM_CLOSED = "room_closed"
 FORBIDDEN = "forbidden"
 
 EMPTY_BODY = _("Write something first: a message needs at least one character.")
-BODY_TOO_LONG = format_lazy(_("Messages can be up to {max} characters. Try splitting it in two."), max=grouped(MESSAGE_MAX_LENGTH))
+BODY_TOO_LONG = _("Messages can be up to {max} characters. Try splitting it in two.", max=MESSAGE_MAX_LENGTH)
 BAD_CLIENT_ID = f"client_id must be text of at most {CLIENT_ID_MAX_LENGTH} characters."
 NOT_SAVED = _("We couldn't save that message just now. It will be sent again in a moment.")
 ACCOUNT_GONE = _("Your account is no longer signed in here.")
@@ -55,17 +53,16 @@ ROOM_NOT_OPEN = _("This room isn't open yet. You can read along until the host o
 ROOM_IS_CLOSED = _("This room is closed, so it is read-only now.")
 NOT_A_MODERATOR = _("Only moderators can redact messages.")
 MUTED_IN_ROOM = _("A host has muted you in this room until {until} UTC. You can keep reading.")
-MSG_TITLE = format_lazy(_("A room needs a title of at most {max} characters."), max=grouped(TITLE_MAX_LENGTH))
-MSG_TOPIC = format_lazy(_("The topic can have at most {max} characters."), max=grouped(TOPIC_MAX_LENGTH))
-MSG_RULES = format_lazy(_("The room rules can have at most {max} characters."), max=grouped(RULES_MAX_LENGTH))
-MSG_RETENTION = format_lazy(_("Messages can be kept from {min} hour to {max} hours (a year)."), min=RETENTION_HOURS_MIN,
-                            max=grouped(RETENTION_HOURS_MAX))
-MSG_SLOW_MODE = format_lazy(_("Slow mode can be from 0 (off) to {max} seconds (an hour)."), max=grouped(SLOW_MODE_SECONDS_MAX))
+MSG_TITLE = _("A room needs a title of at most {max} characters.", max=TITLE_MAX_LENGTH)
+MSG_TOPIC = _("The topic can have at most {max} characters.", max=TOPIC_MAX_LENGTH)
+MSG_RULES = _("The room rules can have at most {max} characters.", max=RULES_MAX_LENGTH)
+MSG_RETENTION = _("Messages can be kept from {min} hour to {max} hours (a year).", min=RETENTION_HOURS_MIN,
+                  max=RETENTION_HOURS_MAX)
+MSG_SLOW_MODE = _("Slow mode can be from 0 (off) to {max} seconds (an hour).", max=SLOW_MODE_SECONDS_MAX)
 SCHEDULE_MAX_DAYS = 10 * 365
 MUTE_MAX_MINUTES = 60 * 24 * 7
-MSG_MUTE_MINUTES = format_lazy(_("A mute in a room lasts from 1 minute to a week ({max} minutes)."), max=grouped(MUTE_MAX_MINUTES))
-MSG_SCHEDULE = format_lazy(_("Start and end times must be between the year 2000 and {years} years from today."),
-                           years=SCHEDULE_MAX_DAYS // 365)
+MSG_MUTE_MINUTES = _("A mute in a room lasts from 1 minute to a week ({max} minutes).", max=MUTE_MAX_MINUTES)
+MSG_SCHEDULE = _("Start and end times must be between the year 2000 and {years} years from today.", years=SCHEDULE_MAX_DAYS // 365)
 
 
 def _send_on_commit(group: str, event: dict | Callable[[], dict]) -> None:
