@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
 from commons.languages import said as _  # noqa: N812 (a str shown in the reader's language; see commons.languages.Said)
 from commons.limits import limit_use
@@ -32,9 +33,9 @@ from moderation.models import (
     Target,
 )
 from moderation.sanctions import active_restriction
+from moderation.notices import notice_send, noun
 from moderation.screening import HOLD_REASONS, patterns_changed
 from moderation.trust import is_established
-from peers.services import notification_send
 
 MSG_SIGN_IN_TO_REPORT = _("Please log in to report something.")
 MSG_REPORT_REASON = _("Please choose a reason for the report.")
@@ -136,8 +137,8 @@ def _auto_hide(*, item: QueueItem, target, category: str) -> None:
     if changed:
         log_entry_write(actor=None, action=Action.AUTO_HIDE, kind=target.kind, target_id=target.id, subject=target.author, item=item,
              reason=MSG_AUTO_HIDDEN, category=category)
-        notification_send(recipient=target.author, kind="moderation",
-                          text=f"Your {targets.noun(target.kind)} was {MSG_AUTO_HIDDEN}.", url=APPEAL_URL)
+        notice_send(recipient=target.author, url=APPEAL_URL, words=lambda: gettext(
+            "Your %(noun)s was hidden after several reports from members; a moderator will look soon.") % {"noun": noun(targets.noun(target.kind))})
 
 
 # --- decisions on queue items ------------------------------------------------------------------
@@ -269,9 +270,9 @@ def appeal_decide(*, appeal: Appeal, moderator, overturn: bool, reason: str) -> 
             _undo(entry=entry, moderator=moderator, reason=reason)
         log = log_entry_write(actor=moderator, action=Action.APPEAL_OVERTURNED if overturn else Action.APPEAL_UPHELD,
                    kind=entry.target_kind, target_id=entry.target_id, subject=entry.subject, reason=reason, category=entry.category)
-        outcome = "reversed" if overturn else "kept"
-        notification_send(recipient=appeal.appellant, kind="moderation",
-                          text=f"Your appeal was decided: the decision is {outcome}. Reason: {reason}", url=APPEAL_URL)
+        decided = (gettext_noop("Your appeal was decided: the decision is reversed. Reason: %(reason)s") if overturn
+                   else gettext_noop("Your appeal was decided: the decision is kept. Reason: %(reason)s"))
+        notice_send(recipient=appeal.appellant, url=APPEAL_URL, words=lambda: gettext(decided) % {"reason": reason})
     appeal.refresh_from_db()
     return log
 

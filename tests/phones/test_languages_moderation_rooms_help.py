@@ -168,3 +168,35 @@ async def test_a_chat_error_follows_the_members_own_choice_over_the_browser(orga
     await sync_to_async(reader.save)(update_fields=["language"])
     frame = await _too_long_message_error(reader, room, [(b"accept-language", b"fr-FR,fr;q=0.9"), (b"cookie", b"lang=fr")])
     assert frame["detail"] == SPANISH_TOO_LONG
+
+
+def test_a_moderation_notice_is_worded_in_the_members_own_language(db, organiser, moderator):
+    from peers.models import Notification
+
+    room = room_services.room_create(slug="evening", title="Evening room", host=organiser, status=Room.Status.LIVE)
+    writer = make_peer(username="willow")
+    writer.language = "fr"
+    writer.save(update_fields=["language"])
+    message = room_services.message_send(room=room, author=writer, body="you are all idiots", client_id="c1")
+    mod_services.report_create(reporter=make_peer(), target_ref=f"message:{message.pk}", reason=ReportReason.HARASSMENT)
+    # The moderator reads the site in English; the notice is for willow, who reads it in French.
+    mod_services.item_decide(item=QueueItem.objects.get(status="open"), moderator=moderator, content_action=Action.HIDE,
+                             reason="name-calling", category=ReportReason.HARASSMENT)
+    notice = Notification.objects.get(recipient=writer, kind="moderation").text
+    assert notice == "Un modérateur a masqué ce que tu as écrit (message de salon). Raison\u00a0: name-calling"
+    assert "was hidden" not in notice
+
+
+def test_a_held_message_notice_is_worded_in_the_authors_language(db, organiser):
+    from peers.models import Notification
+
+    room = room_services.room_create(slug="evening", title="Evening room", host=organiser, status=Room.Status.LIVE)
+    writer = make_peer(username="willow")
+    writer.language = "es"
+    writer.save(update_fields=["language"])
+    message = room_services.message_send(room=room, author=writer, body="text me on 07700 900123", client_id="c1")
+    assert message.moderation_status == "pending"
+    assert message.moderation_reason == "Held because it may contain contact details; a moderator will look soon."  # stored
+    assert Notification.objects.get(recipient=writer, kind="moderation").text == (
+        "Tu mensaje en la sala espera al equipo de moderación. "
+        "Retenido porque puede contener datos de contacto; el equipo de moderación lo mirará pronto.")
