@@ -200,3 +200,18 @@ def test_a_held_message_notice_is_worded_in_the_authors_language(db, organiser):
     assert Notification.objects.get(recipient=writer, kind="moderation").text == (
         "Tu mensaje en la sala espera al equipo de moderación. "
         "Retenido porque puede contener datos de contacto; el equipo de moderación lo mirará pronto.")
+
+
+@pytest.mark.parametrize("language", ["es", "fr"])
+def test_every_moderation_page_renders_in_the_moderators_language(client, moderator, decided, language):
+    room, message = decided
+    item = QueueItem.objects.get(status="open")
+    client.force_login(moderator)
+    client.cookies["lang"] = language
+    english = ["Moderation dashboard", "No open appeals.", "Add a pattern", "Why it is here", "Decisions about you",
+               "What is wrong?", "Send report", "Host tools", "Live rooms"]
+    for path in ("/mod/dashboard/", "/mod/appeals/", "/mod/patterns/", f"/mod/item/{item.pk}/", "/appeal/",
+                 f"/report/?target=message:{message.pk}", f"/rooms/{room.slug}/", f"/rooms/{room.slug}/edit/"):
+        page = _page(client, path, language, "cookie")
+        for sentence in english:
+            assert sentence not in page, (path, sentence)
