@@ -4,6 +4,7 @@ import asyncio
 import collections
 import logging
 import time
+from datetime import datetime
 from urllib.parse import parse_qs
 
 from asgiref.sync import SyncToAsync
@@ -345,7 +346,7 @@ class RoomConsumer(GuardedConsumer):
         await self.send_json({"type": "room_status", "status": event["status"]})
 
     async def room_muted(self, event):
-        await self.send_error(services.MUTED, services.MUTED_IN_ROOM.format(until=event["until"]))
+        await self.send_error(services.MUTED, services.muted_words(datetime.fromisoformat(event["until"])))
 
     async def room_kick(self, event):
         await self._leave_fanout()  # nothing more from the room reaches a removed person

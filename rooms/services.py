@@ -5,12 +5,14 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from datetime import timezone as dt_timezone
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from commons.markup import render_markdown
 from commons.limits import RateLimited, limit_use
@@ -63,6 +65,11 @@ SCHEDULE_MAX_DAYS = 10 * 365
 MUTE_MAX_MINUTES = 60 * 24 * 7
 MSG_MUTE_MINUTES = _("A mute in a room lasts from 1 minute to a week ({max} minutes).", max=MUTE_MAX_MINUTES)
 MSG_SCHEDULE = _("Start and end times must be between the year 2000 and {years} years from today.", years=SCHEDULE_MAX_DAYS // 365)
+
+
+def muted_words(until: datetime) -> str:
+    """"A host has muted you in this room until 5 Dec 2026, 14:03 UTC. ...", in the active language."""
+    return MUTED_IN_ROOM.format(until=date_format(until.astimezone(dt_timezone.utc), "j M Y, H:i"))
 
 
 def _send_on_commit(group: str, event: dict | Callable[[], dict]) -> None:
@@ -362,7 +369,7 @@ def message_send(*, room: Room, author, body, client_id=None) -> Message:
         except PermissionDenied as refusal:
             raise Refusal(MUTED, str(refusal)) from None
         if room.author_muted_until is not None:
-            raise Refusal(MUTED, MUTED_IN_ROOM.format(until=f"{room.author_muted_until:%d %b %Y, %H:%M}"))
+            raise Refusal(MUTED, muted_words(room.author_muted_until))
         if client_id:
             # A client that lost its socket resends what it never saw echoed; store it only once.
             earlier = Message.objects.filter(author=author, client_id=client_id, room=room).select_related("author").first()
@@ -538,7 +545,7 @@ def mute_in_room(*, room: Room, peer, by, minutes: int, reason: str = "") -> Roo
     until = timezone.now() + timedelta(minutes=minutes)
     mute = RoomMute.objects.create(room=room, peer=peer, until=until, by=by, reason=reason[:300])
     # The time, not the sentence: each socket words it in its own person's language (rooms.consumers).
-    _send_on_commit(room.peer_group_name(peer.pk), {"type": "room.muted", "until": f"{until:%d %b %Y, %H:%M}"})
+    _send_on_commit(room.peer_group_name(peer.pk), {"type": "room.muted", "until": until.isoformat()})
     return mute
 
 

@@ -215,3 +215,25 @@ def test_every_moderation_page_renders_in_the_moderators_language(client, modera
         page = _page(client, path, language, "cookie")
         for sentence in english:
             assert sentence not in page, (path, sentence)
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_mute_reaches_a_french_reader_in_french(organiser):
+    from asgiref.sync import sync_to_async
+
+    room = await sync_to_async(room_services.room_create)(slug="nuit", title="Nuit", host=organiser, status=Room.Status.LIVE)
+    reader = await sync_to_async(make_peer)(username="rio")
+    communicator = WebsocketCommunicator(ROUTER, f"/ws/rooms/{room.slug}/", headers=[(b"accept-language", b"fr-FR,fr;q=0.9")])
+    communicator.scope["user"] = reader
+    try:
+        connected, _ = await communicator.connect()
+        assert connected and (await communicator.receive_json_from())["type"] == "hello"
+        # The host reads the site in English; the frame is worded by the reader's own socket.
+        await sync_to_async(room_services.mute_in_room)(room=room, peer=reader, by=organiser, minutes=15)
+        while (frame := await communicator.receive_json_from(timeout=2))["type"] != "error":
+            pass
+        assert frame["code"] == room_services.MUTED
+        assert frame["detail"].startswith("Un hôte t’a mis·e en sourdine dans ce salon jusqu’au ")
+        assert "Tu peux continuer à lire." in frame["detail"] and "muted" not in frame["detail"]
+    finally:
+        await communicator.disconnect()
