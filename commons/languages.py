@@ -57,7 +57,8 @@ class Said(str):
     the reader's language. It *is* its English words as a `str` (so code compares it, and tests find it in a page, as
     plain text), while `str()`, escaping, templates, `format`, `%` and f-strings give the words of the language active
     at that moment (the request's, or the socket's person's: commons.consumers). Made by `said`, which the modules
-    import as `_` so that makemessages collects the words."""
+    import as `_` so that makemessages collects the words. A JSON encoder writes a str subclass as it is (English):
+    put `str(text)` in what goes out as JSON (commons.consumers.GuardedConsumer.send_error does)."""
 
     message: str
     numbers: dict

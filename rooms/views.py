@@ -181,6 +181,6 @@ def message_remove(request, slug: str, message_id: int):
     changed = services.message_remove(message=message, by=request.user, reason=reason or "removed by a room host")
     text = MESSAGE_REMOVED if changed else MESSAGE_ALREADY_REMOVED
     if request.headers.get("Accept", "").startswith("application/json"):
-        return JsonResponse({"removed": changed, "detail": text})
+        return JsonResponse({"removed": changed, "detail": str(text)})  # a Said: its words in the reader's language
     messages.success(request, text)
     return redirect(room)

@@ -237,3 +237,12 @@ async def test_a_mute_reaches_a_french_reader_in_french(organiser):
         assert "Tu peux continuer à lire." in frame["detail"] and "muted" not in frame["detail"]
     finally:
         await communicator.disconnect()
+
+
+def test_a_hosts_message_removal_answers_json_in_the_hosts_language(client, organiser):
+    room = room_services.room_create(slug="evening", title="Evening room", host=organiser, status=Room.Status.LIVE)
+    message = room_services.message_send(room=room, author=make_peer(username="willow"), body="hello", client_id="c1")
+    client.force_login(organiser)
+    answer = client.post(f"/rooms/{room.slug}/messages/{message.pk}/remove/", headers={"accept": "application/json",
+                                                                                      "accept-language": "es"})
+    assert answer.status_code == 200 and answer.json() == {"removed": True, "detail": "Mensaje quitado."}
