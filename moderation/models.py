@@ -117,6 +117,15 @@ class QueueItem(models.Model):
     def is_open(self) -> bool:
         return self.status == self.Status.OPEN
 
+    @property
+    def resolution_label(self) -> str:
+        """How it was resolved, in the reader's words ("hidden", "closed elsewhere", ...)."""
+        if self.resolution == "elsewhere":
+            return gettext("closed elsewhere")
+        if self.resolution in Action.values:
+            return str(PUBLIC_ACTION_LABELS.get(self.resolution, Action(self.resolution).label))
+        return self.resolution
+
 
 class Report(models.Model):
     """One member's report of a post, a room message or a member. One open report per reporter and target."""
