@@ -22,8 +22,10 @@ from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY, get_user_model
+from django.utils import translation
 
 from commons import layers, realtime
+from commons.languages import scope_language
 from commons.frames import NOT_AN_OBJECT, NOT_TEXT, FrameRefused, parse_frame
 from commons.refusals import Refusal
 
@@ -96,7 +98,9 @@ class GuardedConsumer(AsyncJsonWebsocketConsumer):
 
     async def dispatch(self, message):
         try:
-            await super().dispatch(message)
+            # Every frame this socket sends is in its person's language, chosen as for their pages.
+            with translation.override(scope_language(self.scope)):
+                await super().dispatch(message)
         except StopConsumer:
             raise
         except Exception as error:  # whatever a frame or the layer did: close, and let the clean-up run
@@ -185,7 +189,7 @@ class GuardedConsumer(AsyncJsonWebsocketConsumer):
         await self.receive_json(content)
 
     async def send_error(self, code: str, detail: str, **extra) -> None:
-        await self.send_json({"type": "error", "code": code, "detail": detail, **extra})
+        await self.send_json({"type": "error", "code": code, "detail": str(detail), **extra})
 
     async def send_refusal(self, refusal: Refusal) -> None:
         """A refused action (commons.refusals), in the words a view would show."""

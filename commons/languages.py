@@ -6,9 +6,11 @@ authentication) puts a member's own choice above both.
 """
 
 import functools
+from http.cookies import CookieError, SimpleCookie
 
 from django.conf import settings
-from django.utils import translation
+from django.utils import formats, translation
+from django.utils.translation import gettext, trans_real
 
 from commons.http import signed_in_member
 
@@ -66,3 +68,79 @@ def gettext_for(language: str):
             return said[message]
 
     return say
+
+
+class Said(str):
+    """A sentence the site says (a refusal, a message after a form, a socket's error), written in English and shown in
+    the reader's language. It *is* its English words as a `str` (so code compares it, and tests find it in a page, as
+    plain text), while `str()`, escaping, templates, `format`, `%` and f-strings give the words of the language active
+    at that moment (the request's, or the socket's person's: commons.consumers). Made by `said`, which the modules
+    import as `_` so that makemessages collects the words. A JSON encoder writes a str subclass as it is (English):
+    put `str(text)` in what goes out as JSON (commons.consumers.GuardedConsumer.send_error does)."""
+
+    message: str
+    numbers: dict
+
+    def __new__(cls, message: str, **numbers):
+        english = message.format(**{name: f"{value:,}" for name, value in numbers.items()}) if numbers else message
+        text = super().__new__(cls, english)
+        text.message, text.numbers = message, numbers
+        return text
+
+    def __str__(self) -> str:
+        words = gettext(self.message)
+        if not self.numbers:
+            return words
+        return words.format(**{name: formats.number_format(value, force_grouping=True) for name, value in self.numbers.items()})
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self), spec)
+
+    def __mod__(self, values) -> str:
+        return str(self) % values
+
+    def format(self, *args, **kwargs) -> str:
+        return str(self).format(*args, **kwargs)
+
+    def __reduce__(self):
+        return (_said, (self.message, self.numbers))
+
+
+def _said(message: str, numbers: dict) -> Said:
+    return Said(message, **numbers)
+
+
+def said(message: str, **numbers: int) -> Said:
+    """`MSG = _("Up to {max} characters.", max=2000)` with `from commons.languages import said as _`: {names} are
+    whole numbers, grouped as the reader writes them (2,000 · 2.000 · 2 000)."""
+    return Said(message, **numbers)
+
+
+def scope_language(scope) -> str:
+    """The language a socket speaks to its person, chosen as for their pages: the account's choice, else the `lang`
+    cookie, else the browser's Accept-Language (sent with the socket's handshake), else English."""
+    user = scope.get("user")
+    if user is not None and getattr(user, "is_authenticated", False):
+        chosen = valid_language(getattr(user, "language", ""))
+        if chosen:
+            return chosen
+    headers = dict(scope.get("headers") or ())
+    cookies = scope.get("cookies")
+    if cookies is None:
+        jar = SimpleCookie()
+        try:
+            jar.load(headers.get(b"cookie", b"").decode("latin-1"))
+        except CookieError:
+            pass
+        cookies = {name: morsel.value for name, morsel in jar.items()}
+    chosen = valid_language(cookies.get(settings.LANGUAGE_COOKIE_NAME))
+    if chosen:
+        return chosen
+    for code, _quality in trans_real.parse_accept_lang_header(headers.get(b"accept-language", b"").decode("latin-1")):
+        if code == "*":
+            break
+        try:
+            return trans_real.get_supported_language_variant(code)
+        except LookupError:
+            continue
+    return settings.LANGUAGE_CODE

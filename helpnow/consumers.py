@@ -15,6 +15,7 @@ from channels.db import database_sync_to_async
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 
+from commons.languages import said as _  # noqa: N812 (a str shown in the reader's language; see commons.languages.Said)
 from commons.consumers import GuardedConsumer
 from commons.ids import parse_id
 from commons.limits import RateLimited
@@ -26,11 +27,11 @@ from moderation import sanctions
 
 CLOSE_FORBIDDEN = 4403
 
-NOT_JSON = "Frames must be JSON text, like {\"type\": \"claim\", \"id\": 12}."
-UNKNOWN_TYPE = "Unknown frame type. Send \"claim\", \"backup\" or \"refresh\"."
-BAD_ID = "\"id\" must be the number of a request on the board."
-NO_SUCH_REQUEST = "That request is no longer on the board."
-READ_ONLY = "This socket is read-only."
+NOT_JSON = _("Frames must be JSON text, like {\"type\": \"claim\", \"id\": 12}.")
+UNKNOWN_TYPE = _("Unknown frame type. Send \"claim\", \"backup\" or \"refresh\".")
+BAD_ID = _("\"id\" must be the number of a request on the board.")
+NO_SUCH_REQUEST = _("That request is no longer on the board.")
+READ_ONLY = _("This socket is read-only.")
 RATE_LIMITED = "rate_limited"
 
 logger = logging.getLogger(__name__)
@@ -129,7 +130,8 @@ class BoardConsumer(GuardedConsumer):
         await self.send_snapshot()
 
     async def board_push(self, event):
-        await self.send_json({"type": "push", "id": event["id"], "reason": event["reason"], "text": event["text"]})
+        text = services.push_text(event["reason"], danger=event.get("danger", False))
+        await self.send_json({"type": "push", "id": event["id"], "reason": event["reason"], "text": text})
 
 
 class RequestStatusConsumer(GuardedConsumer):

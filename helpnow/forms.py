@@ -32,19 +32,19 @@ class HelpRequestForm(forms.Form):
 
 class ResolveForm(forms.Form):
     note = forms.CharField(
-        label="Handover note (supporters only)", required=False, max_length=NOTE_MAX_LENGTH,
+        label=_("Handover note (supporters only)"), required=False, max_length=NOTE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}), error_messages={"max_length": services.NOTE_TOO_LONG},
-        help_text="Short and kind: what helped, anything the next supporter should know. The person does not see it.",
+        help_text=_("Short and kind: what helped, anything the next supporter should know. The person does not see it."),
     )
 
 
 class RateForm(forms.Form):
     helped = forms.TypedChoiceField(
-        choices=[("yes", "It helped"), ("no", "It didn't help")], coerce=lambda value: value == "yes",
-        error_messages={"required": "Choose “it helped” or “it didn't help”.", "invalid_choice": "Choose “it helped” or “it didn't help”."},
+        choices=[("yes", _("It helped")), ("no", _("It didn't help"))], coerce=lambda value: value == "yes",
+        error_messages={"required": _("Choose “it helped” or “it didn't help”."), "invalid_choice": _("Choose “it helped” or “it didn't help”.")},
     )
 
 
 class ToggleForm(forms.Form):
-    on = forms.TypedChoiceField(choices=[("1", "on"), ("0", "off")], coerce=lambda value: value == "1",
-                                error_messages={"required": "Say on or off.", "invalid_choice": "Say on or off."})
+    on = forms.TypedChoiceField(choices=[("1", _("on")), ("0", _("off"))], coerce=lambda value: value == "1",
+                                error_messages={"required": _("Say on or off."), "invalid_choice": _("Say on or off.")})

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from moderation.models import ModerationStatus
 
@@ -29,20 +30,20 @@ class Duty(models.Model):
 
 class HelpRequest(models.Model):
     class Status(models.TextChoices):
-        WAITING = "waiting", "waiting for a supporter"
-        CLAIMED = "claimed", "with a supporter"
-        RESOLVED = "resolved", "ended"
+        WAITING = "waiting", _("waiting for a supporter")
+        CLAIMED = "claimed", _("with a supporter")
+        RESOLVED = "resolved", _("ended")
 
     class Danger(models.TextChoices):
-        UNANSWERED = "", "not answered"
-        NO = "no", "no"
-        NOT_SURE = "not_sure", "not sure"
-        YES = "yes", "yes"
+        UNANSWERED = "", _("not answered")
+        NO = "no", _("no")
+        NOT_SURE = "not_sure", _("not sure")
+        YES = "yes", _("yes")
 
     class EndedBy(models.TextChoices):
-        SUPPORTER = "supporter", "a supporter"
-        REQUESTER = "requester", "the person"
-        WITHDRAWN = "withdrawn", "withdrawn before anyone joined"
+        SUPPORTER = "supporter", _("a supporter")
+        REQUESTER = "requester", _("the person")
+        WITHDRAWN = "withdrawn", _("withdrawn before anyone joined")
 
     # Private state: goes with the account.
     requester = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="help_requests")

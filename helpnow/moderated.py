@@ -2,6 +2,7 @@
 HelpNowConfig.ready. Approving lets the supporters read them; turning them down takes them out."""
 
 from django.utils.html import format_html_join, linebreaks
+from django.utils.translation import gettext
 
 from helpnow import services
 from helpnow.models import HelpRequest
@@ -14,11 +15,11 @@ def _resolve(pk: int) -> Resolved | None:
     help_request = HelpRequest.objects.select_related("requester").filter(pk=pk).first()
     if help_request is None:
         return None
-    answers = [("What is happening?", help_request.happening), ("What would help?", help_request.would_help)]
+    answers = [(gettext("What is happening?"), help_request.happening), (gettext("What would help?"), help_request.would_help)]
     body_html = format_html_join("", "<h5>{}</h5>{}", ((label, linebreaks(text, autoescape=True)) for label, text in answers if text))
     return Resolved(kind=Target.HELP, id=help_request.pk, obj=help_request, author=help_request.requester,
-                    label=f"help request #{help_request.pk}", url=help_request.get_absolute_url(),
-                    where="Get help now (on-duty supporters read these answers)", body_html=body_html,
+                    label=gettext("help request #%(id)s") % {"id": help_request.pk}, url=help_request.get_absolute_url(),
+                    where=gettext("Get help now (on-duty supporters read these answers)"), body_html=body_html,
                     body="\n\n".join(text for _, text in answers if text), status=help_request.answers_status)
 
 

@@ -2,13 +2,14 @@
 
 from django.core.exceptions import PermissionDenied
 
+from commons.languages import said as _  # noqa: N812 (a str shown in the reader's language; see commons.languages.Said)
 from helpnow.models import HelpRequest
 
-NOT_SIGNED_IN = "Please log in first. Joining takes only a pseudonym and a password."
-NOT_A_SUPPORTER = "Only supporters and organisers can use the supporters' board."
-NOT_YOURS = "This conversation is private: only the person who asked, their supporters and the moderators can see it."
-NOT_THE_REQUESTER = "Only the person who asked for help can do that."
-NOT_A_CLAIMER = "Only the supporters in this conversation can do that."
+NOT_SIGNED_IN = _("Please log in first. Joining takes only a pseudonym and a password.")
+NOT_A_SUPPORTER = _("Only supporters and organisers can use the supporters' board.")
+NOT_YOURS = _("This conversation is private: only the person who asked, their supporters and the moderators can see it.")
+NOT_THE_REQUESTER = _("Only the person who asked for help can do that.")
+NOT_A_CLAIMER = _("Only the supporters in this conversation can do that.")
 
 
 def is_supporter(peer) -> bool:

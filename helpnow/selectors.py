@@ -5,13 +5,14 @@ from datetime import timedelta
 from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from helpnow import services
 from helpnow.models import HelpRequest
 from moderation.models import ModerationStatus
 from rooms.models import Message
 from rooms.selectors import room_backlog
-from peers.roles import FORMER_MEMBER
+FORMER = gettext_lazy("former member")  # peers.roles.FORMER_MEMBER, in the reader's language
 
 BOARD_LIMIT = 50
 
@@ -21,7 +22,7 @@ def _name(peer) -> str | None:
 
 
 def answers_note(help_request: HelpRequest) -> str:
-    return services.ANSWERS_REMOVED if help_request.answers_status == "rejected" else services.ANSWERS_HELD
+    return str(services.ANSWERS_REMOVED if help_request.answers_status == "rejected" else services.ANSWERS_HELD)
 
 
 def request_get(*, pk: int) -> HelpRequest:
@@ -55,7 +56,7 @@ def request_frame(help_request: HelpRequest, *, viewer, now=None) -> dict:
         "waited": waited,
         "overdue": help_request.status == HelpRequest.Status.WAITING and waited >= settings.HELPNOW_ESCALATE_AFTER_SECONDS,
         "danger": help_request.danger,
-        "danger_label": help_request.get_danger_display(),
+        "danger_label": str(help_request.get_danger_display()),
         "may_be_in_danger": help_request.may_be_in_danger,
         "happening": help_request.happening if help_request.answers_public else "",
         "would_help": help_request.would_help if help_request.answers_public else "",
@@ -68,10 +69,10 @@ def request_frame(help_request: HelpRequest, *, viewer, now=None) -> dict:
         "url": help_request.get_absolute_url() if mine else None,
     }
     if mine:
-        frame["person"] = help_request.requester.username if help_request.requester_id else FORMER_MEMBER
+        frame["person"] = help_request.requester.username if help_request.requester_id else str(FORMER)
     if help_request.status == HelpRequest.Status.RESOLVED:
         frame.update(
-            note=help_request.note, ended_by=help_request.get_ended_by_display(),
+            note=help_request.note, ended_by=str(help_request.get_ended_by_display()),
             resolved=help_request.resolved_at.isoformat() if help_request.resolved_at else None,
             helped=help_request.helped,
         )
@@ -109,22 +110,34 @@ def status_line(help_request: HelpRequest, *, for_requester: bool, on_duty: int)
     """The one sentence at the top of the private conversation, for the page and its live updates."""
     if help_request.status == HelpRequest.Status.WAITING:
         if not for_requester:
-            return "Waiting for a supporter."
-        available = "" if not on_duty else (
-            ": 1 supporter is on duty and can see your request" if on_duty == 1
-            else f": {on_duty} supporters are on duty and can see your request"
-        )
-        return f"Waiting for a supporter{available}. You can start writing now; they'll read it when they join."
+            return gettext("Waiting for a supporter.")
+        if not on_duty:
+            return gettext("Waiting for a supporter. You can start writing now; they'll read it when they join.")
+        return ngettext(
+            "Waiting for a supporter: %(count)s supporter is on duty and can see your request. You can start writing now; "
+            "they'll read it when they join.",
+            "Waiting for a supporter: %(count)s supporters are on duty and can see your request. You can start writing "
+            "now; they'll read it when they join.",
+            on_duty,
+        ) % {"count": on_duty}
     if help_request.status == HelpRequest.Status.CLAIMED:
-        lead = _name(help_request.claimed_by) or FORMER_MEMBER
+        lead = _name(help_request.claimed_by) or str(FORMER)
         backup = _name(help_request.backup_by)
         if for_requester:
-            return f"{lead}, a peer supporter, is here with you" + (f", with {backup}." if backup else ".")
-        person = _name(help_request.requester) or FORMER_MEMBER
-        return f"{person} is talking with {lead}" + (f" and {backup} (backup)." if backup else ".")
-    ended = ": the supporter marked it resolved" if help_request.ended_by == HelpRequest.EndedBy.SUPPORTER else ""
-    return (f"This conversation has ended{ended}. It will be deleted {settings.HELPNOW_DELETE_AFTER_HOURS} hours "
-            "after it ended, unless someone reported something in it.")
+            if backup:
+                return gettext("%(lead)s, a peer supporter, is here with you, with %(backup)s.") % {"lead": lead, "backup": backup}
+            return gettext("%(lead)s, a peer supporter, is here with you.") % {"lead": lead}
+        person = _name(help_request.requester) or str(FORMER)
+        if backup:
+            return gettext("%(person)s is talking with %(lead)s and %(backup)s (backup).") % {
+                "person": person, "lead": lead, "backup": backup}
+        return gettext("%(person)s is talking with %(lead)s.") % {"person": person, "lead": lead}
+    hours = settings.HELPNOW_DELETE_AFTER_HOURS
+    if help_request.ended_by == HelpRequest.EndedBy.SUPPORTER:
+        return gettext("This conversation has ended: the supporter marked it resolved. It will be deleted %(hours)s hours "
+                       "after it ended, unless someone reported something in it.") % {"hours": hours}
+    return gettext("This conversation has ended. It will be deleted %(hours)s hours after it ended, unless someone "
+                   "reported something in it.") % {"hours": hours}
 
 
 def reportable_messages(*, help_request: HelpRequest, peer) -> list:

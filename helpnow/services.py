@@ -16,8 +16,11 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
+from commons.languages import said as _  # noqa: N812 (a str shown in the reader's language; see commons.languages.Said)
+from commons.languages import valid_language
 from commons.limits import limit_use
 from commons.realtime import group_send_on_commit
 from commons.refusals import Refusal
@@ -47,18 +50,18 @@ INVALID = "invalid"
 FORBIDDEN = "forbidden"
 CLOSED = "closed"
 
-ALREADY_TAKEN = "Another supporter has just taken this one. Thank you for being ready."
-BACKUP_TAKEN = "Another supporter has already joined as backup."
-NO_BACKUP_ASKED = "No backup was asked for in this conversation."
-CLAIM_LIMIT = "You already have {limit} open conversations. Resolve one first: looking after yourself matters too."
-GO_ON_DUTY_FIRST = "Go on duty first, then you can take requests."
-ALREADY_ENDED = "This conversation has already ended."
-ALREADY_OPEN = "You already have an open request. We've taken you back to it."
-ANSWER_TOO_LONG = f"Each answer can be up to {ANSWER_MAX_LENGTH:,} characters."
-NOTE_TOO_LONG = f"The handover note can be up to {NOTE_MAX_LENGTH} characters."
-BAD_DANGER = "Please choose one of the answers offered for “Is anyone in danger right now?”."
-OWN_REQUEST = "You can't take your own request. Another supporter will."
-NOT_RESOLVED_YET = "You can rate the conversation once it has ended."
+ALREADY_TAKEN = _("Another supporter has just taken this one. Thank you for being ready.")
+BACKUP_TAKEN = _("Another supporter has already joined as backup.")
+NO_BACKUP_ASKED = _("No backup was asked for in this conversation.")
+CLAIM_LIMIT = _("You already have {limit} open conversations. Resolve one first: looking after yourself matters too.")
+GO_ON_DUTY_FIRST = _("Go on duty first, then you can take requests.")
+ALREADY_ENDED = _("This conversation has already ended.")
+ALREADY_OPEN = _("You already have an open request. We've taken you back to it.")
+ANSWER_TOO_LONG = _("Each answer can be up to {max} characters.", max=ANSWER_MAX_LENGTH)
+NOTE_TOO_LONG = _("The handover note can be up to {max} characters.", max=NOTE_MAX_LENGTH)
+BAD_DANGER = _("Please choose one of the answers offered for “Is anyone in danger right now?”.")
+OWN_REQUEST = _("You can't take your own request. Another supporter will.")
+NOT_RESOLVED_YET = _("You can rate the conversation once it has ended.")
 
 
 def supporter_group(peer_id: int) -> str:
@@ -165,10 +168,17 @@ def resolved_in_shift(*, duty: Duty) -> int:
 
 
 PUSH_TEXT = {
-    "new": "Someone is asking for help now.",
-    "waiting": "Someone has been waiting for help for a while. Can you take it?",
-    "backup": "A supporter is asking for backup in a conversation.",
+    "new": _("Someone is asking for help now."),
+    "waiting": _("Someone has been waiting for help for a while. Can you take it?"),
+    "backup": _("A supporter is asking for backup in a conversation."),
 }
+PUSH_DANGER = _("They said someone may be in danger.")
+
+
+def push_text(reason: str, *, danger: bool) -> str:
+    """A push's words, in the active language (the board socket's person, or the notice's recipient)."""
+    text = str(PUSH_TEXT[reason])
+    return f"{text} {PUSH_DANGER}" if danger else text
 
 
 def _push(help_request: HelpRequest, *, reason: str) -> list[int]:
@@ -179,15 +189,17 @@ def _push(help_request: HelpRequest, *, reason: str) -> list[int]:
         .exclude(supporter_id__in=[help_request.requester_id, help_request.claimed_by_id])
         .values_list("supporter_id", flat=True)
     )
-    text = PUSH_TEXT[reason]
-    if help_request.may_be_in_danger:
-        text += " They said someone may be in danger."
+    danger = help_request.may_be_in_danger
     # A request that keeps waiting is pushed to the boards every interval, but notified once: no pile of notices.
     notify = reason != "waiting" or help_request.escalations <= 1
     for peer in Peer.objects.filter(pk__in=supporters):
         if notify:
+            with translation.override(valid_language(peer.language) or settings.LANGUAGE_CODE):
+                text = push_text(reason, danger=danger)
             notification_send(recipient=peer, kind="helpnow", text=text, url="/supporters/")
-        group_send_on_commit(supporter_group(peer.pk), {"type": "board.push", "id": help_request.pk, "reason": reason, "text": text})
+        # The board socket words it in its own person's language (helpnow.consumers).
+        group_send_on_commit(supporter_group(peer.pk), {"type": "board.push", "id": help_request.pk, "reason": reason,
+                                                        "danger": danger})
     return supporters
 
 
@@ -204,8 +216,8 @@ def _validate_answers(*, happening, danger, would_help) -> tuple[str, str, str]:
     return happening, danger, would_help
 
 
-ANSWERS_HELD = "The person wrote something that a moderator checks first (it may hold contact details or similar)."
-ANSWERS_REMOVED = "A moderator took out what the person wrote."
+ANSWERS_HELD = _("The person wrote something that a moderator checks first (it may hold contact details or similar).")
+ANSWERS_REMOVED = _("A moderator took out what the person wrote.")
 
 
 def _answers_screen(help_request: HelpRequest) -> None:
@@ -407,7 +419,7 @@ def request_rate(*, help_request: HelpRequest, by, helped: bool) -> bool:
     if help_request.is_open:
         raise Refusal(INVALID, NOT_RESOLVED_YET)
     if not isinstance(helped, bool):
-        raise Refusal(INVALID, "Choose “it helped” or “it didn't help”.")
+        raise Refusal(INVALID, gettext("Choose “it helped” or “it didn't help”."))
     limit_use("help_action", by.pk)
     return HelpRequest.objects.filter(pk=help_request.pk).exclude(helped=helped).update(helped=helped) > 0
 

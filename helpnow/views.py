@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from commons.languages import said as _  # noqa: N812 (a str shown in the reader's language; see commons.languages.Said)
 from commons.http import sign_in_first
 from commons.refusals import Refusal
 from helpnow import selectors, services
@@ -14,17 +15,17 @@ from helpnow.forms import HelpRequestForm, RateForm, ResolveForm, ToggleForm
 from helpnow.models import HelpRequest
 from helpnow.permissions import NOT_SIGNED_IN, check_can_support, check_can_view, is_claimer, is_supporter
 
-MSG_CLAIMED = "You're in. Say hello: the person can see you've joined."
-MSG_BACKUP_ASKED = "Backup asked for: every supporter on duty can see it now."
-MSG_BACKUP_JOINED = "You've joined as backup."
-MSG_RESOLVED = "Resolved. Thank you for being there."
-MSG_ENDED = "You've ended the conversation. You can come back to Get help now at any time."
-MSG_RATED = "Thank you for telling us."
-MSG_ON_DUTY = "You're on duty. Requests will appear here."
-MSG_OFF_DUTY = "You're off duty. Thank you for your shift."
-MSG_BREAK_ON = "Break on: no new alerts will reach you. Take the time you need."
-MSG_BREAK_OFF = "Welcome back: new requests will reach you again."
-MSG_NOTHING_CHANGED = "Nothing to change: that was already done."
+MSG_CLAIMED = _("You're in. Say hello: the person can see you've joined.")
+MSG_BACKUP_ASKED = _("Backup asked for: every supporter on duty can see it now.")
+MSG_BACKUP_JOINED = _("You've joined as backup.")
+MSG_RESOLVED = _("Resolved. Thank you for being there.")
+MSG_ENDED = _("You've ended the conversation. You can come back to Get help now at any time.")
+MSG_RATED = _("Thank you for telling us.")
+MSG_ON_DUTY = _("You're on duty. Requests will appear here.")
+MSG_OFF_DUTY = _("You're off duty. Thank you for your shift.")
+MSG_BREAK_ON = _("Break on: no new alerts will reach you. Take the time you need.")
+MSG_BREAK_OFF = _("Welcome back: new requests will reach you again.")
+MSG_NOTHING_CHANGED = _("Nothing to change: that was already done.")
 
 
 def _refused(request, message: str, status: int, *, help_request: HelpRequest | None = None):

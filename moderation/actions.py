@@ -11,28 +11,25 @@ from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
+from commons.languages import said as _  # noqa: N812 (a str shown in the reader's language; see commons.languages.Said)
 from commons.realtime import CLOSE_FORBIDDEN, person_sockets_close
 from moderation import registry, targets
 from moderation.audit import log_entry_write
 from moderation.models import Action, LogEntry, QueueItem, Sanction, Target
+from moderation.notices import notice_send, noun, under, until
 from moderation.permissions import check_can_act_on
-from peers.services import notification_send
 
-MSG_REASON_REQUIRED = "Please give a reason: the person affected and the public log will see it."
-MSG_DURATION_REQUIRED = "Please choose how long this should last (up to a year)."
-MSG_ACTION_NOT_FOR_TARGET = "That action doesn't apply to this item."
-MSG_REDACT_NEEDS_TEXT = "Please give the text with the personal information taken out."
-MSG_REDACT_UNAVAILABLE = "Redacting isn't available for this kind of content yet; hide it instead."
-MSG_NO_AUTHOR = "This was written by a former member, so there is nobody to sanction."
+MSG_REASON_REQUIRED = _("Please give a reason: the person affected and the public log will see it.")
+MSG_DURATION_REQUIRED = _("Please choose how long this should last (up to a year).")
+MSG_ACTION_NOT_FOR_TARGET = _("That action doesn't apply to this item.")
+MSG_REDACT_NEEDS_TEXT = _("Please give the text with the personal information taken out.")
+MSG_REDACT_UNAVAILABLE = _("Redacting isn't available for this kind of content yet; hide it instead.")
+MSG_NO_AUTHOR = _("This was written by a former member, so there is nobody to sanction.")
 APPEAL_URL = "/appeal/"
 
 SANCTION_MAX_HOURS = 24 * 365  # a timed mute or suspension lasts at most a year; longer is a ban
-
-
-def _under(rule: registry.Rule | None) -> str:
-    """" Under rule 2: No personal information." for a member's notice ("" when no rule was named)."""
-    return f" Under rule {rule.number}: {rule.title}." if rule else ""
 
 
 @dataclass
@@ -94,27 +91,30 @@ class Approve(ModAction):
         if not changed:
             ctx.reason = ctx.reason or "no rule broken"
             return ActionResult(Action.DISMISS, False, self._log(ctx, Action.DISMISS))
-        notification_send(recipient=target.author, kind="moderation", text=f"Your {ctx.noun} was approved and is now public.", url=target.url)
+        notice_send(recipient=target.author, url=target.url,
+                    words=lambda: gettext("Your %(noun)s was approved and is now public.") % {"noun": noun(ctx.noun)})
         return ActionResult(self.name, True, self._log(ctx))
 
 
 class Hide(ModAction):
     """Only moderators (and an appeal) can see it afterwards."""
 
-    name, verb = Action.HIDE, "hidden"
+    name = Action.HIDE
+    done = gettext_noop("Your %(noun)s was hidden by a moderator.")
 
     def execute(self, ctx):
         target = ctx.target
         # Hide and delete both leave the content removed (rejected) so that an appeal can restore it;
         # "delete" records that it is not coming back unless an appeal succeeds.
         changed = registry.get(target.kind).reject(target.obj, ctx.moderator, ctx.reason)
-        notification_send(recipient=target.author, kind="moderation",
-                          text=f"Your {ctx.noun} was {self.verb} by a moderator.{_under(ctx.rule)} Reason: {ctx.reason}", url=APPEAL_URL)
+        notice_send(recipient=target.author, url=APPEAL_URL, words=lambda: (
+            gettext(self.done) % {"noun": noun(ctx.noun)} + under(ctx.rule) + " " + gettext("Reason: %(reason)s") % {"reason": ctx.reason}))
         return ActionResult(self.name, changed, self._log(ctx))
 
 
 class Delete(Hide):
-    name, verb = Action.DELETE, "removed"
+    name = Action.DELETE
+    done = gettext_noop("Your %(noun)s was removed by a moderator.")
 
 
 class Redact(ModAction):
@@ -137,9 +137,9 @@ class Redact(ModAction):
     def execute(self, ctx):
         target = ctx.target
         changed = self._redactor(ctx)(target.obj, ctx.redacted_body, ctx.moderator, ctx.reason)
-        notification_send(recipient=target.author, kind="moderation",
-                          text=f"A moderator edited personal information out of your {ctx.noun}; the rest is public.{_under(ctx.rule)} Reason: {ctx.reason}",
-                          url=target.url)
+        notice_send(recipient=target.author, url=target.url, words=lambda: (
+            gettext("A moderator edited personal information out of your %(noun)s; the rest is public.") % {"noun": noun(ctx.noun)}
+            + under(ctx.rule) + " " + gettext("Reason: %(reason)s") % {"reason": ctx.reason}))
         return ActionResult(self.name, bool(changed), self._log(ctx))
 
 
@@ -210,12 +210,18 @@ def sanction_apply(*, peer, action: str, moderator, reason: str, hours: float | 
     sanction = Sanction.objects.create(peer=peer, kind=SANCTION_KINDS[action], reason=reason[:500], starts=now, ends=ends, log_entry=entry)
     if action in (Action.SUSPEND, Action.BAN):  # their open sockets close (4403) once this commits, on every process
         person_sockets_close(peer_id=peer.pk, code=CLOSE_FORBIDDEN)
-    if action == Action.WARN:
-        text = f"A moderator sent you a warning.{_under(rule)} Reason: {reason}"
-    elif action == Action.BAN:
-        text = f"Your account is banned.{_under(rule)} Reason: {reason}. You can appeal."
-    else:
-        label = "muted" if action == Action.MUTE else "suspended"
-        text = f"Your account is {label} until {ends:%d %b %Y, %H:%M} UTC.{_under(rule)} Reason: {reason}. You can appeal."
-    notification_send(recipient=peer, kind="moderation", text=text, url=APPEAL_URL)
+    notice_send(recipient=peer, url=APPEAL_URL, words=lambda: _sanction_words(action, ends=ends, rule=rule, reason=reason))
     return sanction
+
+
+def _sanction_words(action: str, *, ends, rule, reason: str) -> str:
+    """The notice of a sanction, in the active language (moderation.notices.notice_send picks the person's)."""
+    if action == Action.WARN:
+        return gettext("A moderator sent you a warning.") + under(rule) + " " + gettext("Reason: %(reason)s") % {"reason": reason}
+    if action == Action.BAN:
+        state = gettext("Your account is banned.")
+    elif action == Action.MUTE:
+        state = gettext("Your account is muted until %(until)s.") % {"until": until(ends)}
+    else:
+        state = gettext("Your account is suspended until %(until)s.") % {"until": until(ends)}
+    return state + under(rule) + " " + gettext("Reason: %(reason)s. You can appeal.") % {"reason": reason}

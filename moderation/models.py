@@ -2,12 +2,14 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 
 class ModerationStatus(models.TextChoices):
-    PENDING = "pending", "waiting for a moderator"
-    APPROVED = "approved", "approved"
-    REJECTED = "rejected", "removed by a moderator"
+    PENDING = "pending", _("waiting for a moderator")
+    APPROVED = "approved", _("approved")
+    REJECTED = "rejected", _("removed by a moderator")
 
 
 class ModeratedQuerySet(models.QuerySet):
@@ -52,32 +54,32 @@ TARGET_KINDS = ("post", "message", "user")
 
 
 class Target(models.TextChoices):
-    POST = "post", "post"
-    MESSAGE = "message", "room message"
-    USER = "user", "member"
-    ALERT = "alert", "drug alert"
-    BIO = "bio", "profile bio"
-    ROOM = "room", "room's title, topic or rules"
-    HELP = "help", "help request's answers"
-    EDIT = "edit", "held edit of a forum post"
-    PROPOSAL = "proposal", "community proposal"
+    POST = "post", _("post")
+    MESSAGE = "message", _("room message")
+    USER = "user", _("member")
+    ALERT = "alert", _("drug alert")
+    BIO = "bio", _("profile bio")
+    ROOM = "room", _("room's title, topic or rules")
+    HELP = "help", _("help request's answers")
+    EDIT = "edit", _("held edit of a forum post")
+    PROPOSAL = "proposal", _("community proposal")
 
 
 class ReportReason(models.TextChoices):
-    SOURCING = "sourcing", "sourcing or selling"
-    PERSONAL_INFO = "personal_info", "personal information"
-    HARASSMENT = "harassment", "harassment"
-    SPAM = "spam", "spam"
-    DANGEROUS_ADVICE = "dangerous_advice", "dangerous advice"
-    OTHER = "other", "something else"
+    SOURCING = "sourcing", _("sourcing or selling")
+    PERSONAL_INFO = "personal_info", _("personal information")
+    HARASSMENT = "harassment", _("harassment")
+    SPAM = "spam", _("spam")
+    DANGEROUS_ADVICE = "dangerous_advice", _("dangerous advice")
+    OTHER = "other", _("something else")
 
 
 class QueueItem(models.Model):
     """One thing waiting for a moderator: held content, or a target gathering reports."""
 
     class Status(models.TextChoices):
-        OPEN = "open", "open"
-        RESOLVED = "resolved", "resolved"
+        OPEN = "open", _("open")
+        RESOLVED = "resolved", _("resolved")
 
     target_kind = models.CharField(max_length=10, choices=Target.choices)
     target_id = models.PositiveBigIntegerField()
@@ -114,6 +116,15 @@ class QueueItem(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == self.Status.OPEN
+
+    @property
+    def resolution_label(self) -> str:
+        """How it was resolved, in the reader's words ("hidden", "closed elsewhere", ...)."""
+        if self.resolution == "elsewhere":
+            return gettext("closed elsewhere")
+        if self.resolution in Action.values:
+            return str(PUBLIC_ACTION_LABELS.get(self.resolution, Action(self.resolution).label))
+        return self.resolution
 
 
 class Report(models.Model):
@@ -157,8 +168,8 @@ class SourcingPattern(models.Model):
     """A word, phrase or regular expression that holds content for review. Moderators edit these in the app."""
 
     class Kind(models.TextChoices):
-        PHRASE = "phrase", "word or phrase"
-        REGEX = "regex", "regular expression"
+        PHRASE = "phrase", _("word or phrase")
+        REGEX = "regex", _("regular expression")
 
     pattern = models.CharField(max_length=200)
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.PHRASE)
@@ -176,21 +187,21 @@ class SourcingPattern(models.Model):
 
 
 class Action(models.TextChoices):
-    APPROVE = "approve", "approved"
-    HIDE = "hide", "hid"
-    DELETE = "delete", "deleted"
-    REDACT = "redact", "redacted"
-    WARN = "warn", "warned"
-    MUTE = "mute", "muted"
-    SUSPEND = "suspend", "suspended"
-    BAN = "ban", "banned"
-    AUTO_HIDE = "auto_hide", "hid after reports"
-    DISMISS = "dismiss", "dismissed reports on"
-    APPEAL_UPHELD = "appeal_upheld", "upheld an appeal on"
-    APPEAL_OVERTURNED = "appeal_overturned", "overturned"
-    PATTERN_CHANGE = "pattern_change", "changed hold patterns"
-    VOTE_OUTCOME = "vote_outcome", "community vote decided"
-    OUTCOME_SUSPENDED = "outcome_suspended", "suspended the outcome of"
+    APPROVE = "approve", _("approved")
+    HIDE = "hide", _("hid")
+    DELETE = "delete", _("deleted")
+    REDACT = "redact", _("redacted")
+    WARN = "warn", _("warned")
+    MUTE = "mute", _("muted")
+    SUSPEND = "suspend", _("suspended")
+    BAN = "ban", _("banned")
+    AUTO_HIDE = "auto_hide", _("hid after reports")
+    DISMISS = "dismiss", _("dismissed reports on")
+    APPEAL_UPHELD = "appeal_upheld", _("upheld an appeal on")
+    APPEAL_OVERTURNED = "appeal_overturned", _("overturned")
+    PATTERN_CHANGE = "pattern_change", _("changed hold patterns")
+    VOTE_OUTCOME = "vote_outcome", _("community vote decided")
+    OUTCOME_SUSPENDED = "outcome_suspended", _("suspended the outcome of")
 
 
 SANCTION_ACTIONS = (Action.WARN, Action.MUTE, Action.SUSPEND, Action.BAN)
@@ -199,29 +210,29 @@ CONTENT_ACTIONS = (Action.APPROVE, Action.HIDE, Action.DELETE, Action.REDACT)
 
 # The public log's words for each action and kind of content (moderation/log.html, /transparency/).
 PUBLIC_ACTION_LABELS = {
-    Action.APPROVE: "approved",
-    Action.HIDE: "hidden",
-    Action.DELETE: "removed",
-    Action.REDACT: "personal information edited out",
-    Action.WARN: "warning",
-    Action.MUTE: "muted",
-    Action.SUSPEND: "suspended",
-    Action.BAN: "banned",
-    Action.AUTO_HIDE: "hidden after reports, until reviewed",
-    Action.DISMISS: "reports dismissed",
-    Action.APPEAL_UPHELD: "appeal: decision kept",
-    Action.APPEAL_OVERTURNED: "appeal: decision reversed",
-    Action.PATTERN_CHANGE: "hold list changed",
-    Action.VOTE_OUTCOME: "community vote",
-    Action.OUTCOME_SUSPENDED: "vote outcome suspended by an organiser",
+    Action.APPROVE: _("approved"),
+    Action.HIDE: _("hidden"),
+    Action.DELETE: _("removed"),
+    Action.REDACT: _("personal information edited out"),
+    Action.WARN: _("warning"),
+    Action.MUTE: _("muted"),
+    Action.SUSPEND: _("suspended"),
+    Action.BAN: _("banned"),
+    Action.AUTO_HIDE: _("hidden after reports, until reviewed"),
+    Action.DISMISS: _("reports dismissed"),
+    Action.APPEAL_UPHELD: _("appeal: decision kept"),
+    Action.APPEAL_OVERTURNED: _("appeal: decision reversed"),
+    Action.PATTERN_CHANGE: _("hold list changed"),
+    Action.VOTE_OUTCOME: _("community vote"),
+    Action.OUTCOME_SUSPENDED: _("vote outcome suspended by an organiser"),
 }
-PUBLIC_KIND_LABELS = {Target.POST: "forum post", Target.MESSAGE: "room message", Target.USER: "account", Target.ALERT: "drug alert",
-                      Target.BIO: "profile bio", Target.ROOM: "room title or topic", Target.HELP: "help request",
-                      Target.EDIT: "forum post edit", Target.PROPOSAL: "proposal"}
+PUBLIC_KIND_LABELS = {Target.POST: _("forum post"), Target.MESSAGE: _("room message"), Target.USER: _("account"), Target.ALERT: _("drug alert"),
+                      Target.BIO: _("profile bio"), Target.ROOM: _("room title or topic"), Target.HELP: _("help request"),
+                      Target.EDIT: _("forum post edit"), Target.PROPOSAL: _("proposal")}
 
 
 def rule_words(number: int | None, title: str) -> str:
-    return f"Rule {number}: {title}" if number else ""
+    return gettext("Rule %(number)s: %(title)s") % {"number": number, "title": title} if number else ""
 
 
 class AppendOnly(models.Model):
@@ -282,28 +293,28 @@ class LogEntry(AppendOnly):
     @property
     def actor_label(self) -> str:
         if self.action == Action.VOTE_OUTCOME:
-            return "the community"
+            return gettext("the community")
         if self.actor_id is None:
-            return "automatic" if self.action == Action.AUTO_HIDE else "a former moderator"
+            return gettext("automatic") if self.action == Action.AUTO_HIDE else gettext("a former moderator")
         return self.actor.username
 
     @property
     def target_label(self) -> str:
         """The target named without its content: for moderators' pages only (it names a reported member)."""
         if self.target_kind == Target.USER:
-            return f"member {self.subject.username}" if self.subject_id else "a former member"
+            return gettext("member %(name)s") % {"name": self.subject.username} if self.subject_id else gettext("a former member")
         if self.target_kind:
             return f"{Target(self.target_kind).label} #{self.target_id}"
         return ""
 
     @property
     def action_label(self) -> str:
-        return PUBLIC_ACTION_LABELS.get(self.action, self.get_action_display())
+        return str(PUBLIC_ACTION_LABELS.get(self.action, self.get_action_display()))
 
     @property
     def kind_label(self) -> str:
         """The kind of content, never which one or whose: what the public log shows."""
-        return PUBLIC_KIND_LABELS.get(self.target_kind, "")
+        return str(PUBLIC_KIND_LABELS.get(self.target_kind, ""))
 
     @property
     def rule_label(self) -> str:
@@ -320,9 +331,9 @@ class LogEntry(AppendOnly):
         if self.action in (Action.VOTE_OUTCOME, Action.OUTCOME_SUSPENDED):
             return ""
         if self.category:
-            return self.get_category_display()
+            return str(self.get_category_display())
         if self.action in (Action.APPROVE, Action.DISMISS):
-            return "no rule broken"
+            return gettext("no rule broken")
         return ""
 
     @property
@@ -333,8 +344,8 @@ class LogEntry(AppendOnly):
         hours = max(1, round((self.until - self.created).total_seconds() / 3600))
         if hours % 24 == 0:
             days = hours // 24
-            return f"{days} day{'s' if days != 1 else ''}"
-        return f"{hours} hour{'s' if hours != 1 else ''}"
+            return ngettext("%(count)s day", "%(count)s days", days) % {"count": days}
+        return ngettext("%(count)s hour", "%(count)s hours", hours) % {"count": hours}
 
     @property
     def is_appealable(self) -> bool:
@@ -379,10 +390,10 @@ class Sanction(models.Model):
     """A warning, mute, suspension or ban on one person, from `starts` until `ends` (None: no end)."""
 
     class Kind(models.TextChoices):
-        WARN = "warn", "warning"
-        MUTE = "mute", "mute"
-        SUSPEND = "suspend", "suspension"
-        BAN = "ban", "ban"
+        WARN = "warn", _("warning")
+        MUTE = "mute", _("mute")
+        SUSPEND = "suspend", _("suspension")
+        BAN = "ban", _("ban")
 
     peer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sanctions")
     kind = models.CharField(max_length=10, choices=Kind.choices)
@@ -402,9 +413,9 @@ class Appeal(models.Model):
     """A sanctioned person's appeal against one action; decided by a moderator who didn't take it."""
 
     class Status(models.TextChoices):
-        OPEN = "open", "waiting for a moderator"
-        UPHELD = "upheld", "decision kept"
-        OVERTURNED = "overturned", "decision reversed"
+        OPEN = "open", _("waiting for a moderator")
+        UPHELD = "upheld", _("decision kept")
+        OVERTURNED = "overturned", _("decision reversed")
 
     log_entry = models.OneToOneField(LogEntry, on_delete=models.CASCADE, related_name="appeal")
     appellant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="moderation_appeals")

@@ -2,10 +2,12 @@
 
 from django.core.exceptions import PermissionDenied
 
-MSG_MODERATORS_ONLY = "Only moderators can do this."
-MSG_SELF_SANCTION = "You can't act on your own account or content; please ask another moderator."
-MSG_APPEAL_NOT_YOURS = "You can only appeal a decision about you."
-MSG_APPEAL_SAME_MODERATOR = "A moderator other than the one who acted must decide this appeal."
+from commons.languages import said as _  # noqa: N812 (a str shown in the reader's language; see commons.languages.Said)
+
+MSG_MODERATORS_ONLY = _("Only moderators can do this.")
+MSG_SELF_SANCTION = _("You can't act on your own account or content; please ask another moderator.")
+MSG_APPEAL_NOT_YOURS = _("You can only appeal a decision about you.")
+MSG_APPEAL_SAME_MODERATOR = _("A moderator other than the one who acted must decide this appeal.")
 
 
 def is_moderator(peer) -> bool:

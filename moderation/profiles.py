@@ -2,6 +2,8 @@
 approved one stays public. peers stores bios; moderation screens them and registers itself with peers and
 with its own queue (ModerationConfig.ready), so peers imports nothing of moderation."""
 
+from django.utils.translation import gettext
+
 from moderation.models import Target
 from moderation.registry import HeldKind
 from moderation.screening import screen
@@ -27,8 +29,8 @@ def _resolve(pk: int) -> Resolved | None:
     peer = Peer.objects.filter(pk=pk).first()
     if peer is None:
         return None
-    return Resolved(kind=Target.BIO, id=peer.pk, obj=peer, author=peer, label=f"bio of {peer.username}",
-                    url=f"/u/{peer.username}/", where="Member profile (new bio; the approved one stays shown)",
+    return Resolved(kind=Target.BIO, id=peer.pk, obj=peer, author=peer, label=gettext("bio of %(name)s") % {"name": peer.username},
+                    url=f"/u/{peer.username}/", where=gettext("Member profile (new bio; the approved one stays shown)"),
                     body_html=peer.bio_pending_html,  # sanitised at write (commons.markup)
                     body=peer.bio_pending, status="pending" if peer.bio_pending else "approved")
 

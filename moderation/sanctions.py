@@ -11,11 +11,18 @@ from datetime import datetime
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
 from moderation.models import Sanction
+from moderation.notices import until
 
 
 STRENGTH = {"mute": 1, "suspend": 2, "ban": 3}
+WORDS = {"mute": gettext_noop("Your account is muted. Reason: %(reason)s"),
+         "suspend": gettext_noop("Your account is suspended. Reason: %(reason)s"),
+         "ban": gettext_noop("Your account is banned. Reason: %(reason)s")}
+TIMED_WORDS = {"mute": gettext_noop("Your account is muted until %(until)s. Reason: %(reason)s"),
+               "suspend": gettext_noop("Your account is suspended until %(until)s. Reason: %(reason)s")}
 
 
 @dataclass(frozen=True)
@@ -30,9 +37,10 @@ class Restriction:
 
     @property
     def message(self) -> str:
-        label = {"mute": "muted", "suspend": "suspended", "ban": "banned"}[self.kind]
-        until = f" until {self.until:%d %b %Y, %H:%M} UTC" if self.until else ""
-        return f"Your account is {label}{until}. Reason: {self.reason}"
+        """Why the person can't take part now, in the active language (the request's, or the socket's person's)."""
+        if self.until is not None and self.kind in TIMED_WORDS:
+            return gettext(TIMED_WORDS[self.kind]) % {"until": until(self.until), "reason": self.reason}
+        return gettext(WORDS[self.kind]) % {"reason": self.reason}
 
 
 def active_restriction(peer) -> Restriction | None:

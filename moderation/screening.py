@@ -17,32 +17,33 @@ import re
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
+from django.utils.translation import gettext, gettext_noop
 
 from moderation.models import ModerationStatus, SourcingPattern
 from moderation.trust import is_new_account
-from peers.services import notification_send
+from moderation.notices import notice_send
 
 # Why something is held, in words shown to its author (the reason codes are for the queue).
 HOLD_REASONS = {
-    "contact": "it may contain contact details",
-    "payment": "it may contain a payment handle",
-    "sourcing": "it may be about buying or selling",
-    "link": "links from new accounts, and links in profiles, are checked first",
-    "new_account": "posts from new accounts are checked first",
+    "contact": gettext_noop("it may contain contact details"),
+    "payment": gettext_noop("it may contain a payment handle"),
+    "sourcing": gettext_noop("it may be about buying or selling"),
+    "link": gettext_noop("links from new accounts, and links in profiles, are checked first"),
+    "new_account": gettext_noop("posts from new accounts are checked first"),
 }
-MSG_HELD = "Held because {reasons}; a moderator will look soon."
+MSG_HELD = gettext_noop("Held because {reasons}; a moderator will look soon.")
 # A link in a profile is held from everyone: a bio is where a dealer's contact would sit for good.
 LINKS_ALWAYS_HELD = ("bio",)
 # What the author is told, per kind of text.
 NOTICES = {
-    "post": "Your post is waiting for a moderator.",
-    "edit": "Your edit is waiting for a moderator; until then your post shows the version that was approved.",
-    "message": "Your room message is waiting for a moderator.",
-    "alert": "Your alert is waiting for a moderator.",
-    "bio": "Your new profile bio is waiting for a moderator; until then your profile shows the bio it had.",
-    "room": "Your room's title, topic or rules are waiting for a moderator.",
-    "help": "Supporters see that you asked for help; what you wrote waits for a moderator before they can read it.",
-    "suggestion": "Your suggestion is waiting for a moderator, as every suggestion does.",
+    "post": gettext_noop("Your post is waiting for a moderator."),
+    "edit": gettext_noop("Your edit is waiting for a moderator; until then your post shows the version that was approved."),
+    "message": gettext_noop("Your room message is waiting for a moderator."),
+    "alert": gettext_noop("Your alert is waiting for a moderator."),
+    "bio": gettext_noop("Your new profile bio is waiting for a moderator; until then your profile shows the bio it had."),
+    "room": gettext_noop("Your room's title, topic or rules are waiting for a moderator."),
+    "help": gettext_noop("Supporters see that you asked for help; what you wrote waits for a moderator before they can read it."),
+    "suggestion": gettext_noop("Your suggestion is waiting for a moderator, as every suggestion does."),
 }
 
 PATTERNS_CACHE_KEY = "moderation:patterns:v1"
@@ -119,10 +120,15 @@ def hold_codes(text: str, *, new_account: bool, always_links: bool = False) -> l
     return codes
 
 
-def held_message(codes) -> str:
-    words = [HOLD_REASONS[code] for code in codes]
-    joined = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
-    return MSG_HELD.format(reasons=joined)
+def held_message(codes, *, translate=False) -> str:
+    """Why it is held: in English (stored), or in the active language (`translate`, for the author's notice)."""
+    words = [gettext(HOLD_REASONS[code]) if translate else HOLD_REASONS[code] for code in codes]
+    if len(words) == 1:
+        joined = words[0]
+    else:
+        first, last = ", ".join(words[:-1]), words[-1]
+        joined = gettext("%(first)s and %(last)s") % {"first": first, "last": last} if translate else f"{first} and {last}"
+    return (gettext(MSG_HELD) if translate else MSG_HELD).format(reasons=joined)
 
 
 def screen(*, author, text: str, kind: str) -> Screening:
@@ -141,5 +147,5 @@ def screen(*, author, text: str, kind: str) -> Screening:
     message = held_message(codes)
     if author is not None and getattr(author, "is_authenticated", False):
         # Same transaction as the caller's write: if the content isn't stored, neither is the notice.
-        notification_send(recipient=author, kind="moderation", text=f"{NOTICES.get(kind, NOTICES['post'])} {message}")
+        notice_send(recipient=author, words=lambda: f"{gettext(NOTICES.get(kind, NOTICES['post']))} {held_message(codes, translate=True)}")
     return Screening(status=ModerationStatus.PENDING, reasons=[message], codes=tuple(codes))

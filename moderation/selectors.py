@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from django.db.models import Count, Max, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from moderation import targets
 from moderation.models import Action, Appeal, LogCompaction, LogEntry, QueueItem, Report, Sanction, SourcingPattern
@@ -46,7 +47,7 @@ def queue_rows(items: list[QueueItem]) -> list[QueueRow]:
         reasons = [item.hold_reason] if item.hold_reason else []
         open_reports = [r for r in item.reports.all() if r.closed_at is None]
         counts = Counter(r.get_reason_display() for r in open_reports)
-        reasons += [f"reported for {label}" + (f" ×{n}" if n > 1 else "") for label, n in counts.items()]
+        reasons += [gettext("reported for %(reason)s") % {"reason": label} + (f" ×{n}" if n > 1 else "") for label, n in counts.items()]
         rows.append(QueueRow(item=item, target=found.get((item.target_kind, item.target_id)), reasons=reasons,
                              history=histories.get(item.subject_id, {})))
     return rows
@@ -161,13 +162,14 @@ def median_first_review(*, days: int = CHART_DAYS) -> timedelta | None:
 def duration_words(span: timedelta | None) -> str:
     """`timedelta(minutes=90)` -> "1 h 30 min"; plain enough for a dashboard tile."""
     if span is None:
-        return "no reviews yet"
+        return gettext("no reviews yet")
     minutes = int(span.total_seconds() // 60)
     if minutes < 1:
-        return "under a minute"
+        return gettext("under a minute")
     days, rest = divmod(minutes, 24 * 60)
     hours, minutes = divmod(rest, 60)
-    parts = [f"{days} d" if days else "", f"{hours} h" if hours else "", f"{minutes} min" if minutes and not days else ""]
+    parts = [gettext("%(count)s d") % {"count": days} if days else "", gettext("%(count)s h") % {"count": hours} if hours else "",
+             gettext("%(count)s min") % {"count": minutes} if minutes and not days else ""]
     return " ".join(part for part in parts if part)
 
 

@@ -12,7 +12,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
+from commons.languages import said as _  # noqa: N812 (a str shown in the reader's language; see commons.languages.Said)
 from commons.limits import limit_use
 from commons.text import validate_visible
 from moderation import actions, registry, screening, targets
@@ -31,26 +33,26 @@ from moderation.models import (
     Target,
 )
 from moderation.sanctions import active_restriction
+from moderation.notices import notice_send, noun
 from moderation.screening import HOLD_REASONS, patterns_changed
 from moderation.trust import is_established
-from peers.services import notification_send
 
-MSG_SIGN_IN_TO_REPORT = "Please log in to report something."
-MSG_REPORT_REASON = "Please choose a reason for the report."
-MSG_REPORT_OTHER_NEEDS_TEXT = "Please say a few words about what is wrong."
-MSG_REPORT_SELF = "You can't report yourself or your own words. You can edit or ask a moderator for help instead."
-MSG_ALREADY_REPORTED = "You've already reported this. A moderator will look at it soon."
-MSG_REPORT_THANKS = "Thank you. A moderator will look at your report soon."
-MSG_ALREADY_RESOLVED = "Another moderator already resolved this item, so nothing was changed."
-MSG_UNKNOWN_ACTION = "Please choose an action."
-MSG_UNKNOWN_CATEGORY = "Please choose which rule or reason this decision is about."
-MSG_APPEAL_NOT_APPEALABLE = "This decision can't be appealed."
-MSG_ALREADY_APPEALED = "You've already appealed this decision. Each decision can be appealed once."
-MSG_APPEAL_TEXT = "Please say why you think the decision should change (up to 2,000 characters)."
-MSG_APPEAL_DECIDED = "This appeal has already been decided, so nothing was changed."
-MSG_PATTERN_EMPTY = "Please give a word, phrase or pattern."
-MSG_PATTERN_BAD_REGEX = "That regular expression doesn't work: {error}"
-MSG_PATTERN_EXISTS = "That pattern is already on the list."
+MSG_SIGN_IN_TO_REPORT = _("Please log in to report something.")
+MSG_REPORT_REASON = _("Please choose a reason for the report.")
+MSG_REPORT_OTHER_NEEDS_TEXT = _("Please say a few words about what is wrong.")
+MSG_REPORT_SELF = _("You can't report yourself or your own words. You can edit or ask a moderator for help instead.")
+MSG_ALREADY_REPORTED = _("You've already reported this. A moderator will look at it soon.")
+MSG_REPORT_THANKS = _("Thank you. A moderator will look at your report soon.")
+MSG_ALREADY_RESOLVED = _("Another moderator already resolved this item, so nothing was changed.")
+MSG_UNKNOWN_ACTION = _("Please choose an action.")
+MSG_UNKNOWN_CATEGORY = _("Please choose which rule or reason this decision is about.")
+MSG_APPEAL_NOT_APPEALABLE = _("This decision can't be appealed.")
+MSG_ALREADY_APPEALED = _("You've already appealed this decision. Each decision can be appealed once.")
+MSG_APPEAL_TEXT = _("Please say why you think the decision should change (up to 2,000 characters).")
+MSG_APPEAL_DECIDED = _("This appeal has already been decided, so nothing was changed.")
+MSG_PATTERN_EMPTY = _("Please give a word, phrase or pattern.")
+MSG_PATTERN_BAD_REGEX = _("That regular expression doesn't work: {error}")
+MSG_PATTERN_EXISTS = _("That pattern is already on the list.")
 
 REDACTED = "[removed by a moderator]"
 
@@ -135,15 +137,15 @@ def _auto_hide(*, item: QueueItem, target, category: str) -> None:
     if changed:
         log_entry_write(actor=None, action=Action.AUTO_HIDE, kind=target.kind, target_id=target.id, subject=target.author, item=item,
              reason=MSG_AUTO_HIDDEN, category=category)
-        notification_send(recipient=target.author, kind="moderation",
-                          text=f"Your {targets.noun(target.kind)} was {MSG_AUTO_HIDDEN}.", url=APPEAL_URL)
+        notice_send(recipient=target.author, url=APPEAL_URL, words=lambda: gettext(
+            "Your %(noun)s was hidden after several reports from members; a moderator will look soon.") % {"noun": noun(targets.noun(target.kind))})
 
 
 # --- decisions on queue items ------------------------------------------------------------------
 
 RULE_OTHER = "other"
-MSG_RULE_UNKNOWN = "That rule isn't among the community's current rules (they may have just changed): please choose again."
-MSG_RULE_OTHER_NEEDS_REASON = "You chose “other”: please say in the reason what the decision rests on."
+MSG_RULE_UNKNOWN = _("That rule isn't among the community's current rules (they may have just changed): please choose again.")
+MSG_RULE_OTHER_NEEDS_REASON = _("You chose “other”: please say in the reason what the decision rests on.")
 
 
 def _rule_chosen(rule: str, *, reason: str) -> registry.Rule | None:
@@ -268,9 +270,9 @@ def appeal_decide(*, appeal: Appeal, moderator, overturn: bool, reason: str) -> 
             _undo(entry=entry, moderator=moderator, reason=reason)
         log = log_entry_write(actor=moderator, action=Action.APPEAL_OVERTURNED if overturn else Action.APPEAL_UPHELD,
                    kind=entry.target_kind, target_id=entry.target_id, subject=entry.subject, reason=reason, category=entry.category)
-        outcome = "reversed" if overturn else "kept"
-        notification_send(recipient=appeal.appellant, kind="moderation",
-                          text=f"Your appeal was decided: the decision is {outcome}. Reason: {reason}", url=APPEAL_URL)
+        decided = (gettext_noop("Your appeal was decided: the decision is reversed. Reason: %(reason)s") if overturn
+                   else gettext_noop("Your appeal was decided: the decision is kept. Reason: %(reason)s"))
+        notice_send(recipient=appeal.appellant, url=APPEAL_URL, words=lambda: gettext(decided) % {"reason": reason})
     appeal.refresh_from_db()
     return log
 

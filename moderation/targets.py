@@ -8,13 +8,15 @@ it reads itself.
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 
+from commons.languages import said as _  # noqa: N812 (a str shown in the reader's language; see commons.languages.Said)
 from commons.ids import parse_id
 from moderation import registry
 from moderation.models import Target
 from peers.models import Peer
 
-MSG_BAD_TARGET = "We couldn't find what you're reporting. It may have been removed already."
+MSG_BAD_TARGET = _("We couldn't find what you're reporting. It may have been removed already.")
 
 
 @dataclass
@@ -45,8 +47,8 @@ def noun(kind: str) -> str:
 
 
 def _member(peer: Peer) -> Resolved:
-    return Resolved(kind=Target.USER, id=peer.pk, obj=peer, author=peer, label=f"member {peer.username}",
-                    url=f"/u/{peer.username}/", where="Member profile", body_html=peer.bio_html, body=peer.bio)
+    return Resolved(kind=Target.USER, id=peer.pk, obj=peer, author=peer, label=gettext("member %(name)s") % {"name": peer.username},
+                    url=f"/u/{peer.username}/", where=gettext("Member profile"), body_html=peer.bio_html, body=peer.bio)
 
 
 def resolve(kind: str, pk: int, *, with_context: bool = False) -> Resolved | None:

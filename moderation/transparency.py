@@ -11,6 +11,9 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import Count, DateField, Min, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from moderation.models import Action, Appeal, LogEntry, LogMonth, QueueItem
 from moderation.selectors import duration_words
@@ -20,11 +23,11 @@ MONTHS = 12
 # Kinds of action in the chart, its table and its legend, in stacking order (bottom first).
 # (key, label, the table's short heading, the actions counted)
 ACTION_KINDS = [
-    ("approved", "approved", "Approved", (Action.APPROVE,)),
-    ("removed", "hidden or removed", "Removed", (Action.HIDE, Action.DELETE, Action.AUTO_HIDE)),
-    ("redacted", "personal information edited out", "Edited", (Action.REDACT,)),
-    ("sanctions", "warnings, mutes, suspensions and bans", "Sanctions", (Action.WARN, Action.MUTE, Action.SUSPEND, Action.BAN)),
-    ("dismissed", "reports dismissed", "Dismissed", (Action.DISMISS,)),
+    ("approved", _("approved"), _("Approved"), (Action.APPROVE,)),
+    ("removed", _("hidden or removed"), _("Removed"), (Action.HIDE, Action.DELETE, Action.AUTO_HIDE)),
+    ("redacted", _("personal information edited out"), _("Edited"), (Action.REDACT,)),
+    ("sanctions", _("warnings, mutes, suspensions and bans"), _("Sanctions"), (Action.WARN, Action.MUTE, Action.SUSPEND, Action.BAN)),
+    ("dismissed", _("reports dismissed"), _("Dismissed"), (Action.DISMISS,)),
 ]
 KIND_OF_ACTION = {action: key for key, _, _, actions in ACTION_KINDS for action in actions}
 
@@ -135,10 +138,10 @@ def short_wait(span: timedelta | None) -> str:
         return ""
     minutes = span.total_seconds() / 60
     if minutes < 60:
-        return f"{max(1, round(minutes))}m"
+        return gettext("%(count)sm") % {"count": max(1, round(minutes))}
     if minutes < 48 * 60:
-        return f"{round(minutes / 60)}h"
-    return f"{round(minutes / (24 * 60))}d"
+        return gettext("%(count)sh") % {"count": round(minutes / 60)}
+    return gettext("%(count)sd") % {"count": round(minutes / (24 * 60))}
 
 
 @dataclass(frozen=True)
@@ -193,7 +196,7 @@ def _columns(months: list[Month], values, *, stacked: bool) -> dict:
             rects.append(Rect(key=key, label=label, count=n, x=round(x, 1), y=y, width=round(bar_w, 1), height=height, text=text,
                               value_label=value_label if not stacked and n else "", value_x=round(x + bar_w / 2, 1), value_y=round(y - 3, 1)))
         top = min([r.y for r in rects] + [baseline])
-        columns.append(Column(month=month, rects=rects, label=month.start.strftime("%b"),
+        columns.append(Column(month=month, rects=rects, label=date_format(month.start, "M"),
                               year=month.start.strftime("%Y") if index == 0 or month.start.month == 1 else "",
                               label_x=round(x0 + slot / 2, 1), total=sum(r.count for r in rects) if stacked else 0,
                               total_y=round(top - 4, 1)))
@@ -209,12 +212,12 @@ def waits_chart(months: list[Month]) -> dict:
     """The median wait per month, in minutes (its words in each bar's title, a short form above it)."""
     def wait(month):
         minutes = max(1, round(month.median_wait.total_seconds() / 60)) if month.median_wait is not None else 0
-        return [("wait", "median time from report to decision", minutes, month.wait_words if month.median_wait else "",
+        return [("wait", gettext("median time from report to decision"), minutes, month.wait_words if month.median_wait else "",
                  short_wait(month.median_wait))]
 
     return _columns(months, wait, stacked=False)
 
 
 def appeals_chart(months: list[Month]) -> dict:
-    return _columns(months, lambda month: [("appealed", "appeals", month.appealed, "", str(month.appealed)),
-                                           ("overturned", "reversed", month.overturned, "", str(month.overturned))], stacked=False)
+    return _columns(months, lambda month: [("appealed", gettext("appeals"), month.appealed, "", str(month.appealed)),
+                                           ("overturned", gettext("reversed"), month.overturned, "", str(month.overturned))], stacked=False)

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from commons.languages import said as _  # noqa: N812 (a str shown in the reader's language; see commons.languages.Said)
 from commons.http import safe_next, sign_in_required
 from moderation import registry, selectors, services, targets, transparency
 from moderation.compaction import detail_days
@@ -16,10 +17,10 @@ from moderation.forms import AppealDecisionForm, AppealForm, DecisionForm, Patte
 from moderation.models import Appeal, LogEntry, QueueItem, SourcingPattern
 from moderation.permissions import check_can_moderate
 
-MSG_DECIDED = "Done. The decision is in the moderation log."
-MSG_APPEAL_SENT = "Your appeal is sent. A moderator who didn't take the decision will look at it."
-MSG_APPEAL_DONE = "Appeal decided. The person is told, and the log shows it."
-MSG_PATTERN_ADDED = "Pattern added. New posts and messages are checked against it from now on."
+MSG_DECIDED = _("Done. The decision is in the moderation log.")
+MSG_APPEAL_SENT = _("Your appeal is sent. A moderator who didn't take the decision will look at it.")
+MSG_APPEAL_DONE = _("Appeal decided. The person is told, and the log shows it.")
+MSG_PATTERN_ADDED = _("Pattern added. New posts and messages are checked against it from now on.")
 ITEMS_PER_PAGE, LOG_PER_PAGE = 25, 50
 
 

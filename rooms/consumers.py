@@ -4,6 +4,7 @@ import asyncio
 import collections
 import logging
 import time
+from datetime import datetime
 from urllib.parse import parse_qs
 
 from asgiref.sync import SyncToAsync
@@ -12,6 +13,7 @@ from django.conf import settings
 from django.db import DatabaseError, connections
 from django.core.exceptions import PermissionDenied
 
+from commons.languages import said as _  # noqa: N812 (a str shown in the reader's language; see commons.languages.Said)
 from commons import layers
 from commons.channels import ALERTS_GROUP
 from commons.consumers import CLOSE_SESSION_ENDED, GuardedConsumer
@@ -26,9 +28,9 @@ from rooms.permissions import check_can_join, is_host
 CLOSE_FORBIDDEN = 4403
 CLOSE_NOT_FOUND = 4404
 
-NOT_JSON = "Frames must be JSON text, like {\"type\": \"message\", \"body\": \"hi\"}."
-UNKNOWN_TYPE = "Unknown frame type. Send \"message\" or \"typing\"."
-REMOVED_NOW = "A host removed you from this room."
+NOT_JSON = _("Frames must be JSON text, like {\"type\": \"message\", \"body\": \"hi\"}.")
+UNKNOWN_TYPE = _("Unknown frame type. Send \"message\" or \"typing\".")
+REMOVED_NOW = _("A host removed you from this room.")
 
 logger = logging.getLogger(__name__)
 
@@ -344,7 +346,7 @@ class RoomConsumer(GuardedConsumer):
         await self.send_json({"type": "room_status", "status": event["status"]})
 
     async def room_muted(self, event):
-        await self.send_error(services.MUTED, event["detail"])
+        await self.send_error(services.MUTED, services.muted_words(datetime.fromisoformat(event["until"])))
 
     async def room_kick(self, event):
         await self._leave_fanout()  # nothing more from the room reaches a removed person

@@ -1,13 +1,14 @@
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 
+from commons.languages import said as _  # noqa: N812 (a str shown in the reader's language; see commons.languages.Said)
 from peers.models import Peer
 from rooms.models import RETENTION_HOURS_MAX, RETENTION_HOURS_MIN, SLOW_MODE_SECONDS_MAX, Room
 from rooms.services import MUTE_MAX_MINUTES
 
-UNKNOWN_PSEUDONYMS = "We couldn't find these pseudonyms: {names}."
-ENDS_BEFORE_START = "The end time needs to be after the start time."
-SLUG_TAKEN = "Another room already uses this web address."
+UNKNOWN_PSEUDONYMS = _("We couldn't find these pseudonyms: {names}.")
+ENDS_BEFORE_START = _("The end time needs to be after the start time.")
+SLUG_TAKEN = _("Another room already uses this web address.")
 
 
 def _peers_named(value: str, field: str, form: forms.Form):
@@ -27,29 +28,33 @@ def _peers_named(value: str, field: str, form: forms.Form):
 
 class RoomForm(forms.ModelForm):
     cohost_names = forms.CharField(
-        label="Co-hosts", required=False, help_text="Pseudonyms, separated by commas. Co-hosts can do everything the host can."
+        label=_("Co-hosts"), required=False, help_text=_("Pseudonyms, separated by commas. Co-hosts can do everything the host can.")
     )
     invited_names = forms.CharField(
-        label="Invited people", required=False, help_text="Only used when the room is for invited people only. Pseudonyms, separated by commas."
+        label=_("Invited people"), required=False, help_text=_("Only used when the room is for invited people only. Pseudonyms, separated by commas.")
     )
 
     class Meta:
         model = Room
         fields = ["title", "slug", "topic", "starts_at", "ends_at", "visibility", "slow_mode_seconds", "retention_hours", "show_names", "rules"]
         labels = {
-            "slug": "Web address",
-            "starts_at": "Starts",
-            "ends_at": "Ends",
-            "slow_mode_seconds": "Slow mode (seconds between messages per person, 0 for off)",
-            "retention_hours": "Keep messages for (hours)",
-            "show_names": "Show who is online by name",
-            "rules": "Room rules",
+            "title": _("Title"),
+            "topic": _("Topic"),
+            "visibility": _("Visibility"),
+            "slug": _("Web address"),
+            "starts_at": _("Starts"),
+            "ends_at": _("Ends"),
+            "slow_mode_seconds": _("Slow mode (seconds between messages per person, 0 for off)"),
+            "retention_hours": _("Keep messages for (hours)"),
+            "show_names": _("Show who is online by name"),
+            "rules": _("Room rules"),
         }
         help_texts = {
-            "slug": "Letters, numbers and hyphens, e.g. sunday-check-in.",
-            "starts_at": "In your own time zone.",
-            "retention_hours": "Older messages are deleted and never shown again. 72 hours unless you choose otherwise; at most a year (8,760 hours).",
-            "slow_mode_seconds": "At most an hour (3,600 seconds).",
+            "show_names": _("Show the pseudonyms of the people online, not only how many there are."),
+            "slug": _("Letters, numbers and hyphens, e.g. sunday-check-in."),
+            "starts_at": _("In your own time zone."),
+            "retention_hours": _("Older messages are deleted and never shown again. 72 hours unless you choose otherwise; at most a year (8,760 hours)."),
+            "slow_mode_seconds": _("At most an hour (3,600 seconds)."),
         }
         widgets = {
             "starts_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
@@ -82,17 +87,17 @@ class RoomForm(forms.ModelForm):
 class PersonForm(forms.Form):
     """A host action on one person of the room, named by pseudonym (unmute uses it as it is)."""
 
-    pseudonym = forms.CharField(max_length=100)
+    pseudonym = forms.CharField(max_length=100, label=_("Pseudonym"))
 
 
 class MuteForm(PersonForm):
-    minutes = forms.IntegerField(min_value=1, max_value=MUTE_MAX_MINUTES, initial=15)
-    reason = forms.CharField(max_length=300, required=False)
+    minutes = forms.IntegerField(min_value=1, max_value=MUTE_MAX_MINUTES, initial=15, label=_("For how many minutes"))
+    reason = forms.CharField(max_length=300, required=False, label=_("Reason"))
 
 
 class RemovePersonForm(PersonForm):
-    reason = forms.CharField(max_length=300, required=False)
+    reason = forms.CharField(max_length=300, required=False, label=_("Reason"))
 
 
 class RemoveMessageForm(forms.Form):
-    reason = forms.CharField(max_length=300, required=False)
+    reason = forms.CharField(max_length=300, required=False, label=_("Reason"))

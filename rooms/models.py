@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from moderation.models import Moderated, ModerationStatus
 
@@ -18,13 +19,13 @@ SLOW_MODE_SECONDS_MAX = 60 * 60
 
 class Room(models.Model):
     class Status(models.TextChoices):
-        SCHEDULED = "scheduled", "scheduled"
-        LIVE = "live", "live"
-        CLOSED = "closed", "closed"
+        SCHEDULED = "scheduled", _("scheduled")
+        LIVE = "live", _("live")
+        CLOSED = "closed", _("closed")
 
     class Visibility(models.TextChoices):
-        MEMBERS = "members", "all members"
-        INVITED = "invited", "invited only"
+        MEMBERS = "members", _("all members")
+        INVITED = "invited", _("invited only")
 
     slug = models.SlugField(unique=True)
     title = models.CharField(max_length=TITLE_MAX_LENGTH)

@@ -2,6 +2,7 @@
 RoomsConfig.ready: moderation finds, shows, approves, hides, redacts and restores them through these."""
 
 from django.utils.html import format_html_join, linebreaks
+from django.utils.translation import gettext
 
 from moderation.models import ModerationStatus, Target
 from moderation.registry import HeldKind
@@ -20,8 +21,8 @@ def _resolve(pk: int) -> Resolved | None:
     body = "\n\n".join(f"{LABELS[name]}: {texts.get(name, '')}" for name in services.TEXT_FIELDS if texts.get(name))
     body_html = format_html_join("", "<h5>{}</h5>{}", ((LABELS[name], linebreaks(texts[name], autoescape=True))
                                                       for name in services.TEXT_FIELDS if texts.get(name)))
-    where = "Live room settings (changes to a public room)" if room.pending_texts else "Live room settings (a new room)"
-    return Resolved(kind=Target.ROOM, id=room.pk, obj=room, author=room.host, label=f"room {room.slug}",
+    where = gettext("Live room settings (changes to a public room)") if room.pending_texts else gettext("Live room settings (a new room)")
+    return Resolved(kind=Target.ROOM, id=room.pk, obj=room, author=room.host, label=gettext("room %(slug)s") % {"slug": room.slug},
                     url=room.get_absolute_url(), where=where, body_html=body_html, body=body,
                     status="pending" if room.pending_texts else room.moderation_status)
 
@@ -36,8 +37,8 @@ ROOM_TEXTS = HeldKind(
 
 def _message_resolved(message: Message) -> Resolved:
     return Resolved(
-        kind=Target.MESSAGE, id=message.pk, obj=message, author=message.author, label=f"room message #{message.pk}",
-        url=message.room.get_absolute_url(), where=f"Live room › {message.room.title}",
+        kind=Target.MESSAGE, id=message.pk, obj=message, author=message.author, label=gettext("room message #%(id)s") % {"id": message.pk},
+        url=message.room.get_absolute_url(), where=gettext("Live room › %(title)s") % {"title": message.room.title},
         body_html=message.body_html, body=message.body, status=message.moderation_status,
     )
 

@@ -2,14 +2,15 @@
 
 from django.core.exceptions import PermissionDenied
 
+from commons.languages import said as _  # noqa: N812 (a str shown in the reader's language; see commons.languages.Said)
 from moderation.models import ModerationStatus
 from rooms.models import Room, RoomRemoval
 
-NOT_SIGNED_IN = "Please log in to join live rooms."
-INVITED_ONLY = "This room is for invited people only. Ask the host if you would like to join."
-REMOVED_FROM_ROOM = "A host removed you from this room. You can still take part in the rest of the community."
-NOT_A_HOST = "Only the room's hosts and the moderators can do that."
-NOT_AN_ORGANISER = "Only organisers can create and schedule rooms."
+NOT_SIGNED_IN = _("Please log in to join live rooms.")
+INVITED_ONLY = _("This room is for invited people only. Ask the host if you would like to join.")
+REMOVED_FROM_ROOM = _("A host removed you from this room. You can still take part in the rest of the community.")
+NOT_A_HOST = _("Only the room's hosts and the moderators can do that.")
+NOT_AN_ORGANISER = _("Only organisers can create and schedule rooms.")
 
 
 def is_host(peer, room: Room) -> bool:

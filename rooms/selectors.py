@@ -3,6 +3,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db.models import Case, Count, Q, QuerySet, Value, When
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from moderation.models import ModerationStatus
 from rooms.models import Message, Presence, Room, RoomMute
@@ -36,7 +37,7 @@ def active_mutes(*, room: Room) -> list[dict]:
     return sorted(latest.values(), key=lambda mute: mute["until"])
 
 
-PENDING_LABELS = {"title": "New title", "topic": "New topic", "rules": "New rules"}
+PENDING_LABELS = {"title": _("New title"), "topic": _("New topic"), "rules": _("New rules")}
 
 
 def pending_changes(*, room: Room) -> list[tuple[str, str]]:

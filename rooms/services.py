@@ -5,12 +5,14 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from datetime import timezone as dt_timezone
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from commons.markup import render_markdown
 from commons.limits import RateLimited, limit_use
@@ -22,6 +24,7 @@ from moderation.models import ModerationStatus, Target
 from moderation.screening import screen
 from moderation.selectors import open_report_targets
 from moderation.queue import held_item_close, held_item_open, held_items_close, reported_copies_keep
+from commons.languages import said as _  # noqa: N812 (a str shown in the reader's language; see commons.languages.Said)
 from peers.models import Peer
 from peers.roles import FORMER_MEMBER
 from rooms.models import (
@@ -43,24 +46,30 @@ MUTED = "muted"
 ROOM_CLOSED = "room_closed"
 FORBIDDEN = "forbidden"
 
-EMPTY_BODY = "Write something first: a message needs at least one character."
-BODY_TOO_LONG = f"Messages can be up to {MESSAGE_MAX_LENGTH:,} characters. Try splitting it in two."
+EMPTY_BODY = _("Write something first: a message needs at least one character.")
+BODY_TOO_LONG = _("Messages can be up to {max} characters. Try splitting it in two.", max=MESSAGE_MAX_LENGTH)
 BAD_CLIENT_ID = f"client_id must be text of at most {CLIENT_ID_MAX_LENGTH} characters."
-NOT_SAVED = "We couldn't save that message just now. It will be sent again in a moment."
-ACCOUNT_GONE = "Your account is no longer signed in here."
-ROOM_NOT_OPEN = "This room isn't open yet. You can read along until the host opens it."
-ROOM_IS_CLOSED = "This room is closed, so it is read-only now."
-NOT_A_MODERATOR = "Only moderators can redact messages."
-MUTED_IN_ROOM = "A host has muted you in this room until {until} UTC. You can keep reading."
-MSG_TITLE = f"A room needs a title of at most {TITLE_MAX_LENGTH} characters."
-MSG_TOPIC = f"The topic can have at most {TOPIC_MAX_LENGTH} characters."
-MSG_RULES = f"The room rules can have at most {RULES_MAX_LENGTH:,} characters."
-MSG_RETENTION = f"Messages can be kept from {RETENTION_HOURS_MIN} hour to {RETENTION_HOURS_MAX:,} hours (a year)."
-MSG_SLOW_MODE = f"Slow mode can be from 0 (off) to {SLOW_MODE_SECONDS_MAX:,} seconds (an hour)."
+NOT_SAVED = _("We couldn't save that message just now. It will be sent again in a moment.")
+ACCOUNT_GONE = _("Your account is no longer signed in here.")
+ROOM_NOT_OPEN = _("This room isn't open yet. You can read along until the host opens it.")
+ROOM_IS_CLOSED = _("This room is closed, so it is read-only now.")
+NOT_A_MODERATOR = _("Only moderators can redact messages.")
+MUTED_IN_ROOM = _("A host has muted you in this room until {until} UTC. You can keep reading.")
+MSG_TITLE = _("A room needs a title of at most {max} characters.", max=TITLE_MAX_LENGTH)
+MSG_TOPIC = _("The topic can have at most {max} characters.", max=TOPIC_MAX_LENGTH)
+MSG_RULES = _("The room rules can have at most {max} characters.", max=RULES_MAX_LENGTH)
+MSG_RETENTION = _("Messages can be kept from {min} hour to {max} hours (a year).", min=RETENTION_HOURS_MIN,
+                  max=RETENTION_HOURS_MAX)
+MSG_SLOW_MODE = _("Slow mode can be from 0 (off) to {max} seconds (an hour).", max=SLOW_MODE_SECONDS_MAX)
 SCHEDULE_MAX_DAYS = 10 * 365
 MUTE_MAX_MINUTES = 60 * 24 * 7
-MSG_MUTE_MINUTES = f"A mute in a room lasts from 1 minute to a week ({MUTE_MAX_MINUTES:,} minutes)."
-MSG_SCHEDULE = f"Start and end times must be between the year 2000 and {SCHEDULE_MAX_DAYS // 365} years from today."
+MSG_MUTE_MINUTES = _("A mute in a room lasts from 1 minute to a week ({max} minutes).", max=MUTE_MAX_MINUTES)
+MSG_SCHEDULE = _("Start and end times must be between the year 2000 and {years} years from today.", years=SCHEDULE_MAX_DAYS // 365)
+
+
+def muted_words(until: datetime) -> str:
+    """"A host has muted you in this room until 5 Dec 2026, 14:03 UTC. ...", in the active language."""
+    return MUTED_IN_ROOM.format(until=date_format(until.astimezone(dt_timezone.utc), "j M Y, H:i"))
 
 
 def _send_on_commit(group: str, event: dict | Callable[[], dict]) -> None:
@@ -360,7 +369,7 @@ def message_send(*, room: Room, author, body, client_id=None) -> Message:
         except PermissionDenied as refusal:
             raise Refusal(MUTED, str(refusal)) from None
         if room.author_muted_until is not None:
-            raise Refusal(MUTED, MUTED_IN_ROOM.format(until=f"{room.author_muted_until:%d %b %Y, %H:%M}"))
+            raise Refusal(MUTED, muted_words(room.author_muted_until))
         if client_id:
             # A client that lost its socket resends what it never saw echoed; store it only once.
             earlier = Message.objects.filter(author=author, client_id=client_id, room=room).select_related("author").first()
@@ -535,8 +544,8 @@ def mute_in_room(*, room: Room, peer, by, minutes: int, reason: str = "") -> Roo
     limit_use("room_manage", by.pk)
     until = timezone.now() + timedelta(minutes=minutes)
     mute = RoomMute.objects.create(room=room, peer=peer, until=until, by=by, reason=reason[:300])
-    detail = MUTED_IN_ROOM.format(until=f"{until:%d %b %Y, %H:%M}")
-    _send_on_commit(room.peer_group_name(peer.pk), {"type": "room.muted", "detail": detail})
+    # The time, not the sentence: each socket words it in its own person's language (rooms.consumers).
+    _send_on_commit(room.peer_group_name(peer.pk), {"type": "room.muted", "until": until.isoformat()})
     return mute
 
 

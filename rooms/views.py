@@ -8,27 +8,28 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from commons.languages import said as _  # noqa: N812 (a str shown in the reader's language; see commons.languages.Said)
 from commons.http import sign_in_first
 from peers.models import Peer
 from rooms import permissions, selectors, services
 from rooms.forms import MuteForm, PersonForm, RemoveMessageForm, RemovePersonForm, RoomForm
 from rooms.models import Message, Room, RoomRemoval
 
-NO_SUCH_PERSON = "There is nobody with that pseudonym."
-CANT_REMOVE_HOST = "Hosts and moderators can't be muted or removed from a room here."
-ROOM_OPENED = "The room is open. People can write now."
-ROOM_CLOSED = "The room is closed. It stays readable until its messages expire."
-ROOM_SAVED = "Room saved."
-ROOM_HELD = ("Room saved. Its title, topic or rules wait for a moderator first (see why on the room's page); "
+NO_SUCH_PERSON = _("There is nobody with that pseudonym.")
+CANT_REMOVE_HOST = _("Hosts and moderators can't be muted or removed from a room here.")
+ROOM_OPENED = _("The room is open. People can write now.")
+ROOM_CLOSED = _("The room is closed. It stays readable until its messages expire.")
+ROOM_SAVED = _("Room saved.")
+ROOM_HELD = _("Room saved. Its title, topic or rules wait for a moderator first (see why on the room's page); "
              "until then people see the room as it was, or, for a new room, don't see it yet.")
-PERSON_MUTED = "{name} is muted in this room for {minutes} minutes."
-PERSON_UNMUTED = "{name} can write in this room again."
-NOT_MUTED = "{name} wasn't muted in this room."
-PERSON_REMOVED = "{name} was removed from this room."
-ALREADY_REMOVED = "{name} had already been removed from this room."
-MESSAGE_REMOVED = "Message removed."
-MESSAGE_ALREADY_REMOVED = "That message had already been removed."
-SLUG_RESERVED = "That web address is reserved. Please pick another."
+PERSON_MUTED = _("{name} is muted in this room for {minutes} minutes.")
+PERSON_UNMUTED = _("{name} can write in this room again.")
+NOT_MUTED = _("{name} wasn't muted in this room.")
+PERSON_REMOVED = _("{name} was removed from this room.")
+ALREADY_REMOVED = _("{name} had already been removed from this room.")
+MESSAGE_REMOVED = _("Message removed.")
+MESSAGE_ALREADY_REMOVED = _("That message had already been removed.")
+SLUG_RESERVED = _("That web address is reserved. Please pick another.")
 RESERVED_SLUGS = {"new"}
 
 
@@ -180,6 +181,6 @@ def message_remove(request, slug: str, message_id: int):
     changed = services.message_remove(message=message, by=request.user, reason=reason or "removed by a room host")
     text = MESSAGE_REMOVED if changed else MESSAGE_ALREADY_REMOVED
     if request.headers.get("Accept", "").startswith("application/json"):
-        return JsonResponse({"removed": changed, "detail": text})
+        return JsonResponse({"removed": changed, "detail": str(text)})  # a Said: its words in the reader's language
     messages.success(request, text)
     return redirect(room)

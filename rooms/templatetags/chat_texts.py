@@ -40,5 +40,8 @@ def chat_texts():
         "reconnecting": gettext("Disconnected. Reconnecting in {seconds} s… Nothing you missed will be lost."),
         "empty": gettext("Write something first."),
         "too_long": gettext("Messages can be up to 2,000 characters."),
+        "remove_label": gettext("Remove message by {name}"),
+        "report_label": gettext("Report message by {name}"),
+        "removed_by_mod": gettext("Message removed by a moderator."),
         "unsendable": gettext("That message has a character that can't be sent (a NUL, or half of an emoji). Please remove it."),
     }, ensure_ascii=False)

@@ -15,7 +15,19 @@
     active: document.getElementById("list-active"),
     resolved: document.getElementById("list-resolved"),
   };
-  var empty = { waiting: "Nobody is waiting right now.", active: "No open conversations.", resolved: "Nothing yet." };
+  // The words, in the reader's language, from the page (helpnow/templatetags/board_texts.py); English if missing.
+  var TEXTS = {};
+  try { TEXTS = JSON.parse(board.getAttribute("data-texts") || "{}"); } catch (e) { TEXTS = {}; }
+  function t(key, english, values) {
+    var text = TEXTS[key] || english;
+    Object.keys(values || {}).forEach(function (name) { text = text.split("{" + name + "}").join(String(values[name])); });
+    return text;
+  }
+  var empty = {
+    waiting: t("empty_waiting", "Nobody is waiting right now."),
+    active: t("empty_active", "No open conversations."),
+    resolved: t("empty_resolved", "Nothing yet."),
+  };
   var waitingCount = document.getElementById("waiting-count");
   var dutyCounts = document.getElementById("duty-counts");
   var escalateAfter = Number(board.dataset.escalateAfter) || 300;
@@ -38,10 +50,10 @@
   }
 
   function waitedText(seconds) {
-    if (seconds < 60) return seconds + " s";
+    if (seconds < 60) return t("seconds", "{s} s", { s: seconds });
     var minutes = Math.floor(seconds / 60);
-    if (minutes < 60) return minutes + " min " + (seconds % 60) + " s";
-    return Math.floor(minutes / 60) + " h " + (minutes % 60) + " min";
+    if (minutes < 60) return t("minutes", "{m} min {s} s", { m: minutes, s: seconds % 60 });
+    return t("hours", "{h} h {m} min", { h: Math.floor(minutes / 60), m: minutes % 60 });
   }
 
   function actionButton(label, action, id, primary) {
@@ -57,58 +69,60 @@
     li.id = "req-" + r.id;
     li.dataset.id = r.id;
     var head = el("p", "helpnow-item__head");
-    head.appendChild(el("strong", "", "Request #" + r.id));
+    head.appendChild(el("strong", "", t("request", "Request #{id}", { id: r.id })));
     if (r.status === "waiting") {
       head.appendChild(document.createTextNode(" "));
-      var waited = el("span", "helpnow-waited", "waiting ");
+      var waited = el("span", "helpnow-waited", t("waiting", "waiting") + " ");
       var time = el("span", "helpnow-waited__time", waitedText(r.waited));
       time.dataset.id = r.id;
       waited.appendChild(time);
       head.appendChild(waited);
       started[r.id] = Date.now() - r.waited * 1000;
-      var overdue = el("span", "badge helpnow-badge--overdue", "waiting too long");
+      var overdue = el("span", "badge helpnow-badge--overdue", t("overdue", "waiting too long"));
       overdue.hidden = !r.overdue;
       head.appendChild(document.createTextNode(" "));
       head.appendChild(overdue);
     }
     if (r.may_be_in_danger) {
       head.appendChild(document.createTextNode(" "));
-      head.appendChild(el("span", "badge helpnow-badge--danger", "danger: " + r.danger_label));
+      head.appendChild(el("span", "badge helpnow-badge--danger", t("danger", "danger: {label}", { label: r.danger_label })));
     }
     if (r.status === "claimed") {
       head.appendChild(document.createTextNode(" "));
-      head.appendChild(el("span", "muted", "taken by " + (r.claimed_by || "a former member") + (r.backup_by ? " with " + r.backup_by : "")));
+      var taker = r.claimed_by || t("former", "a former member");
+      head.appendChild(el("span", "muted", r.backup_by ? t("taken_with", "taken by {name} with {backup}", { name: taker, backup: r.backup_by })
+        : t("taken", "taken by {name}", { name: taker })));
     }
     if (r.backup_wanted) {
       head.appendChild(document.createTextNode(" "));
-      head.appendChild(el("span", "badge helpnow-badge--backup", "backup wanted"));
+      head.appendChild(el("span", "badge helpnow-badge--backup", t("backup_wanted", "backup wanted")));
     }
     li.appendChild(head);
     if (r.answers_note) li.appendChild(el("p", "helpnow-item__answer muted", r.answers_note));
     if (r.happening) {
       var p = el("p", "helpnow-item__answer");
-      p.appendChild(el("span", "muted", "Happening: "));
+      p.appendChild(el("span", "muted", t("happening", "Happening:") + " "));
       p.appendChild(document.createTextNode(r.happening));
       li.appendChild(p);
     }
     if (r.would_help) {
       var q = el("p", "helpnow-item__answer");
-      q.appendChild(el("span", "muted", "Would help: "));
+      q.appendChild(el("span", "muted", t("would_help", "Would help:") + " "));
       q.appendChild(document.createTextNode(r.would_help));
       li.appendChild(q);
     }
     if (r.status === "resolved") {
       var done = el("p", "helpnow-item__answer");
-      done.appendChild(el("span", "muted", "Ended by " + r.ended_by + ". "));
-      if (r.note) { done.appendChild(el("strong", "", "Note: ")); done.appendChild(document.createTextNode(r.note + " ")); }
-      if (r.helped !== null && r.helped !== undefined) done.appendChild(el("span", "muted", "Person said: " + (r.helped ? "it helped." : "it didn't help.")));
+      done.appendChild(el("span", "muted", t("ended", "Ended by {who}.", { who: r.ended_by }) + " "));
+      if (r.note) { done.appendChild(el("strong", "", t("note", "Note:") + " ")); done.appendChild(document.createTextNode(r.note + " ")); }
+      if (r.helped !== null && r.helped !== undefined) done.appendChild(el("span", "muted", r.helped ? t("helped", "Person said: it helped.") : t("not_helped", "Person said: it didn't help.")));
       li.appendChild(done);
     }
     var actions = el("div", "actions");
-    if (r.status === "waiting") actions.appendChild(actionButton("Claim", "claim", r.id, true));
-    else if (r.backup_wanted && !r.mine) actions.appendChild(actionButton("Join as backup", "backup", r.id, false));
+    if (r.status === "waiting") actions.appendChild(actionButton(t("claim", "Claim"), "claim", r.id, true));
+    else if (r.backup_wanted && !r.mine) actions.appendChild(actionButton(t("join", "Join as backup"), "backup", r.id, false));
     if (r.mine && r.url) {
-      var link = el("a", "button", "Open conversation" + (r.person ? " with " + r.person : ""));
+      var link = el("a", "button", r.person ? t("open_with", "Open conversation with {name}", { name: r.person }) : t("open", "Open conversation"));
       link.href = r.url;
       actions.appendChild(link);
     }
@@ -137,12 +151,13 @@
     escalateAfter = frame.escalate_after || escalateAfter;
     waitingCount.textContent = frame.waiting.length;
     var me = frame.me;
-    dutyCounts.textContent = "Open conversations: " + me.open_claims + " of " + me.max_claims + " · Resolved this shift: " + me.resolved_in_shift;
+    dutyCounts.textContent = t("counts", "Open conversations: {open} of {max} · Resolved this shift: {resolved}",
+      { open: me.open_claims, max: me.max_claims, resolved: me.resolved_in_shift });
   }
 
   function onPush(frame) {
     var note = el("p", "helpnow-push" + (frame.reason === "waiting" ? " helpnow-push--overdue" : ""), frame.text + " ");
-    var link = el("a", "", "Show request #" + frame.id);
+    var link = el("a", "", t("show", "Show request #{id}", { id: frame.id }));
     link.href = "#req-" + frame.id;
     note.appendChild(link);
     pushes.insertBefore(note, pushes.firstChild);
@@ -202,12 +217,13 @@
       socket = null;
       if (event.code === 4401 || event.code === 4403) {
         stopped = true;
-        showBanner(event.code === 4401 ? "Your session has ended. Please log in again." : "The board is for supporters only.", "danger");
+        showBanner(event.code === 4401 ? t("session_ended", "Your session has ended. Please log in again.")
+          : t("supporters_only", "The board is for supporters only."), "danger");
         return;
       }
       var delay = Math.min(30000, 1000 * Math.pow(2, attempt)) * (0.75 + Math.random() * 0.5);
       attempt += 1;
-      showBanner("Disconnected. Reconnecting in " + Math.round(delay / 1000) + " s…", "danger");
+      showBanner(t("reconnecting", "Disconnected. Reconnecting in {seconds} s…", { seconds: Math.round(delay / 1000) }), "danger");
       setTimeout(connect, delay);
     });
   }

@@ -127,7 +127,7 @@
       remove.type = "button";
       remove.className = "link-button chat-msg__remove";
       remove.textContent = t("remove", "Remove");
-      remove.setAttribute("aria-label", "Remove message by " + frame.author);
+      remove.setAttribute("aria-label", t("remove_label", "Remove message by {name}", { name: frame.author }));
       remove.addEventListener("click", function () { removeMessage(frame.id); });
       head.appendChild(document.createTextNode(" "));
       head.appendChild(remove);
@@ -138,7 +138,7 @@
       report.href = reportUrl + "?target=message:" + frame.id + "&next=" + encodeURIComponent(location.pathname);
       report.rel = "nofollow";
       report.textContent = t("report", "Report");
-      report.setAttribute("aria-label", "Report message by " + frame.author);
+      report.setAttribute("aria-label", t("report_label", "Report message by {name}", { name: frame.author }));
       head.appendChild(document.createTextNode(" "));
       head.appendChild(report);
     }
@@ -205,7 +205,7 @@
     var li = byId.get(id);
     if (!li) return;
     li.classList.add("chat-msg--removed");
-    li.querySelector(".chat-msg__body").textContent = "Message removed by a moderator.";
+    li.querySelector(".chat-msg__body").textContent = t("removed_by_mod", "Message removed by a moderator.");
     var button = li.querySelector(".chat-msg__remove");
     if (button) button.remove();
   }
