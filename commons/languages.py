@@ -7,6 +7,7 @@ authentication) puts a member's own choice above both.
 
 from django.conf import settings
 from django.utils import translation
+from django.utils.translation import trans_real
 
 from commons.http import signed_in_member
 
@@ -47,3 +48,26 @@ class AccountLanguageMiddleware:
         if chosen:
             response.headers.setdefault("Content-Language", chosen)
         return response
+
+
+def language_for_scope(scope, peer=None) -> str:
+    """The language a socket speaks to its person, in the order a page uses: the member's own choice, the `lang`
+    cookie, the browser's Accept-Language (from the handshake), else the site's default."""
+    chosen = valid_language(getattr(peer, "language", "") if peer is not None else "")
+    if chosen:
+        return chosen
+    cookie = valid_language((scope.get("cookies") or {}).get(settings.LANGUAGE_COOKIE_NAME))
+    if cookie:
+        return cookie
+    header = dict(scope.get("headers") or []).get(b"accept-language", b"").decode("latin-1")
+    for code, _quality in trans_real.parse_accept_lang_header(header):
+        try:
+            return translation.get_supported_language_variant(code)
+        except LookupError:
+            continue
+    return settings.LANGUAGE_CODE
+
+
+def language_of(peer) -> str:
+    """A member's own language, for words made for them away from their request (a notice, a socket frame)."""
+    return valid_language(getattr(peer, "language", "") if peer is not None else "") or settings.LANGUAGE_CODE
