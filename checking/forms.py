@@ -1,6 +1,7 @@
 """Forms parse input only; the services (checking.importing's checks) decide and say what is wrong."""
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from checking.importing import COLUMNS
@@ -31,7 +32,7 @@ class SampleReportForm(ResultForm):
 
 
 class ResultsUploadForm(forms.Form):
-    file = forms.FileField(label=_("CSV file"), help_text=_("Columns: {columns}. The format is described below.").format(columns=", ".join(COLUMNS)))
+    file = forms.FileField(label=_("CSV file"), help_text=format_lazy(_("Columns: {columns}. The format is described below."), columns=", ".join(COLUMNS)))
 
 
 class ConfirmForm(forms.Form):

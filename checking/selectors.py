@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.core.cache import cache
+from django.utils.dateformat import format as date_format
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncMonth
@@ -197,8 +198,8 @@ def _chart_numbers(filters: ResultFilters) -> dict:
     empty = {"total": 0, **dict.fromkeys(CONCERN_KEYS, 0)}
     by_month = _rows(
         [{**counted.get(month, empty), "key": month.isoformat()[:7]} for month in months],
-        lambda key: date.fromisoformat(key + "-01").strftime("%b %Y"),
-        lambda key: date.fromisoformat(key + "-01").strftime("%b %y"),
+        lambda key: date_format(date.fromisoformat(key + "-01"), "M Y"),  # month names in the reader's language
+        lambda key: date_format(date.fromisoformat(key + "-01"), "M y"),
     )
     since = today - timedelta(days=REGION_DAYS - 1)
     regions = base.filter(checked_on__gte=since, checked_on__lte=today).values("region").annotate(**_concern_counts()).order_by("region")

@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from commons.languages import valid_language
@@ -44,10 +45,10 @@ ROOM_TITLE = "Spotting"
 INVALID, FORBIDDEN, TAKEN, CLOSED = "invalid", "forbidden", "taken", "closed"
 
 ALREADY_OPEN = _("You already have a spotting session going: go back to it, or end it first.")
-BAD_INTERVAL = _("Choose a check-in interval from {low} to {high} minutes.").format(low=INTERVAL_MIN, high=INTERVAL_MAX)
-BAD_LENGTH = _("A session can last from {low} minutes to 2 hours ({high} minutes).").format(low=LENGTH_MIN, high=LENGTH_MAX)
-NOTE_TOO_LONG = _("The rescue note can be up to {n} characters.").format(n=f"{NOTE_MAX_LENGTH:,}")
-OUTCOME_TOO_LONG = _("What happened can be up to {n} characters.").format(n=OUTCOME_MAX_LENGTH)
+BAD_INTERVAL = format_lazy(_("Choose a check-in interval from {low} to {high} minutes."), low=INTERVAL_MIN, high=INTERVAL_MAX)
+BAD_LENGTH = format_lazy(_("A session can last from {low} minutes to 2 hours ({high} minutes)."), low=LENGTH_MIN, high=LENGTH_MAX)
+NOTE_TOO_LONG = format_lazy(_("The rescue note can be up to {n} characters."), n=f"{NOTE_MAX_LENGTH:,}")
+OUTCOME_TOO_LONG = format_lazy(_("What happened can be up to {n} characters."), n=OUTCOME_MAX_LENGTH)
 BAD_ACTION = _("Choose one of the things offered for what you did.")
 ALREADY_TAKEN = _("Another supporter has just taken this one. Thank you for being ready.")
 ALREADY_ENDED = _("This spotting session has already ended.")
