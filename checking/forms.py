@@ -18,7 +18,7 @@ class ResultForm(forms.Form):
     region = forms.ChoiceField(label=_("Region"), choices=_region_choices)
     sold_as = forms.ChoiceField(label=_("Sold as"), choices=[(key, label) for key, label in SOLD_AS.items()])
     found = forms.CharField(label=_("Substances found"), max_length=600,
-                            help_text=_("Separated by semicolons, each with an amount or \u201ctrace\u201d if you like: fentanyl:12%; xylazine:trace; caffeine"))
+                            help_text=_("Separated by semicolons, each with an amount or “trace” if you like: fentanyl:12%; xylazine:trace; caffeine"))
     method = forms.ChoiceField(label=_("Method"), choices=Method.choices)
     service = forms.CharField(label=_("Service that checked it"), max_length=120)
     note = forms.CharField(label=_("Note"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 3}),

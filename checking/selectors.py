@@ -24,11 +24,11 @@ REGION_DAYS = 90
 CHARTS_VERSION_KEY = "checking:charts:version"
 CHARTS_CACHE_SECONDS = 10 * 60
 
-MSG_FILTER_REGION = _("\u201c{value}\u201d isn't one of this site's regions, so that filter was left out.")
-MSG_FILTER_SOLD_AS = _("\u201c{value}\u201d isn't in the list of what samples are sold as, so that filter was left out.")
-MSG_FILTER_FOUND = _("\u201c{value}\u201d isn't a substance in the list, so that filter was left out.")
-MSG_FILTER_DATE = _("\u201c{value}\u201d isn't a date written YYYY-MM-DD, so that filter was left out.")
-MSG_FILTER_DATES_ORDER = _("The \u201cfrom\u201d date is after the \u201cto\u201d date, so no result can match.")
+MSG_FILTER_REGION = _("“{value}” isn't one of this site's regions, so that filter was left out.")
+MSG_FILTER_SOLD_AS = _("“{value}” isn't in the list of what samples are sold as, so that filter was left out.")
+MSG_FILTER_FOUND = _("“{value}” isn't a substance in the list, so that filter was left out.")
+MSG_FILTER_DATE = _("“{value}” isn't a date written YYYY-MM-DD, so that filter was left out.")
+MSG_FILTER_DATES_ORDER = _("The “from” date is after the “to” date, so no result can match.")
 
 
 @dataclass

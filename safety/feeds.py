@@ -11,7 +11,7 @@ from checking.vocabulary import region_for_slug, regions
 from commons.feeds import AtomWithRelated, conditional_feed, json_feed_response, licence_line
 from safety import selectors
 
-MSG_UNKNOWN_REGION = "There is no region \u201c{slug}\u201d here, so there is no feed for it. The regions' feeds are:\n{feeds}\n"
+MSG_UNKNOWN_REGION = "There is no region “{slug}” here, so there is no feed for it. The regions' feeds are:\n{feeds}\n"
 
 
 def _title(region: str | None) -> str:

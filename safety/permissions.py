@@ -16,7 +16,7 @@ MSG_NOT_ESTABLISHED = _(
     "Until then, please share what you found in the Safer use board or tell a moderator, and they can post the alert."
 )
 MSG_MODERATORS_ONLY = _("Only moderators can do this.")
-MSG_SIGHTING_RESTRICTED = _("While your account is suspended you can't add a \u201cseen it too\u201d.")
+MSG_SIGHTING_RESTRICTED = _("While your account is suspended you can't add a “seen it too”.")
 
 
 def is_established(peer) -> bool:

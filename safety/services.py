@@ -225,7 +225,7 @@ def alert_mark_seen(*, alert: DrugAlert, peer) -> bool:
     return True
 
 
-MSG_REGION_UNKNOWN = _("\u201c{region}\u201d isn't one of this site's regions.")
+MSG_REGION_UNKNOWN = _("“{region}” isn't one of this site's regions.")
 
 
 def regions_clean(names) -> list[str]:
