@@ -164,3 +164,37 @@ async def test_the_spotting_board_socket_speaks_the_supporters_language():
         assert error["type"] == "error" and "lecture seule" in error["detail"], error
     finally:
         await communicator.disconnect()
+
+
+@pytest.fixture
+def spot_session(db):
+    from helpnow import services as helpnow_services
+    from spotting import services as spotting_services
+
+    member = make_peer(roles.MEMBER, username="spot-nuria")
+    spotter = make_peer(roles.SUPPORTER, username="spot-remy")
+    helpnow_services.duty_set(supporter=spotter, on=True)
+    session = spotting_services.session_start(member=member, interval_minutes=5, length_minutes=60, note="Door code 1234.")
+    return spotting_services.session_claim(session=session, supporter=spotter), member, spotter
+
+
+def test_the_spot_me_countdown_words_come_from_the_page_in_spanish(client, spot_session):
+    session, member, _spotter = spot_session
+    client.force_login(member)
+    page = _page(client, session.get_absolute_url(), headers={"accept-language": "es"})
+    assert 'data-text-next="Próximo aviso en {time}."' in page
+    assert 'data-text-ask="¿Estás bien? Pulsa “Estoy bien”."' in page
+    assert "Te están acompañando." in page and "being spotted" not in page
+
+
+def test_the_alarm_banner_on_a_supporters_other_pages_is_in_their_language(spot_session, monkeypatch):
+    from spotting import services as spotting_services
+
+    session, _member, spotter = spot_session
+    Peer.objects.filter(pk=spotter.pk).update(language="fr")
+    sent = []
+    monkeypatch.setattr(spotting_services, "person_notice_on_commit", lambda *, peer_id, frame: sent.append((peer_id, frame)))
+    assert spotting_services.alarm_raise(session_id=session.pk, now=session.alarm_due_at)
+    [(peer_id, frame)] = sent
+    assert peer_id == spotter.pk and frame["type"] == "spot_alarm"
+    assert "Vérification manquée : pas de réponse" in frame["html"] and "Missed check-in" not in frame["html"]
