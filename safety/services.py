@@ -2,7 +2,6 @@
 
 from datetime import timedelta
 
-from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -14,6 +13,7 @@ from django.utils.translation import gettext, gettext_lazy as _
 
 from checking import selectors as checking_selectors
 from commons.channels import ALERTS_GROUP
+from commons.languages import language_of
 from commons.limits import limit_use
 from commons.realtime import group_send_on_commit
 from commons.text import validate_visible
@@ -150,10 +150,10 @@ def _notify_moderators_of_held(alert: DrugAlert) -> None:
         .exclude(pk=alert.author_id).distinct()[:MODERATORS_TO_NOTIFY]
     )
     for moderator in moderators:
-        notification_send(
-            recipient=moderator, kind="alert_held",
-            text=f"A drug alert about {alert.substance} in {alert.region} is waiting for a moderator.", url=alert.get_absolute_url(),
-        )
+        with translation.override(language_of(moderator)):
+            text = gettext("A drug alert about {substance} in {region} is waiting for a moderator.").format(
+                substance=alert.substance, region=alert.region)
+        notification_send(recipient=moderator, kind="alert_held", text=text, url=alert.get_absolute_url())
 
 
 @transaction.atomic
@@ -179,7 +179,7 @@ def alert_moderate(*, alert: DrugAlert, status: str, by, reason: str = "") -> bo
     else:
         _banner_changed()
     # In the author's own language (their account's choice), not the moderator's.
-    with translation.override(getattr(alert.author, "language", "") or settings.LANGUAGE_CODE):
+    with translation.override(language_of(alert.author)):
         if status == ModerationStatus.APPROVED:
             text = gettext("Your drug alert about {substance} was approved and sent to everyone online. Thank you.").format(substance=alert.substance)
         else:

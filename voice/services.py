@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, F, Max
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -361,7 +361,9 @@ def proposal_close(*, proposal_id: int, now=None) -> bool:
     effect, and post it in the public log and the thread. One winner when several processes race: the
     conditional UPDATE claims the row; everyone else gets False and changes nothing."""
     now = now or timezone.now()
-    with transaction.atomic():
+    # The outcome is a public record (the proposal, the log, the thread): in the site's language, whoever's page
+    # happened to close the vote.
+    with translation.override(settings.LANGUAGE_CODE), transaction.atomic():
         claimed = Proposal.objects.filter(pk=proposal_id, status=Proposal.Status.OPEN, closes_at__lte=now).update(
             status=Proposal.Status.NOT_ADOPTED, closed_at=now)
         if not claimed:

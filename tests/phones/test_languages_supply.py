@@ -198,3 +198,22 @@ def test_the_alarm_banner_on_a_supporters_other_pages_is_in_their_language(spot_
     [(peer_id, frame)] = sent
     assert peer_id == spotter.pk and frame["type"] == "spot_alarm"
     assert "Vérification manquée : pas de réponse" in frame["html"] and "Missed check-in" not in frame["html"]
+
+
+def test_an_alert_authors_notice_is_in_their_language_not_the_moderators(db, moderator, settings, peer_factory, thread_factory):
+    from moderation.models import ModerationStatus
+    from peers.models import Notification
+
+    settings.SAFETY_ESTABLISHED_DAYS, settings.SAFETY_ESTABLISHED_POSTS = 0, 0
+    author = peer_factory(username="alba-es")
+    Peer.objects.filter(pk=author.pk).update(language="es")
+    Peer.objects.filter(pk=moderator.pk).update(language="fr")
+    author, moderator = Peer.objects.get(pk=author.pk), Peer.objects.get(pk=moderator.pk)
+    alert = safety_services.alert_create(author=author, substance="Fentanyl", summary="Strong batch", region="Downtown",
+                                         severity="danger", source="peer", days=7)
+    assert alert.is_pending
+    held = Notification.objects.get(recipient=moderator, kind="alert_held")
+    assert held.text == "Une alerte sur Fentanyl à Downtown attend la modération."
+    assert safety_services.alert_moderate(alert=alert, status=ModerationStatus.APPROVED, by=moderator)
+    notice = Notification.objects.get(recipient=author, kind="moderation")
+    assert notice.text == "Tu alerta sobre Fentanyl se aprobó y se envió a todo el mundo conectado. Gracias."
