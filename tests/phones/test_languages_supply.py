@@ -217,3 +217,23 @@ def test_an_alert_authors_notice_is_in_their_language_not_the_moderators(db, mod
     assert safety_services.alert_moderate(alert=alert, status=ModerationStatus.APPROVED, by=moderator)
     notice = Notification.objects.get(recipient=author, kind="moderation")
     assert notice.text == "Tu alerta sobre Fentanyl se aprobó y se envió a todo el mundo conectado. Gracias."
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("headers, words", [
+    ([(b"accept-language", b"fr-FR,fr;q=0.9")], "Cette connexion n’envoie que des alertes"),
+    ([(b"accept-language", b"en"), (b"cookie", b"lang=es")], "Esta conexión solo envía alertas"),
+])
+async def test_the_alerts_socket_refuses_a_message_in_the_visitors_language(headers, words):
+    from config.asgi import application
+
+    communicator = WebsocketCommunicator(application, "/ws/alerts/",
+                                         headers=[(b"origin", b"http://testserver"), (b"host", b"testserver"), *headers])
+    connected, _ = await communicator.connect()
+    try:
+        assert connected
+        await communicator.send_json_to({"type": "message", "body": "hola"})
+        error = await communicator.receive_json_from(timeout=3)
+        assert error["code"] == "invalid" and words in error["detail"], error
+    finally:
+        await communicator.disconnect()
