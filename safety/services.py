@@ -6,9 +6,8 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import format_lazy
-from django.utils import translation
 from django.utils.translation import gettext, gettext_lazy as _
 
 from checking import selectors as checking_selectors
