@@ -3,6 +3,7 @@ conditionally (commons.feeds)."""
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.utils import translation
 
 from checking import selectors
 from commons.feeds import AtomWithRelated, conditional_feed, json_feed_response, licence_line
@@ -80,5 +81,10 @@ def _json(request):
 
 def results_feed(request, fmt: str):
     latest, newest_id = selectors.results_feed_version()
-    build = (lambda: _atom(request)) if fmt == "atom" else (lambda: _json(request))
+    make = (lambda: _atom(request)) if fmt == "atom" else (lambda: _json(request))
+
+    def build():
+        # One feed for everyone, in the site's default language: its ETag and public cache do not vary by reader.
+        with translation.override(settings.LANGUAGE_CODE):
+            return make()
     return conditional_feed(request, version=(fmt, latest, newest_id), last_modified=latest, build=build)

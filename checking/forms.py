@@ -1,6 +1,7 @@
 """Forms parse input only; the services (checking.importing's checks) decide and say what is wrong."""
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from checking.importing import COLUMNS
@@ -17,7 +18,7 @@ class ResultForm(forms.Form):
     region = forms.ChoiceField(label=_("Region"), choices=_region_choices)
     sold_as = forms.ChoiceField(label=_("Sold as"), choices=[(key, label) for key, label in SOLD_AS.items()])
     found = forms.CharField(label=_("Substances found"), max_length=600,
-                            help_text=_("Separated by semicolons, each with an amount or \u201ctrace\u201d if you like: fentanyl:12%; xylazine:trace; caffeine"))
+                            help_text=_("Separated by semicolons, each with an amount or “trace” if you like: fentanyl:12%; xylazine:trace; caffeine"))
     method = forms.ChoiceField(label=_("Method"), choices=Method.choices)
     service = forms.CharField(label=_("Service that checked it"), max_length=120)
     note = forms.CharField(label=_("Note"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 3}),
@@ -31,7 +32,7 @@ class SampleReportForm(ResultForm):
 
 
 class ResultsUploadForm(forms.Form):
-    file = forms.FileField(label=_("CSV file"), help_text=_("Columns: {columns}. The format is described below.").format(columns=", ".join(COLUMNS)))
+    file = forms.FileField(label=_("CSV file"), help_text=format_lazy(_("Columns: {columns}. The format is described below."), columns=", ".join(COLUMNS)))
 
 
 class ConfirmForm(forms.Form):

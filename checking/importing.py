@@ -33,16 +33,16 @@ MSG_LINE = _("Line {line}: {problem}")
 MSG_REFUSED = _("Nothing from this file was stored. Please correct these lines and try again:")
 MSG_MORE_ERRORS = _("… and {count} more lines with problems.")
 
-MSG_DATE_BAD = _("the date \u201c{value}\u201d isn't a date written YYYY-MM-DD.")
+MSG_DATE_BAD = _("the date “{value}” isn't a date written YYYY-MM-DD.")
 MSG_DATE_FUTURE = _("the date {value} is in the future.")
-MSG_REGION_UNKNOWN = _("the region \u201c{value}\u201d isn't one of this site's regions ({regions}).")
-MSG_SOLD_AS_UNKNOWN = _("\u201c{value}\u201d isn't in the list of what samples are sold as ({known}).")
-MSG_SUBSTANCE_UNKNOWN = _("the substance \u201c{value}\u201d isn't in the list of substances (docs/supply.md).")
-MSG_SUBSTANCE_TWICE = _("the substance \u201c{value}\u201d is listed twice.")
-MSG_FOUND_EMPTY = _("no substance found is listed: name at least one (for example \u201cheroin\u201d).")
+MSG_REGION_UNKNOWN = _("the region “{value}” isn't one of this site's regions ({regions}).")
+MSG_SOLD_AS_UNKNOWN = _("“{value}” isn't in the list of what samples are sold as ({known}).")
+MSG_SUBSTANCE_UNKNOWN = _("the substance “{value}” isn't in the list of substances (docs/supply.md).")
+MSG_SUBSTANCE_TWICE = _("the substance “{value}” is listed twice.")
+MSG_FOUND_EMPTY = _("no substance found is listed: name at least one (for example “heroin”).")
 MSG_FOUND_TOO_MANY = _("at most {limit} substances per result.")
 MSG_AMOUNT_TOO_LONG = _("an amount can have at most {limit} characters.")
-MSG_METHOD_UNKNOWN = _("the method \u201c{value}\u201d isn't one of {known}.")
+MSG_METHOD_UNKNOWN = _("the method “{value}” isn't one of {known}.")
 MSG_SERVICE_MISSING = _("the service that checked it is missing.")
 MSG_TOO_LONG = _("the {field} can have at most {limit} characters.")
 MSG_NOTE_SCREENED = _("the note was held back because {reasons}. Results are public: leave out people's details and sourcing.")
@@ -178,7 +178,7 @@ def parse_results(data: bytes | str) -> list[ResultRow]:
         raise ImportRefused([MSG_EMPTY.format(columns=", ".join(COLUMNS))])
     missing = [column for column in REQUIRED_COLUMNS if column not in header]
     if missing:
-        raise ImportRefused([MSG_MISSING_COLUMNS.format(missing=", ".join(f"\u201c{m}\u201d" for m in missing), columns=", ".join(COLUMNS))])
+        raise ImportRefused([MSG_MISSING_COLUMNS.format(missing=", ".join(f"“{m}”" for m in missing), columns=", ".join(COLUMNS))])
     reader.fieldnames = header
     limit = max_rows()
     rows, errors, bad = [], [], 0

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.core.cache import cache
+from django.utils.dateformat import format as date_format
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncMonth
@@ -23,11 +24,11 @@ REGION_DAYS = 90
 CHARTS_VERSION_KEY = "checking:charts:version"
 CHARTS_CACHE_SECONDS = 10 * 60
 
-MSG_FILTER_REGION = _("\u201c{value}\u201d isn't one of this site's regions, so that filter was left out.")
-MSG_FILTER_SOLD_AS = _("\u201c{value}\u201d isn't in the list of what samples are sold as, so that filter was left out.")
-MSG_FILTER_FOUND = _("\u201c{value}\u201d isn't a substance in the list, so that filter was left out.")
-MSG_FILTER_DATE = _("\u201c{value}\u201d isn't a date written YYYY-MM-DD, so that filter was left out.")
-MSG_FILTER_DATES_ORDER = _("The \u201cfrom\u201d date is after the \u201cto\u201d date, so no result can match.")
+MSG_FILTER_REGION = _("“{value}” isn't one of this site's regions, so that filter was left out.")
+MSG_FILTER_SOLD_AS = _("“{value}” isn't in the list of what samples are sold as, so that filter was left out.")
+MSG_FILTER_FOUND = _("“{value}” isn't a substance in the list, so that filter was left out.")
+MSG_FILTER_DATE = _("“{value}” isn't a date written YYYY-MM-DD, so that filter was left out.")
+MSG_FILTER_DATES_ORDER = _("The “from” date is after the “to” date, so no result can match.")
 
 
 @dataclass
@@ -197,8 +198,8 @@ def _chart_numbers(filters: ResultFilters) -> dict:
     empty = {"total": 0, **dict.fromkeys(CONCERN_KEYS, 0)}
     by_month = _rows(
         [{**counted.get(month, empty), "key": month.isoformat()[:7]} for month in months],
-        lambda key: date.fromisoformat(key + "-01").strftime("%b %Y"),
-        lambda key: date.fromisoformat(key + "-01").strftime("%b %y"),
+        lambda key: date_format(date.fromisoformat(key + "-01"), "M Y"),  # month names in the reader's language
+        lambda key: date_format(date.fromisoformat(key + "-01"), "M y"),
     )
     since = today - timedelta(days=REGION_DAYS - 1)
     regions = base.filter(checked_on__gte=since, checked_on__lte=today).values("region").annotate(**_concern_counts()).order_by("region")

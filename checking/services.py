@@ -17,7 +17,7 @@ from peers.models import Peer
 from peers.services import role_grant, role_revoke
 
 MSG_REPORT_DECIDED = _("A checker has already decided on this report.")
-MSG_NO_SUCH_MEMBER = _("There is no member called \u201c{name}\u201d.")
+MSG_NO_SUCH_MEMBER = _("There is no member called “{name}”.")
 MSG_SERVICE_REPORTED = _("reported by a member, confirmed by a checker")
 
 

@@ -8,6 +8,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from checking import charts, selectors, services
@@ -19,15 +20,15 @@ from checking.vocabulary import CONCERNS, SOLD_AS, SUBSTANCES, regions
 from commons.http import sign_in_first, sign_in_required
 
 RESULTS_PER_PAGE = 30
-MSG_PUBLISHED = "Result published."
-MSG_IMPORTED = "{count} results imported."
-MSG_REPORT_THANKS = "Thank you. A checker will look at your report; if they confirm it, it shows in the results (without your name)."
-MSG_CONFIRMED = "Confirmed: the result is published."
-MSG_DECLINED = "Report declined."
-MSG_ROLE_GIVEN = "{name} is now a checker."
-MSG_ROLE_TAKEN = "{name} is no longer a checker."
-MSG_NOTHING_CHANGED = "Nothing to change."
-MSG_UNKNOWN_ACTION = "Unknown action."
+MSG_PUBLISHED = gettext_noop("Result published.")
+MSG_IMPORTED = gettext_noop("{count} results imported.")
+MSG_REPORT_THANKS = gettext_noop("Thank you. A checker will look at your report; if they confirm it, it shows in the results (without your name).")
+MSG_CONFIRMED = gettext_noop("Confirmed: the result is published.")
+MSG_DECLINED = gettext_noop("Report declined.")
+MSG_ROLE_GIVEN = gettext_noop("{name} is now a checker.")
+MSG_ROLE_TAKEN = gettext_noop("{name} is no longer a checker.")
+MSG_NOTHING_CHANGED = gettext_noop("Nothing to change.")
+MSG_UNKNOWN_ACTION = gettext_noop("Unknown action.")
 
 
 def _refused(request, message: str, status: int):

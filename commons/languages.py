@@ -144,3 +144,14 @@ def scope_language(scope) -> str:
         except LookupError:
             continue
     return settings.LANGUAGE_CODE
+
+
+def language_for_scope(scope, peer=None) -> str:
+    """The language a socket speaks to `peer` (a member it will speak to, else the socket's own person): their own
+    choice, else as `scope_language` picks it from the handshake."""
+    return (valid_language(getattr(peer, "language", "")) if peer is not None else "") or scope_language(scope)
+
+
+def language_of(peer) -> str:
+    """A member's own language, for words made for them away from their request (a notice, a socket frame)."""
+    return valid_language(getattr(peer, "language", "") if peer is not None else "") or settings.LANGUAGE_CODE

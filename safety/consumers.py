@@ -5,10 +5,14 @@ A signed-in person's socket is tied to their session like every other (commons.c
 
 import contextlib
 
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
 from commons.channels import ALERTS_GROUP
 from commons.consumers import CLOSE_SESSION_ENDED, GuardedConsumer
+from commons.languages import language_for_scope
 
-READ_ONLY_DETAIL = "This socket only sends drug alerts; it does not take messages."
+READ_ONLY_DETAIL = _("This socket only sends drug alerts; it does not take messages.")
 
 
 class AlertsConsumer(GuardedConsumer):
@@ -19,6 +23,7 @@ class AlertsConsumer(GuardedConsumer):
         self.joined = True
         user = self.scope.get("user")
         current = user is None or not user.is_authenticated or await self.bind_to_session(user)
+        self.language = language_for_scope(self.scope, user if current and user is not None and user.is_authenticated else None)
         await self.accept()
         if not current:
             await self.close(code=CLOSE_SESSION_ENDED)
@@ -29,7 +34,9 @@ class AlertsConsumer(GuardedConsumer):
                 await self.channel_layer.group_discard(ALERTS_GROUP, self.channel_name)
 
     async def receive(self, text_data=None, bytes_data=None, **kwargs) -> None:
-        await self.send_error("invalid", READ_ONLY_DETAIL)
+        with translation.override(getattr(self, "language", None)):
+            detail = str(READ_ONLY_DETAIL)  # in the person's language (account, cookie or browser)
+        await self.send_error("invalid", detail)
 
     async def alert_published(self, event: dict) -> None:
         await self.send_json(event["frame"])

@@ -3,6 +3,7 @@
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.utils import translation
 from django.http import HttpResponseNotFound
 from django.utils.text import slugify
 
@@ -10,7 +11,7 @@ from checking.vocabulary import region_for_slug, regions
 from commons.feeds import AtomWithRelated, conditional_feed, json_feed_response, licence_line
 from safety import selectors
 
-MSG_UNKNOWN_REGION = "There is no region \u201c{slug}\u201d here, so there is no feed for it. The regions' feeds are:\n{feeds}\n"
+MSG_UNKNOWN_REGION = "There is no region “{slug}” here, so there is no feed for it. The regions' feeds are:\n{feeds}\n"
 
 
 def _title(region: str | None) -> str:
@@ -99,7 +100,12 @@ def _region_or_404(slug: str):
 
 def _answer(request, region, fmt: str):
     latest, count = selectors.alerts_feed_version(region)
-    build = (lambda: _atom(request, region=region)) if fmt == "atom" else (lambda: _json(request, region))
+    make = (lambda: _atom(request, region=region)) if fmt == "atom" else (lambda: _json(request, region))
+
+    def build():
+        # One feed for everyone, in the site's default language: its ETag and public cache do not vary by reader.
+        with translation.override(settings.LANGUAGE_CODE):
+            return make()
     return conditional_feed(request, version=(fmt, region, latest, count), last_modified=latest, build=build)
 
 

@@ -3,6 +3,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from moderation.models import Moderated
 
@@ -16,15 +17,15 @@ def default_alert_expiry():
 
 class DrugAlert(Moderated):
     class Severity(models.TextChoices):
-        INFO = "info", "for your information"
-        WARNING = "warning", "warning"
-        DANGER = "danger", "danger"
+        INFO = "info", _("for your information")
+        WARNING = "warning", _("warning")
+        DANGER = "danger", _("danger")
 
     class Source(models.TextChoices):
-        DRUG_CHECKING = "drug_checking", "lab or drug-checking result"
-        TEST_STRIP = "test_strip", "test strip"
-        PEER = "peer", "peer reports"
-        HEALTH = "health", "health department"
+        DRUG_CHECKING = "drug_checking", _("lab or drug-checking result")
+        TEST_STRIP = "test_strip", _("test strip")
+        PEER = "peer", _("peer reports")
+        HEALTH = "health", _("health department")
 
     substance = models.CharField(max_length=100)
     summary = models.CharField(max_length=300)
@@ -75,16 +76,16 @@ class FollowedRegion(models.Model):
 
 
 class ServiceKind(models.TextChoices):
-    NALOXONE = "naloxone", "naloxone"
-    SYRINGE = "syringe", "syringe services"
-    SUPERVISED = "supervised", "supervised consumption site"
-    DRUG_CHECKING = "drug_checking", "drug checking"
-    METHADONE = "methadone", "methadone treatment"
-    BUPRENORPHINE = "buprenorphine", "buprenorphine treatment"
-    NALTREXONE = "naltrexone", "naltrexone treatment"
-    DRUG_COURT = "drug_court", "drug court"
-    MUTUAL_AID = "mutual_aid", "recovery and mutual-aid groups"
-    SHELTER = "shelter", "shelter"
+    NALOXONE = "naloxone", _("naloxone")
+    SYRINGE = "syringe", _("syringe services")
+    SUPERVISED = "supervised", _("supervised consumption site")
+    DRUG_CHECKING = "drug_checking", _("drug checking")
+    METHADONE = "methadone", _("methadone treatment")
+    BUPRENORPHINE = "buprenorphine", _("buprenorphine treatment")
+    NALTREXONE = "naltrexone", _("naltrexone treatment")
+    DRUG_COURT = "drug_court", _("drug court")
+    MUTUAL_AID = "mutual_aid", _("recovery and mutual-aid groups")
+    SHELTER = "shelter", _("shelter")
 
 
 class ServiceEntry(models.Model):
@@ -119,9 +120,9 @@ class ServiceSuggestion(models.Model):
     """A member's proposed new entry (entry is null) or correction (entry set), held until a moderator decides."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "waiting for a moderator"
-        ACCEPTED = "accepted", "accepted"
-        DECLINED = "declined", "declined"
+        PENDING = "pending", _("waiting for a moderator")
+        ACCEPTED = "accepted", _("accepted")
+        DECLINED = "declined", _("declined")
 
     entry = models.ForeignKey(ServiceEntry, null=True, blank=True, on_delete=models.CASCADE, related_name="suggestions")
     kind = models.CharField(max_length=20, choices=ServiceKind.choices)

@@ -5,17 +5,18 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from moderation.sanctions import active_restriction, check_can_write
 
-MSG_SIGN_IN = "Please log in first. Joining takes a pseudonym and a password."
-MSG_NOT_ESTABLISHED = (
+MSG_SIGN_IN = _("Please log in first. Joining takes a pseudonym and a password.")
+MSG_NOT_ESTABLISHED = _(
     "Drug alerts can be posted by moderators, organisers and established members "
     "(an account at least {days} days old with {posts} published posts). "
     "Until then, please share what you found in the Safer use board or tell a moderator, and they can post the alert."
 )
-MSG_MODERATORS_ONLY = "Only moderators can do this."
-MSG_SIGHTING_RESTRICTED = "While your account is suspended you can't add a \u201cseen it too\u201d."
+MSG_MODERATORS_ONLY = _("Only moderators can do this.")
+MSG_SIGHTING_RESTRICTED = _("While your account is suspended you can't add a “seen it too”.")
 
 
 def is_established(peer) -> bool:
@@ -59,7 +60,7 @@ def check_can_count_sighting(peer) -> None:
         raise PermissionDenied(MSG_SIGN_IN)
     restriction = active_restriction(peer)
     if restriction is not None and restriction.blocks_connecting:
-        raise PermissionDenied(MSG_SIGHTING_RESTRICTED + " " + restriction.message)
+        raise PermissionDenied(str(MSG_SIGHTING_RESTRICTED) + " " + restriction.message)
 
 
 def check_can_moderate(peer) -> None:

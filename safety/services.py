@@ -6,10 +6,13 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.text import format_lazy
+from django.utils.translation import gettext, gettext_lazy as _
 
 from checking import selectors as checking_selectors
 from commons.channels import ALERTS_GROUP
+from commons.languages import language_of
 from commons.limits import limit_use
 from commons.realtime import group_send_on_commit
 from commons.text import validate_visible
@@ -26,19 +29,19 @@ from safety.permissions import (
 from safety.selectors import BANNER_CACHE_KEY_NAME as BANNER_CACHE_KEY
 from safety.selectors import REGIONS_CACHE_KEY
 
-MSG_SUBSTANCE_REQUIRED = "Please name the substance (for example \"fentanyl\" or \"pressed pills\")."
-MSG_SUMMARY_REQUIRED = "Please say what was found, in a sentence or two."
-MSG_REGION_REQUIRED = "Please say where: a city, area or neighbourhood is enough."
-MSG_TOO_LONG = "{field} can have at most {limit} characters."
-MSG_BAD_CHOICE = "Please pick one of the listed options for {field}."
-MSG_DAYS_RANGE = f"An alert lasts from 1 to {ALERT_MAX_DAYS} days."
-MSG_ALERT_HELD = "Thanks. Your alert is waiting for a moderator, who will check it soon; then everyone online sees it."
-MSG_ALERT_NOT_ACTIVE = "This alert has ended or is not published, so it can't take a \"seen it too\"."
-MSG_ALREADY_SEEN = "You've already said you've seen this one. Thank you."
-MSG_SERVICE_FIELD_REQUIRED = "Please fill in the {field}."
-MSG_SUGGESTION_DONE = "This suggestion has already been handled."
-MSG_RESULT_UNKNOWN = "One of the results this alert points to doesn't exist. Please pick it again from /results/."
-MSG_TOO_MANY_RESULTS = "An alert can point to at most {limit} results."
+MSG_SUBSTANCE_REQUIRED = _("Please name the substance (for example \"fentanyl\" or \"pressed pills\").")
+MSG_SUMMARY_REQUIRED = _("Please say what was found, in a sentence or two.")
+MSG_REGION_REQUIRED = _("Please say where: a city, area or neighbourhood is enough.")
+MSG_TOO_LONG = _("{field} can have at most {limit} characters.")
+MSG_BAD_CHOICE = _("Please pick one of the listed options for {field}.")
+MSG_DAYS_RANGE = format_lazy(_("An alert lasts from 1 to {days} days."), days=ALERT_MAX_DAYS)
+MSG_ALERT_HELD = _("Thanks. Your alert is waiting for a moderator, who will check it soon; then everyone online sees it.")
+MSG_ALERT_NOT_ACTIVE = _("This alert has ended or is not published, so it can't take a \"seen it too\".")
+MSG_ALREADY_SEEN = _("You've already said you've seen this one. Thank you.")
+MSG_SERVICE_FIELD_REQUIRED = _("Please fill in the {field}.")
+MSG_SUGGESTION_DONE = _("This suggestion has already been handled.")
+MSG_RESULT_UNKNOWN = _("One of the results this alert points to doesn't exist. Please pick it again from /results/.")
+MSG_TOO_MANY_RESULTS = _("An alert can point to at most {limit} results.")
 ALERT_MAX_RESULTS = 20
 
 PRE_MODERATION_REASON = "pre-moderation: alerts from members are checked by a moderator before they go out"
@@ -107,9 +110,9 @@ def alert_create(
     """Post a drug alert. Moderators' and organisers' alerts go out at once; other established members' wait.
     `results`: ids of the drug-checking results it rests on (its evidence, linked from the alert)."""
     check_can_post_alert(author)
-    substance = _clean_text(substance, field="Substance", limit=100, required_message=MSG_SUBSTANCE_REQUIRED)
-    summary = _clean_text(summary, field="What was found", limit=300, required_message=MSG_SUMMARY_REQUIRED)
-    region = _clean_text(region, field="Where", limit=100, required_message=MSG_REGION_REQUIRED)
+    substance = _clean_text(substance, field=_("Substance"), limit=100, required_message=MSG_SUBSTANCE_REQUIRED)
+    summary = _clean_text(summary, field=_("What was found"), limit=300, required_message=MSG_SUMMARY_REQUIRED)
+    region = _clean_text(region, field=_("Where"), limit=100, required_message=MSG_REGION_REQUIRED)
     severity = _clean_choice(severity, choices=DrugAlert.Severity, field="severity")
     source = _clean_choice(source, choices=DrugAlert.Source, field="source")
     if not isinstance(days, int) or not 1 <= days <= ALERT_MAX_DAYS:
@@ -146,10 +149,10 @@ def _notify_moderators_of_held(alert: DrugAlert) -> None:
         .exclude(pk=alert.author_id).distinct()[:MODERATORS_TO_NOTIFY]
     )
     for moderator in moderators:
-        notification_send(
-            recipient=moderator, kind="alert_held",
-            text=f"A drug alert about {alert.substance} in {alert.region} is waiting for a moderator.", url=alert.get_absolute_url(),
-        )
+        with translation.override(language_of(moderator)):
+            text = gettext("A drug alert about {substance} in {region} is waiting for a moderator.").format(
+                substance=alert.substance, region=alert.region)
+        notification_send(recipient=moderator, kind="alert_held", text=text, url=alert.get_absolute_url())
 
 
 @transaction.atomic
@@ -174,10 +177,13 @@ def alert_moderate(*, alert: DrugAlert, status: str, by, reason: str = "") -> bo
         _publish(alert)
     else:
         _banner_changed()
-    if status == ModerationStatus.APPROVED:
-        text = f"Your drug alert about {alert.substance} was approved and sent to everyone online. Thank you."
-    else:
-        text = f"Your drug alert about {alert.substance} was not published." + (f" Reason: {alert.moderation_reason}" if alert.moderation_reason else "")
+    # In the author's own language (their account's choice), not the moderator's.
+    with translation.override(language_of(alert.author)):
+        if status == ModerationStatus.APPROVED:
+            text = gettext("Your drug alert about {substance} was approved and sent to everyone online. Thank you.").format(substance=alert.substance)
+        else:
+            text = gettext("Your drug alert about {substance} was not published.").format(substance=alert.substance) + (
+                " " + gettext("Reason: {reason}").format(reason=alert.moderation_reason) if alert.moderation_reason else "")
     notification_send(recipient=alert.author, kind="moderation", text=text, url=alert.get_absolute_url())
     return True
 
@@ -218,7 +224,7 @@ def alert_mark_seen(*, alert: DrugAlert, peer) -> bool:
     return True
 
 
-MSG_REGION_UNKNOWN = "\u201c{region}\u201d isn't one of this site's regions."
+MSG_REGION_UNKNOWN = _("“{region}” isn't one of this site's regions.")
 
 
 def regions_clean(names) -> list[str]:
@@ -251,16 +257,16 @@ def regions_follow(*, peer, regions) -> bool:
 # --- services directory ---
 
 SERVICE_FIELDS = {
-    "name": ("Name", 120, True),
-    "region": ("Region", 100, True),
-    "contact": ("Contact", 200, True),
-    "hours": ("Hours", 200, False),
-    "notes": ("Notes", 1000, False),
+    "name": (_("Name"), 120, True),
+    "region": (_("Region"), 100, True),
+    "contact": (_("Contact"), 200, True),
+    "hours": (_("Hours"), 200, False),
+    "notes": (_("Notes"), 1000, False),
 }
 
 
 def _clean_service(data: dict) -> dict:
-    cleaned = {"kind": _clean_choice(data.get("kind", ""), choices=ServiceKind, field="kind of service")}
+    cleaned = {"kind": _clean_choice(data.get("kind", ""), choices=ServiceKind, field=_("kind of service"))}
     for field, (label, limit, required) in SERVICE_FIELDS.items():
         value = data.get(field, "")
         if field == "notes":
@@ -280,7 +286,7 @@ def service_suggest(*, author, entry: ServiceEntry | None = None, comment: str =
     """A member suggests a new entry (entry None) or a correction; nothing public changes until a moderator accepts."""
     check_can_take_part(author)
     cleaned = _clean_service(fields)
-    comment = _clean_text(comment, field="Comment", limit=500, required_message=None)
+    comment = _clean_text(comment, field=_("Comment"), limit=500, required_message=None)
     limit_use("service_suggest", author.pk)
     screened = "\n".join([cleaned[name] for name in ("name", "region", "hours", "notes")] + [comment])
     codes = hold_codes(screened, new_account=False)

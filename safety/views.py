@@ -8,7 +8,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.dateformat import format as date_format
 from django.utils.text import slugify
+from django.utils.translation import gettext, gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from checking import selectors as checking_selectors
@@ -22,13 +24,14 @@ from safety.forms import AlertForm, ServiceForm
 from safety.models import DrugAlert, ServiceEntry, ServiceKind, ServiceSuggestion
 from safety.permissions import check_can_moderate, check_can_post_alert, check_can_take_part, is_established, publishes_alerts_directly
 
-MSG_ALERT_PUBLISHED = "Your alert is out: everyone online sees it now."
-MSG_SEEN_THANKS = "Thanks for saying so. It helps others judge how widespread this is."
-MSG_SUGGESTION_THANKS = "Thank you. A moderator will check your suggestion before it shows in the directory."
-MSG_UNKNOWN_ACTION = "Unknown action."
-MSG_UNKNOWN_KIND = "That kind of service isn't in the list. Showing every kind instead."
-MSG_ALERT_DECIDED = {"approve": "Alert approved and sent to everyone online.", "reject": "Alert rejected.", "end": "Alert ended and moved to the archive."}
-MSG_NOTHING_CHANGED = "Nothing to change: someone already did this."
+MSG_ALERT_PUBLISHED = _("Your alert is out: everyone online sees it now.")
+MSG_SEEN_THANKS = _("Thanks for saying so. It helps others judge how widespread this is.")
+MSG_SUGGESTION_THANKS = _("Thank you. A moderator will check your suggestion before it shows in the directory.")
+MSG_UNKNOWN_ACTION = _("Unknown action.")
+MSG_UNKNOWN_KIND = _("That kind of service isn't in the list. Showing every kind instead.")
+MSG_ALERT_DECIDED = {"approve": _("Alert approved and sent to everyone online."), "reject": _("Alert rejected."),
+                     "end": _("Alert ended and moved to the archive.")}
+MSG_NOTHING_CHANGED = _("Nothing to change: someone already did this.")
 ARCHIVE_PER_PAGE, SERVICES_PER_PAGE = 30, 40
 
 
@@ -50,7 +53,7 @@ def alert_list(request):
 
 
 REGIONS_COOKIE_DAYS = 365
-MSG_REGIONS_SAVED = "Saved. Alerts from your regions now come first."
+MSG_REGIONS_SAVED = _("Saved. Alerts from your regions now come first.")
 
 
 def alert_regions(request):
@@ -91,10 +94,12 @@ def _from_result(request) -> tuple[dict, object]:
     if result is None:
         return {}, None
     concerns = result.concerns_found() or [found.substance for found in result.found.all()[:2]]
-    found = ", ".join(found.label + (" (trace)" if found.trace else f" ({found.amount})" if found.amount else "") for found in result.found.all())
+    trace = gettext("trace")
+    found = ", ".join(found.label + (f" ({trace})" if found.trace else f" ({found.amount})" if found.amount else "") for found in result.found.all())
     initial = {
         "substance": ", ".join(concerns).capitalize()[:100],
-        "summary": f"Sold as {result.sold_as_label}, found: {found}. Checked {result.checked_on:%-d %b} by {result.service}."[:300],
+        "summary": gettext("Sold as {sold_as}, found: {found}. Checked {day} by {service}.").format(
+            sold_as=result.sold_as_label, found=found, day=date_format(result.checked_on, "j M"), service=result.service)[:300],
         "region": result.region,
         "source": DrugAlert.Source.TEST_STRIP if result.method == "test_strip" else DrugAlert.Source.DRUG_CHECKING,
         "severity": DrugAlert.Severity.DANGER if result.concerns_found() else DrugAlert.Severity.WARNING,
@@ -281,7 +286,7 @@ def suggestion_decide(request, suggestion_id: int):
         return _refused(request, MSG_UNKNOWN_ACTION, 400)
     if not changed:
         return _refused(request, services.MSG_SUGGESTION_DONE, 409)
-    messages.success(request, "Suggestion accepted and marked verified today." if action == "accept" else "Suggestion declined.")
+    messages.success(request, gettext("Suggestion accepted and marked verified today.") if action == "accept" else gettext("Suggestion declined."))
     return redirect("safety:service_review")
 
 
@@ -291,5 +296,5 @@ def service_verify(request, entry_id: int):
     check_can_moderate(request.user)
     entry = get_object_or_404(ServiceEntry, pk=entry_id)
     if services.service_verify(entry=entry, by=request.user):
-        messages.success(request, f"{entry.name} is marked verified today.")
+        messages.success(request, gettext("{name} is marked verified today.").format(name=entry.name))
     return redirect(entry.get_absolute_url())

@@ -19,8 +19,11 @@ from channels.db import database_sync_to_async
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
 from commons.consumers import GuardedConsumer
+from commons.languages import language_for_scope
 from helpnow.permissions import check_can_support
 from moderation import sanctions
 from spotting import selectors, services
@@ -28,7 +31,7 @@ from spotting.models import SpotSession
 from spotting.permissions import check_can_view, reads_note
 
 CLOSE_FORBIDDEN = 4403
-READ_ONLY = "This socket is read-only: use the page's buttons."
+READ_ONLY = _("This socket is read-only: use the page's buttons.")
 
 
 def alarm_html(session: SpotSession, *, peer) -> str:
@@ -44,6 +47,8 @@ class _ReadOnly(GuardedConsumer):
         self.user = await self.signed_in_user()
         if self.user is None:
             return
+        # Every word sent on this socket is in the person's language (their account, cookie or browser).
+        self.language = language_for_scope(self.scope, self.user)
         try:
             await database_sync_to_async(self._admit)()
         except (PermissionDenied, SpotSession.DoesNotExist):
@@ -63,7 +68,9 @@ class _ReadOnly(GuardedConsumer):
         return bool(self.groups_joined)
 
     async def receive_json(self, content, **kwargs):
-        await self.send_error(services.INVALID, READ_ONLY)
+        with translation.override(getattr(self, "language", None)):
+            message = str(READ_ONLY)
+        await self.send_error(services.INVALID, message)
 
     async def spot_changed(self, event):
         await self.send_current()
@@ -79,8 +86,9 @@ class SupporterConsumer(_ReadOnly):
 
     def _board(self) -> dict:
         sessions = selectors.board_sessions(supporter=self.user)
-        return {"type": "board", "html": render_to_string("spotting/_board.html", {"spots": sessions}),
-                "alarms": [{"id": s.pk, "html": alarm_html(s, peer=self.user)} for s in selectors.alarms_for(supporter=self.user)]}
+        with translation.override(self.language):
+            return {"type": "board", "html": render_to_string("spotting/_board.html", {"spots": sessions}),
+                    "alarms": [{"id": s.pk, "html": alarm_html(s, peer=self.user)} for s in selectors.alarms_for(supporter=self.user)]}
 
     async def send_current(self):
         board = await database_sync_to_async(self._board)()
@@ -90,11 +98,18 @@ class SupporterConsumer(_ReadOnly):
             await self.send_json({"type": "alarm", **alarm, "again": True})
 
     async def spot_push(self, event):
-        await self.send_json({"type": "push", "id": event["id"], "text": event["text"]})
+        text = event["text"]
+        if "minutes" in event:
+            with translation.override(self.language):
+                text = services.push_text(event["minutes"])
+        await self.send_json({"type": "push", "id": event["id"], "text": text})
 
     def _alarm(self, session_id: int) -> str | None:
         session = SpotSession.objects.select_related("claimed_by").filter(pk=session_id).first()
-        return alarm_html(session, peer=self.user) if session is not None else None
+        if session is None:
+            return None
+        with translation.override(self.language):
+            return alarm_html(session, peer=self.user)
 
     async def spot_alarm(self, event):
         html = await database_sync_to_async(self._alarm)(event["id"])

@@ -1,6 +1,7 @@
 """Forms parse input only; the services validate and decide (their messages are what people read)."""
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from spotting import services
@@ -15,7 +16,7 @@ class SpotStartForm(forms.Form):
         label=_("Check on me every … minutes"), min_value=INTERVAL_MIN, max_value=INTERVAL_MAX, initial=INTERVAL_DEFAULT,
         error_messages={"min_value": services.BAD_INTERVAL, "max_value": services.BAD_INTERVAL,
                         "invalid": services.BAD_INTERVAL, "required": services.BAD_INTERVAL},
-        help_text=_("From {low} to {high} minutes.").format(low=INTERVAL_MIN, high=INTERVAL_MAX),
+        help_text=format_lazy(_("From {low} to {high} minutes."), low=INTERVAL_MIN, high=INTERVAL_MAX),
     )
     length_minutes = forms.IntegerField(
         label=_("The session may last up to … minutes"), min_value=LENGTH_MIN, max_value=LENGTH_MAX, initial=LENGTH_DEFAULT,

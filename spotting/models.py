@@ -46,7 +46,7 @@ class SpotSession(models.Model):
     ends_at = models.DateTimeField()
     claimed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     claimed_at = models.DateTimeField(null=True, blank=True)
-    last_ok_at = models.DateTimeField(null=True, blank=True, help_text="The member's last \u201cI'm OK\u201d (or the claim).")
+    last_ok_at = models.DateTimeField(null=True, blank=True, help_text="The member's last “I'm OK” (or the claim).")
     check_due_at = models.DateTimeField(null=True, blank=True, help_text="Next check-in: the page asks, the device sounds.")
     alarm_due_at = models.DateTimeField(null=True, blank=True, db_index=True, help_text="check_due_at plus the grace.")
     alarm_at = models.DateTimeField(null=True, blank=True)

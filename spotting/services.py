@@ -14,9 +14,11 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from commons.languages import valid_language
 from commons.limits import limit_use
 from commons.realtime import group_send_on_commit, person_notice_on_commit
 from commons.refusals import Refusal
@@ -27,6 +29,7 @@ from helpnow.services import available_supporters_q, private_room_create
 from moderation import sanctions
 from moderation.selectors import has_open_report
 from moderation.models import Target
+from peers.models import Peer
 from rooms import services as room_services
 from rooms.models import Message, Room
 from spotting.models import (
@@ -42,10 +45,10 @@ ROOM_TITLE = "Spotting"
 INVALID, FORBIDDEN, TAKEN, CLOSED = "invalid", "forbidden", "taken", "closed"
 
 ALREADY_OPEN = _("You already have a spotting session going: go back to it, or end it first.")
-BAD_INTERVAL = _("Choose a check-in interval from {low} to {high} minutes.").format(low=INTERVAL_MIN, high=INTERVAL_MAX)
-BAD_LENGTH = _("A session can last from {low} minutes to 2 hours ({high} minutes).").format(low=LENGTH_MIN, high=LENGTH_MAX)
-NOTE_TOO_LONG = _("The rescue note can be up to {n} characters.").format(n=f"{NOTE_MAX_LENGTH:,}")
-OUTCOME_TOO_LONG = _("What happened can be up to {n} characters.").format(n=OUTCOME_MAX_LENGTH)
+BAD_INTERVAL = format_lazy(_("Choose a check-in interval from {low} to {high} minutes."), low=INTERVAL_MIN, high=INTERVAL_MAX)
+BAD_LENGTH = format_lazy(_("A session can last from {low} minutes to 2 hours ({high} minutes)."), low=LENGTH_MIN, high=LENGTH_MAX)
+NOTE_TOO_LONG = format_lazy(_("The rescue note can be up to {n} characters."), n=f"{NOTE_MAX_LENGTH:,}")
+OUTCOME_TOO_LONG = format_lazy(_("What happened can be up to {n} characters."), n=OUTCOME_MAX_LENGTH)
 BAD_ACTION = _("Choose one of the things offered for what you did.")
 ALREADY_TAKEN = _("Another supporter has just taken this one. Thank you for being ready.")
 ALREADY_ENDED = _("This spotting session has already ended.")
@@ -144,9 +147,10 @@ def session_start(*, member, interval_minutes: int, length_minutes: int, note: s
                 created=now, ends_at=now + minutes(length_minutes),
             )
             _count(now, sessions=1)
-            text = str(_("Someone is asking to be spotted (check-ins every {n} minutes).")).format(n=interval_minutes)
+            text = push_text(interval_minutes)  # each supporter's socket says it again in their own language
             for supporter_id in available_supporter_ids(exclude=[member.pk]):
-                group_send_on_commit(supporter_group(supporter_id), {"type": "spot.push", "id": session.pk, "text": text})
+                group_send_on_commit(supporter_group(supporter_id),
+                                     {"type": "spot.push", "id": session.pk, "text": text, "minutes": interval_minutes})
             _changed(session)
     except IntegrityError:  # a second tab won the race for "one open session per member"
         raise Refusal(INVALID, str(ALREADY_OPEN)) from None
@@ -271,6 +275,11 @@ def session_record(*, session: SpotSession, by, action: str, outcome: str = "") 
 # --- the clock: alarms, time limits, the purge ----------------------------------------------
 
 
+def push_text(interval_minutes: int) -> str:
+    """The note a supporter's pages show for a new request, in the active language."""
+    return str(_("Someone is asking to be spotted (check-ins every {n} minutes).")).format(n=interval_minutes)
+
+
 def _alarm_frame(session: SpotSession) -> dict:
     return {"type": "spot.alarm", "id": session.pk}
 
@@ -309,10 +318,15 @@ def alarm_raise(*, session_id: int, now: datetime | None = None) -> bool:
             if session.claimed_by_id:
                 recipients.append(session.claimed_by_id)
         _count(now, alarms=1)
-        page_frame = _page_alarm_frame(session)
+        languages = dict(Peer.objects.filter(pk__in=recipients).values_list("pk", "language"))
+        page_frames = {}  # one banner per language, each recipient's own (their account's choice)
         for supporter_id in recipients:
+            language = valid_language(languages.get(supporter_id)) or settings.LANGUAGE_CODE
+            if language not in page_frames:
+                with translation.override(language):
+                    page_frames[language] = _page_alarm_frame(session)
             group_send_on_commit(supporter_group(supporter_id), _alarm_frame(session))
-            person_notice_on_commit(peer_id=supporter_id, frame=page_frame)
+            person_notice_on_commit(peer_id=supporter_id, frame=page_frames[language])
         _changed(session)
     logger.info("spotting: alarm raised (%s)", "spotter" if spotter_there else
                 "nobody reachable" if reached_nobody else "every supporter on duty")

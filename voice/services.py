@@ -12,8 +12,9 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from commons.limits import limit_use
 from commons.refusals import Refusal
@@ -38,33 +39,33 @@ RULE_KINDS = (Kind.RULE_ADD, Kind.RULE_CHANGE, Kind.RULE_REMOVE)
 PERSON_KINDS = (Kind.ELECTION, Kind.RECALL)
 REASON_MAX = 500
 
-MSG_KIND_UNKNOWN = "Please choose what kind of proposal this is."
-MSG_TITLE_EMPTY = "Please give the proposal a title."
-MSG_TITLE_LONG = f"Please keep the title under {RULE_TITLE_MAX} characters."
-MSG_RULE_TEXT_EMPTY = "Please write the rule's exact new text: it is what people vote on."
-MSG_RULE_TEXT_LONG = f"Please keep the rule's text under {RULE_TEXT_MAX} characters."
-MSG_TEXT_LONG = f"Please keep the text under {RULE_TEXT_MAX} characters."
-MSG_RULE_UNKNOWN = "There is no rule with that number now: please pick one from the rules page."
-MSG_RULE_UNCHANGED = "That is how the rule reads already: change its title or text, or propose something else."
-MSG_NOMINEE_UNKNOWN = "There is no member with that pseudonym: please check the spelling."
-MSG_NOMINEE_NOT_STANDING = "{name} hasn't said they would stand for moderator. They can say so on the proposals page; then you can nominate them."
-MSG_NOMINEE_ALREADY = "{name} is a moderator already."
-MSG_RECALL_NOT_MODERATOR = "{name} isn't a moderator, so there is nobody to recall."
-MSG_ONE_OPEN = "You already have a proposal open to a vote (“{title}”). You can open another once it closes."
-MSG_NOT_ELIGIBLE = ("Proposals and votes are open to accounts at least {days} days old with {posts} approved posts, "
-                    "not suspended. Yours doesn't meet that yet; you can still take part in the discussion.")
-MSG_NOT_IN_ELECTORATE = ("You can't vote on this one: who may vote was fixed when it opened, and your account wasn't "
-                         "eligible then (at least {days} days old with {posts} approved posts). You can still join the discussion.")
-MSG_VOTE_CLOSED = "This vote has closed, so nothing was stored. The result is on the proposal's page."
-MSG_CHOICE_UNKNOWN = "Please choose agree, abstain, disagree or block."
-MSG_BLOCK_NEEDS_REASON = "A block needs a reason: say what is wrong, so the proposer can change it. It is shown without your name."
-MSG_REASON_LONG = f"Please keep the reason under {REASON_MAX} characters."
-MSG_HELD = ("Something in your proposal looks like contact details or selling talk, which would be held for a moderator. "
-            "A proposal is public as soon as it opens, so please take that out and send it again.")
-MSG_ORGANISERS_ONLY = "Only organisers can suspend the outcome of a vote."
-MSG_NOTHING_TO_SUSPEND = "Only an adopted outcome that changed something (a rule or a moderator) can be suspended."
-MSG_SUSPEND_NEEDS_REASON = "Please give a reason: it goes into the public log."
-MSG_STAND_MODERATOR = "You are a moderator already."
+MSG_KIND_UNKNOWN = gettext_noop("Please choose what kind of proposal this is.")
+MSG_TITLE_EMPTY = gettext_noop("Please give the proposal a title.")
+MSG_TITLE_LONG = gettext_noop("Please keep the title under {limit} characters.")
+MSG_RULE_TEXT_EMPTY = gettext_noop("Please write the rule's exact new text: it is what people vote on.")
+MSG_RULE_TEXT_LONG = gettext_noop("Please keep the rule's text under {limit} characters.")
+MSG_TEXT_LONG = gettext_noop("Please keep the text under {limit} characters.")
+MSG_RULE_UNKNOWN = gettext_noop("There is no rule with that number now: please pick one from the rules page.")
+MSG_RULE_UNCHANGED = gettext_noop("That is how the rule reads already: change its title or text, or propose something else.")
+MSG_NOMINEE_UNKNOWN = gettext_noop("There is no member with that pseudonym: please check the spelling.")
+MSG_NOMINEE_NOT_STANDING = gettext_noop("{name} hasn't said they would stand for moderator. They can say so on the proposals page; then you can nominate them.")
+MSG_NOMINEE_ALREADY = gettext_noop("{name} is a moderator already.")
+MSG_RECALL_NOT_MODERATOR = gettext_noop("{name} isn't a moderator, so there is nobody to recall.")
+MSG_ONE_OPEN = gettext_noop("You already have a proposal open to a vote (“{title}”). You can open another once it closes.")
+MSG_NOT_ELIGIBLE = gettext_noop("Proposals and votes are open to accounts at least {days} days old with {posts} approved posts, "
+                              "not suspended. Yours doesn't meet that yet; you can still take part in the discussion.")
+MSG_NOT_IN_ELECTORATE = gettext_noop("You can't vote on this one: who may vote was fixed when it opened, and your account wasn't "
+                                   "eligible then (at least {days} days old with {posts} approved posts). You can still join the discussion.")
+MSG_VOTE_CLOSED = gettext_noop("This vote has closed, so nothing was stored. The result is on the proposal's page.")
+MSG_CHOICE_UNKNOWN = gettext_noop("Please choose agree, abstain, disagree or block.")
+MSG_BLOCK_NEEDS_REASON = gettext_noop("A block needs a reason: say what is wrong, so the proposer can change it. It is shown without your name.")
+MSG_REASON_LONG = gettext_noop("Please keep the reason under {limit} characters.")
+MSG_HELD = gettext_noop("Something in your proposal looks like contact details or selling talk, which would be held for a moderator. "
+                      "A proposal is public as soon as it opens, so please take that out and send it again.")
+MSG_ORGANISERS_ONLY = gettext_noop("Only organisers can suspend the outcome of a vote.")
+MSG_NOTHING_TO_SUSPEND = gettext_noop("Only an adopted outcome that changed something (a rule or a moderator) can be suspended.")
+MSG_SUSPEND_NEEDS_REASON = gettext_noop("Please give a reason: it goes into the public log.")
+MSG_STAND_MODERATOR = gettext_noop("You are a moderator already.")
 
 
 def _settings_number(name: str, default):
@@ -142,7 +143,7 @@ def _clean(text: str, *, limit: int, empty: str, long: str) -> str:
     if not text:
         raise Refusal("invalid", _(empty))
     if len(text) > limit:
-        raise Refusal("invalid", _(long))
+        raise Refusal("invalid", _(long).format(limit=limit))
     try:
         validate_visible(text)
     except ValidationError:
@@ -192,7 +193,7 @@ def _validated(*, kind: str, title: str, text: str, rule: int | str | None, nomi
     if kind in PERSON_KINDS:
         fields["nominee"] = _nominee(nominee, kind)
     if len((text or "").strip()) > RULE_TEXT_MAX:
-        raise Refusal("invalid", _(MSG_TEXT_LONG))
+        raise Refusal("invalid", _(MSG_TEXT_LONG).format(limit=RULE_TEXT_MAX))
     fields["text"] = (text or "").strip()
     if kind == Kind.QUESTION or (title or "").strip():
         fields["title"] = _clean(title, limit=RULE_TITLE_MAX, empty=MSG_TITLE_EMPTY, long=MSG_TITLE_LONG)
@@ -273,7 +274,7 @@ def vote_cast(*, proposal_id: int, voter: Peer, choice: str, reason: str = "") -
     if choice == Choice.BLOCK and not reason:
         raise Refusal("invalid", _(MSG_BLOCK_NEEDS_REASON))
     if len(reason) > REASON_MAX:
-        raise Refusal("invalid", _(MSG_REASON_LONG))
+        raise Refusal("invalid", _(MSG_REASON_LONG).format(limit=REASON_MAX))
     if not Electorate.objects.filter(proposal=proposal, peer=voter).exists():
         raise Refusal("forbidden", _(MSG_NOT_IN_ELECTORATE).format(days=eligibility.min_age_days(), posts=eligibility.min_posts()))
     restriction = active_restriction(voter)
@@ -353,7 +354,9 @@ def proposal_close(*, proposal_id: int, now=None) -> bool:
     effect, and post it in the public log and the thread. One winner when several processes race: the
     conditional UPDATE claims the row; everyone else gets False and changes nothing."""
     now = now or timezone.now()
-    with transaction.atomic():
+    # The outcome is a public record (the proposal, the log, the thread): in the site's language, whoever's page
+    # happened to close the vote.
+    with translation.override(settings.LANGUAGE_CODE), transaction.atomic():
         if not core.claim(Proposal, proposal_id, now=now, status=Proposal.Status.NOT_ADOPTED):
             return False
         proposal = Proposal.objects.select_related("author", "nominee", "thread").get(pk=proposal_id)
@@ -429,7 +432,7 @@ def outcome_suspend(*, proposal_id: int, organiser: Peer, reason: str) -> Propos
     if not reason:
         raise Refusal("invalid", _(MSG_SUSPEND_NEEDS_REASON))
     if len(reason) > REASON_MAX:
-        raise Refusal("invalid", _(MSG_REASON_LONG))
+        raise Refusal("invalid", _(MSG_REASON_LONG).format(limit=REASON_MAX))
     claimed = Proposal.objects.filter(pk=proposal_id, status=Proposal.Status.ADOPTED).exclude(kind=Kind.QUESTION).update(
         status=Proposal.Status.SUSPENDED, suspended_reason=reason)
     if not claimed:

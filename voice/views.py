@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from commons.http import sign_in_first, sign_in_required
@@ -22,15 +23,15 @@ from voice import core, eligibility, extras, polls, ratings, selectors, services
 from voice.forms import ProposalForm, VoteForm
 from voice.models import POLL_OPTIONS_MAX, RATING_COMMENT_MAX, Kind
 
-MSG_SIGN_IN_PROPOSE = "Please log in to make a proposal."
-MSG_SIGN_IN_VOTE = "Please log in to vote."
-MSG_SIGN_IN_STAND = "Please log in first."
-MSG_VOTED = "Your vote is in. You can change it until the vote closes."
-MSG_VOTE_CHANGED = "Your vote is changed. You can change it again until the vote closes."
-MSG_OPENED = "Your proposal is open to a vote. Its discussion is in the Proposals board."
-MSG_STANDING = "Thank you: members can now nominate you for moderator."
-MSG_NOT_STANDING = "You're no longer standing for moderator."
-MSG_SUSPENDED = "The outcome is suspended, the reason is in the public log, and a new vote is open."
+MSG_SIGN_IN_PROPOSE = gettext_noop("Please log in to make a proposal.")
+MSG_SIGN_IN_VOTE = gettext_noop("Please log in to vote.")
+MSG_SIGN_IN_STAND = gettext_noop("Please log in first.")
+MSG_VOTED = gettext_noop("Your vote is in. You can change it until the vote closes.")
+MSG_VOTE_CHANGED = gettext_noop("Your vote is changed. You can change it again until the vote closes.")
+MSG_OPENED = gettext_noop("Your proposal is open to a vote. Its discussion is in the Proposals board.")
+MSG_STANDING = gettext_noop("Thank you: members can now nominate you for moderator.")
+MSG_NOT_STANDING = gettext_noop("You're no longer standing for moderator.")
+MSG_SUSPENDED = gettext_noop("The outcome is suspended, the reason is in the public log, and a new vote is open.")
 
 
 def _refused(request, refusal: Refusal):
@@ -58,7 +59,7 @@ def proposals(request):
     })
 
 
-@sign_in_required(MSG_SIGN_IN_PROPOSE)
+@sign_in_required(gettext_lazy(MSG_SIGN_IN_PROPOSE))
 def proposal_new(request):
     rules = selectors.current_rules()
     form = ProposalForm(request.POST or None, rules=rules, initial={"kind": request.GET.get("kind", Kind.RULE_ADD),

@@ -14,6 +14,9 @@
   var okForm = document.getElementById("spot-ok-form");
   var nobody = document.getElementById("spot-nobody");
   var lastBeep = 0;
+  // The words come from the page, in the reader's language (data-text-* of #spot-session); English if missing.
+  function text(name, fallback) { return page.getAttribute("data-text-" + name) || fallback; }
+  function fill(words, time) { return words.replace("{time}", time); }
   var leaving = false;  // a form is being sent: its answer replaces the page, no reload in between
   document.addEventListener("submit", function (event) { if (!event.defaultPrevented) leaving = true; });
 
@@ -36,13 +39,13 @@
     var due = Date.parse(state.check_due), alarm = Date.parse(state.alarm_due);
     if (now < due) {
       page.classList.remove("spot-session--asking");
-      ask.textContent = "You're being spotted.";
-      countdown.textContent = "Next check-in in " + mmss(due - now) + ".";
+      ask.textContent = text("spotted", "You're being spotted.");
+      countdown.textContent = fill(text("next", "Next check-in in {time}."), mmss(due - now));
       return;
     }
     page.classList.add("spot-session--asking");
-    ask.textContent = "Are you OK? Press “I'm OK”.";
-    countdown.textContent = now < alarm ? "Your spotter is alerted in " + mmss(alarm - now) + "." : "Your spotter is being alerted.";
+    ask.textContent = text("ask", "Are you OK? Press “I'm OK”.");
+    countdown.textContent = now < alarm ? fill(text("alerted-in", "Your spotter is alerted in {time}."), mmss(alarm - now)) : text("alerting", "Your spotter is being alerted.");
     if (now < alarm && now - lastBeep > 2000 && window.SpotSound) {
       lastBeep = now;
       window.SpotSound.beep(3, true);

@@ -47,7 +47,7 @@
     note.textContent = frame.text + " ";
     var link = document.createElement("a");
     link.href = "/supporters/spot/";
-    link.textContent = "Open the spotting board";
+    link.textContent = watch.getAttribute("data-text-board") || "Open the spotting board";  // the page's words (templates/spotting/_watch.html)
     note.appendChild(link);
     watch.appendChild(note);
     if (window.SpotSound) window.SpotSound.beep(1, false);

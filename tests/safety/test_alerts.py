@@ -48,7 +48,7 @@ def test_anonymous_service_call_is_refused(db):
     from django.contrib.auth.models import AnonymousUser
     from django.core.exceptions import PermissionDenied
 
-    with pytest.raises(PermissionDenied, match=MSG_SIGN_IN):
+    with pytest.raises(PermissionDenied, match=str(MSG_SIGN_IN)):
         services.alert_create(author=AnonymousUser(), **{k: v for k, v in ALERT_FORM.items() if k != "days"})
 
 
@@ -68,7 +68,7 @@ def test_moderators_and_organisers_publish_at_once(client, request, who, django_
 def test_established_member_alert_waits_for_a_moderator(client, established_peer, moderator, other_peer):
     client.force_login(established_peer)
     response = client.post("/alerts/new/", ALERT_FORM, follow=True)
-    assert escape(services.MSG_ALERT_HELD) in response.content.decode()
+    assert escape(str(services.MSG_ALERT_HELD)) in response.content.decode()
     alert = DrugAlert.objects.get()
     assert alert.moderation_status == ModerationStatus.PENDING
     assert services.PRE_MODERATION_REASON in alert.moderation_reason
@@ -121,7 +121,7 @@ def test_bad_alert_input_is_refused_and_nothing_stored(client, moderator, change
     client.force_login(moderator)
     response = client.post("/alerts/new/", ALERT_FORM | change)
     assert response.status_code == 400
-    assert escape(message) in response.content.decode()
+    assert escape(str(message)) in response.content.decode()
     assert not DrugAlert.objects.exists()
 
 
@@ -129,7 +129,7 @@ def test_bad_alert_input_is_refused_and_nothing_stored(client, moderator, change
 def test_service_refuses_days_out_of_range(moderator, days):
     from django.core.exceptions import ValidationError
 
-    with pytest.raises(ValidationError, match=services.MSG_DAYS_RANGE):
+    with pytest.raises(ValidationError, match=str(services.MSG_DAYS_RANGE)):
         services.alert_create(author=moderator, days=days, **{k: v for k, v in ALERT_FORM.items() if k != "days"})
 
 
@@ -198,7 +198,7 @@ def test_seen_it_too_counts_once_per_person(client, peer, other_peer, alert_fact
     assert first.status_code == 302 and first["Location"] == f"/alerts/#alert-{alert.pk}"
     second = client.post(f"/alerts/{alert.pk}/seen/")
     assert second.status_code == 409
-    assert escape(services.MSG_ALREADY_SEEN) in second.content.decode()
+    assert escape(str(services.MSG_ALREADY_SEEN)) in second.content.decode()
     client.force_login(other_peer)
     client.post(f"/alerts/{alert.pk}/seen/")
     alert.refresh_from_db()
@@ -215,7 +215,7 @@ def test_seen_it_too_refused_for_ended_or_pending_alerts(client, peer, alert_fac
     for alert in (ended, pending):
         response = client.post(f"/alerts/{alert.pk}/seen/")
         assert response.status_code == 400
-        assert escape(services.MSG_ALERT_NOT_ACTIVE) in response.content.decode()
+        assert escape(str(services.MSG_ALERT_NOT_ACTIVE)) in response.content.decode()
     assert not AlertSighting.objects.exists()
 
 
@@ -288,5 +288,5 @@ def test_a_suspended_member_is_told_why_seen_it_too_is_refused(client, peer, mod
     response = client.post(f"/alerts/{alert.pk}/seen/")
     assert response.status_code == 403
     page = response.content.decode()
-    assert escape(MSG_SIGHTING_RESTRICTED) in page and "suspended until" in page and "cool off" in page
+    assert escape(str(MSG_SIGHTING_RESTRICTED)) in page and "suspended until" in page and "cool off" in page
     assert not AlertSighting.objects.exists()

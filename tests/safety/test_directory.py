@@ -35,7 +35,7 @@ def entry_factory(moderator):
 def test_a_suggestion_is_held_until_a_moderator_verifies_it(client, peer, moderator):
     client.force_login(peer)
     response = client.post("/services/suggest/", SERVICE_FORM, follow=True)
-    assert escape(views.MSG_SUGGESTION_THANKS) in response.content.decode()
+    assert escape(str(views.MSG_SUGGESTION_THANKS)) in response.content.decode()
     suggestion = ServiceSuggestion.objects.get()
     assert suggestion.status == ServiceSuggestion.Status.PENDING and suggestion.author == peer
     assert not ServiceEntry.objects.exists()
@@ -90,7 +90,7 @@ def test_members_cannot_review_or_verify(client, peer, entry_factory):
         client.post(f"/services/{entry.pk}/verify/"),
     ):
         assert response.status_code == 403
-        assert escape(MSG_MODERATORS_ONLY) in response.content.decode()
+        assert escape(str(MSG_MODERATORS_ONLY)) in response.content.decode()
     suggestion.refresh_from_db()
     assert suggestion.status == ServiceSuggestion.Status.PENDING
 
@@ -135,7 +135,7 @@ def test_unknown_filter_kind_is_a_readable_400(client, entry_factory):
     response = client.get("/services/", {"kind": "<script>"})
     assert response.status_code == 400
     page = response.content.decode()
-    assert escape(views.MSG_UNKNOWN_KIND) in page and "<script>" not in page.split("<main")[1]
+    assert escape(str(views.MSG_UNKNOWN_KIND)) in page and "<script>" not in page.split("<main")[1]
     assert "Harbour Street Outreach" in page
 
 
@@ -158,7 +158,7 @@ def test_bad_suggestion_input_is_refused(client, peer, entry_factory, change, me
     for path in ("/services/suggest/", f"/services/{entry.pk}/correct/"):
         response = client.post(path, SERVICE_FORM | change)
         assert response.status_code == 400, path
-        assert escape(message) in response.content.decode()
+        assert escape(str(message)) in response.content.decode()
     assert not ServiceSuggestion.objects.filter(author=peer).exists()
 
 

@@ -57,7 +57,7 @@ def test_the_banner_links_the_evidence(client, result, moderator):
 def test_an_unknown_result_is_refused_and_nothing_stored(client, moderator, result, results):
     client.force_login(moderator)
     response = client.post("/alerts/new/", {**ALERT_FORM, "results": results})
-    assert response.status_code == 400 and escape(services.MSG_RESULT_UNKNOWN) in response.content.decode()
+    assert response.status_code == 400 and escape(str(services.MSG_RESULT_UNKNOWN)) in response.content.decode()
     assert not DrugAlert.objects.exists()
 
 

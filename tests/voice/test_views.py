@@ -52,7 +52,7 @@ def test_a_member_proposes_votes_and_the_page_shows_turnout_not_the_split(rules,
 
 @pytest.mark.parametrize(("data", "status", "words"), [
     ({"kind": "rule_add", "title": "Be kind", "text": ""}, 400, services.MSG_RULE_TEXT_EMPTY),
-    ({"kind": "rule_add", "title": "Be kind", "text": "y" * 2001}, 400, services.MSG_RULE_TEXT_LONG),
+    ({"kind": "rule_add", "title": "Be kind", "text": "y" * 2001}, 400, services.MSG_RULE_TEXT_LONG.format(limit=2000)),
     ({"kind": "recall", "nominee": "member1"}, 400, "member1 isn't a moderator"),
     ({"kind": "election", "nominee": "member1"}, 400, "member1 hasn't said they would stand"),
     ({"kind": "rule_remove", "rule": "42"}, 400, services.MSG_RULE_UNKNOWN),
@@ -85,7 +85,7 @@ def test_visitors_are_asked_to_log_in(client, rules, members, proposal_factory):
 @pytest.mark.parametrize(("data", "status", "words"), [
     ({"choice": "block", "reason": ""}, 400, services.MSG_BLOCK_NEEDS_REASON),
     ({"choice": "maybe"}, 400, services.MSG_CHOICE_UNKNOWN),
-    ({"choice": "agree", "reason": "z" * 501}, 400, services.MSG_REASON_LONG),
+    ({"choice": "agree", "reason": "z" * 501}, 400, services.MSG_REASON_LONG.format(limit=500)),
 ])
 def test_bad_votes_answer_4xx_and_store_nothing(rules, members, proposal_factory, data, status, words):
     proposal = proposal_factory(author=members[0])
