@@ -63,7 +63,7 @@ def test_the_overdose_steps_are_translated(client, db, settings):
     page = client.get("/help/overdose/", headers={"accept-language": "es"}).content.decode()
     assert '<strong>Llama al <a href="tel:112">112</a> ya.</strong>' in page and "Dale naloxona" in page
     page = client.get("/help/overdose/", headers={"accept-language": "fr"}).content.decode()
-    assert "Appelez le" in page and "Position latérale de sécurité" in page
+    assert "Appelle le" in page and "Position latérale de sécurité" in page
 
 
 def test_a_visitor_choice_is_kept_in_a_cookie(client, db):

@@ -56,7 +56,7 @@ def test_moderation_queue_in_the_moderators_language(client, moderator, decided,
     client.force_login(moderator)
     page = _page(client, "/mod/", language, how)
     _says(page, {"es": "Cola de moderación", "fr": "File de modération"}, language, ["Moderation queue", "Oldest first."])
-    assert {"es": "denunciado por acoso", "fr": "signalé pour harcèlement"}[language] in page  # the report's reason
+    assert {"es": "reportado por acoso", "fr": "signalé pour harcèlement"}[language] in page  # the report's reason
     assert "reported for harassment" not in page
 
 
@@ -71,7 +71,7 @@ def test_public_log_and_transparency_in_the_readers_language(client, moderator, 
     assert {"es": "mensaje de sala", "fr": "message de salon"}[language] in log
     assert {"es": "acoso", "fr": "harcèlement"}[language] in log and ">harassment<" not in log
     figures = _page(client, "/transparency/", language, how)
-    _says(figures, {"es": "Tiempo de la denuncia a la decisión", "fr": "Temps du signalement à la décision"}, language,
+    _says(figures, {"es": "Tiempo del reporte a la decisión", "fr": "Temps du signalement à la décision"}, language,
           ["Time from report to decision", "How moderation went, month by month"])
 
 
