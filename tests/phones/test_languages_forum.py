@@ -87,7 +87,7 @@ def test_a_thread_and_its_posts_are_in_the_readers_language(client, peer, other_
         assert said not in page, said
 
 
-@pytest.mark.parametrize("lang,words", [("es", "Entra</a> para responder."), ("fr", "Connecte-toi</a> pour répondre.")])
+@pytest.mark.parametrize("lang,words", [("es", "Inicia sesión</a> para responder."), ("fr", "Connecte-toi</a> pour répondre.")])
 def test_a_visitor_is_asked_to_log_in_in_their_language(client, thread, lang, words):
     page = client.get(thread.get_absolute_url(), headers={"accept-language": lang}).content.decode()
     assert words in page and "to reply." not in page
@@ -260,7 +260,7 @@ def test_a_rate_limit_says_what_happened_and_the_wait_in_the_readers_language(cl
     assert thread.posts.count() == 2  # the second reply was not stored
 
 
-@pytest.mark.parametrize("lang,said", [("es", "Entra en tu cuenta para publicar."), ("fr", "Connecte-toi pour publier.")])
+@pytest.mark.parametrize("lang,said", [("es", "Inicia sesión para publicar."), ("fr", "Connecte-toi pour publier.")])
 def test_a_visitors_refused_post_says_why_in_their_language(client, thread, lang, said):
     response = client.post(f"/t/{thread.id}/subscribe/", {"on": "1"}, headers={"accept-language": lang})
     page = response.content.decode()
