@@ -60,11 +60,13 @@
     ws.onopen = function () { attempt = 0; };
     ws.onmessage = function (event) {
       var frame = JSON.parse(event.data);
+      watch.setAttribute("data-socket", "live");  // the first frame comes once the socket has joined its groups
       if (frame.type === "board") showBoard(frame.html);
       else if (frame.type === "alarm") showAlarm(frame);
       else if (frame.type === "push") showPush(frame);
     };
     ws.onclose = function (event) {
+      watch.setAttribute("data-socket", "closed");
       if (event.code === 4401 || event.code === 4403) return;
       attempt += 1;
       setTimeout(connect, Math.min(30000, 1000 * Math.pow(2, attempt)));

@@ -31,6 +31,7 @@ def test_the_countdown_and_the_new_request_note_are_in_the_readers_language(shor
     helper = open_page(browser, base_url=server, session_key=session_key_for(supporter))
     helper.goto(f"{server}/supporters/spot/")
     expect(helper.locator("#spot-waiting")).to_contain_text("Personne ne demande de veille")
+    expect(helper.locator("#spot-watch[data-socket=live]")).to_have_count(1)  # pushes reach sockets that have joined
 
     session = off_loop(services.session_start, member=member, interval_minutes=2, length_minutes=30, note="Puerta 3.")
     push = helper.locator(".spot-push")
