@@ -17,8 +17,11 @@ class Method(models.TextChoices):
     LAB = "lab", _("lab analysis")
 
 
+METHODS = frozenset(Method.values)
+
+
 class Result(models.Model):
-    checked_on = models.DateField(db_index=True)
+    checked_on = models.DateField()
     region = models.CharField(max_length=100, db_index=True)
     sold_as = models.CharField(max_length=40, db_index=True)
     method = models.CharField(max_length=20, choices=Method.choices)
@@ -35,7 +38,18 @@ class Result(models.Model):
 
     class Meta:
         ordering = ["-checked_on", "-id"]
-        indexes = [models.Index(fields=["sold_as", "checked_on"]), models.Index(fields=["region", "checked_on"])]
+        indexes = [
+            models.Index(fields=["sold_as", "checked_on"]), models.Index(fields=["region", "checked_on"]),
+            # The list's order, newest first, straight from an index on PostgreSQL too (which, unlike SQLite, keeps no
+            # row id in an index on the date alone and sorted each page's ties).
+            models.Index(fields=["checked_on", "id"], name="result_recent"),
+            # `found=<a chart's group>` reads the result's own has_<group> column through one of these: 30 results of a
+            # page and the count straight from a small index, instead of collecting ~25,000 ids from checking_found and
+            # sorting them (/results/?found=xylazine, 100,000 results: 40.4 ms over HTTP, 11.6x the trivial view;
+            # docs/performance.md, "Results and feeds").
+            *[models.Index(fields=["checked_on", "id"], condition=models.Q(**{f"has_{key}": True}), name=f"result_has_{key}")
+              for key in CONCERN_KEYS],
+        ]
 
     def __str__(self) -> str:
         return f"{self.checked_on} {self.region}: {self.sold_as}"
@@ -46,6 +60,11 @@ class Result(models.Model):
     @property
     def sold_as_label(self) -> str:
         return sold_as_label(self.sold_as)
+
+    def get_method_display(self) -> str:
+        """The method's label. Django's own get_FOO_display hashes every choice's translated label on each call (six
+        translations a result): a fifth of the time of /results/'s 30 rows in Spanish (docs/performance.md)."""
+        return Method(self.method).label if self.method in METHODS else self.method
 
     def concerns_found(self) -> list[str]:
         return [key for key in CONCERN_KEYS if getattr(self, f"has_{key}")]

@@ -1,6 +1,7 @@
 """Reads for drug-checking results: the filtered list, one result, and the numbers behind the charts."""
 
 import time
+from urllib.parse import urlencode
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -9,6 +10,7 @@ from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from checking.models import Found, Result, SampleReport
@@ -83,21 +85,58 @@ def filters_from(query) -> ResultFilters:
 
 def results_matching(filters: ResultFilters) -> QuerySet[Result]:
     """Published results (all results are), newest first, with their substances in one more query."""
+    return result_ids_matching(filters).prefetch_related("found")
+
+
+def result_ids_matching(filters: ResultFilters) -> QuerySet[Result]:
+    """The filtered results, newest first, without their substances (the list reads those only for rows it has not
+    kept: results_rows)."""
     results = Result.objects.all()
     if filters.region:
         results = results.filter(region=filters.region)
     if filters.sold_as:
         results = results.filter(sold_as=filters.sold_as)
-    if filters.found:
-        # A group's name ("fentanyl", "nitazenes") finds the whole group, analogues included; any other key finds
-        # that substance. One indexed column either way, read once as a set (`id IN (...)`), not a probe per row.
+    if filters.found in CONCERN_KEYS:
+        # A chart's group ("fentanyl", "nitazenes": analogues included) is the result's own has_<group> column, with a
+        # partial index each (checking.models;
+        # docs/performance.md, "Results and feeds": /results/?found=xylazine).
+        results = results.filter(**{f"has_{filters.found}": True})
+    elif filters.found:
+        # Any other group or substance: one indexed column, read once as a set (`id IN (...)`), not a probe per row.
         column = "group" if filters.found in GROUPS else "substance"
         results = results.filter(pk__in=Found.objects.filter(**{column: filters.found}).values("result_id"))
     if filters.since:
         results = results.filter(checked_on__gte=filters.since)
     if filters.until:
         results = results.filter(checked_on__lte=filters.until)
-    return results.prefetch_related("found").order_by("-checked_on", "-id")
+    return results.order_by("-checked_on", "-id")
+
+
+def results_count(filters: ResultFilters) -> int:
+    """How many results match, kept until results change (the charts' version) or for CHARTS_CACHE_SECONDS: a COUNT
+    over 100,000 rows on every page of /results/ cost 1-20 ms by filter (docs/performance.md). A number per filter,
+    so even many date ranges keep little."""
+    key = f"checking:count:{charts_version()}:{urlencode(filters.as_query())}"
+    count = cache.get(key)
+    if count is None:
+        count = result_ids_matching(filters).count()
+        cache.set(key, count, CHARTS_CACHE_SECONDS)
+    return count
+
+
+def results_rows(ids: list[int], render) -> list[str]:
+    """The list's rows as HTML, in the order of `ids`: a result is never edited, so its row (in the reader's language)
+    is kept until results change; only the rows not kept are read with their substances and drawn by `render`. The
+    30 rows took over a third of /results/'s time, in Spanish most of it translating labels (docs/performance.md)."""
+    prefix = f"checking:row:{charts_version()}:{get_language()}:"
+    kept = cache.get_many([f"{prefix}{pk}" for pk in ids])
+    missing = [pk for pk in ids if f"{prefix}{pk}" not in kept]
+    if missing:
+        drawn = {result.pk: render(result) for result in Result.objects.filter(pk__in=missing).prefetch_related("found")}
+        new = {f"{prefix}{pk}": html for pk, html in drawn.items()}
+        cache.set_many(new, CHARTS_CACHE_SECONDS)
+        kept.update(new)
+    return [kept[f"{prefix}{pk}"] for pk in ids if f"{prefix}{pk}" in kept]
 
 
 def result_detail(result_id: int) -> Result | None:
@@ -166,12 +205,16 @@ def _months_back(today: date, count: int) -> list[date]:
     return months[::-1]
 
 
+def charts_version() -> int:
+    return cache.get(CHARTS_VERSION_KEY, 0)
+
+
 def charts_cache_key(filters: ResultFilters) -> str:
     """What the charts depend on: the results (a version bumped by every change), the filters and the day.
     /results/ keeps its rendered charts under this key (a template fragment cache, CHARTS_CACHE_SECONDS): drawing
     them took most of the page's time, and their two grouped queries over 100,000 results the rest
     (docs/supply.md, figures)."""
-    version = cache.get(CHARTS_VERSION_KEY, 0)
+    version = charts_version()
     return f"{version}:{filters.sold_as}:{filters.region}:{timezone.localdate().isoformat()}"
 
 

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -34,11 +35,24 @@ def _refused(request, message: str, status: int):
     return render(request, "checking/refused.html", {"message": message}, status=status)
 
 
+class _CountedPaginator(Paginator):
+    """A paginator told its count (selectors.results_count keeps it) instead of asking the database each page."""
+
+    def __init__(self, object_list, per_page, count: int):
+        super().__init__(object_list, per_page)
+        self.__dict__["count"] = count  # Paginator.count is a cached_property: this is its value
+
+
+def _result_row(result) -> str:
+    return render_to_string("checking/_result_row.html", {"result": result})
+
+
 def result_list(request):
     filters = selectors.filters_from(request.GET)
-    page = Paginator(selectors.results_matching(filters), RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+    ids = selectors.result_ids_matching(filters).values_list("id", flat=True)
+    page = _CountedPaginator(ids, RESULTS_PER_PAGE, selectors.results_count(filters)).get_page(request.GET.get("page"))
     context = {
-        "page": page, "filters": filters, "query": filters.as_query(),
+        "page": page, "rows": selectors.results_rows(list(page.object_list), _result_row), "filters": filters, "query": filters.as_query(),
         "regions": regions(), "sold_as_choices": SOLD_AS.items(), "substances": SUBSTANCES.items(), "concerns": CONCERNS,
         # Read only when the template's fragment cache (keyed by charts_key) misses.
         "charts": SimpleLazyObject(lambda: _charts(filters)), "charts_key": selectors.charts_cache_key(filters),
