@@ -7,7 +7,8 @@
 Same method as bench/pages.py (whose helpers it uses): each page over HTTP from uvicorn with the production
 settings, then in process; REPEAT rounds, round-robin, medians. The charts' numbers are cached per filter until
 results change (checking.selectors.chart_numbers), so the pages are measured warm; the cold cost of the charts'
-two grouped queries is timed on its own at the end. Results are bulk-loaded, bypassing the services for speed.
+two grouped queries is timed on its own at the end, and so is each page with nothing kept (what the first reader
+after a publication waits for). Results are bulk-loaded, bypassing the services for speed.
 """
 
 import os
@@ -99,6 +100,26 @@ def cold_charts_ms() -> dict:
     return timings
 
 
+def cold_pages_ms(listed: list) -> dict:
+    """Each page of /results/ and each feed with nothing kept (the cache emptied before every request), in process:
+    what the first reader after a publication waits for. Median of 7, in the first language of the run."""
+    from django.core.cache import cache
+    from django.test import Client
+
+    visitor, timings = Client(headers={"accept-language": pages.LANGUAGES[0]}), {}
+    for label, url, goal, _ in listed:
+        if goal is None or label.startswith("member"):
+            continue
+        samples = []
+        for _ in range(7):
+            cache.clear()
+            started = time.perf_counter()
+            assert visitor.get(url).status_code == 200
+            samples.append(time.perf_counter() - started)
+        timings[label] = statistics.median(samples) * 1000
+    return timings
+
+
 def main() -> None:
     pages._urlconf()
     reader = load()
@@ -124,6 +145,9 @@ def main() -> None:
     ]
     pages.print_table("Over HTTP (uvicorn, production settings)", listed, pages.over_http_medians(reader, listed))
     pages.print_table("In process (Django's test client, development settings)", listed, pages.in_process_medians(reader, listed))
+    print("\nNothing kept (cache emptied before each request), in process, median of 7:\n")
+    for label, ms in cold_pages_ms(listed).items():
+        print(f"- {label}: {ms:.1f} ms")
     print("\nThe charts' numbers, cold (nothing cached), median of 7:\n")
     for label, ms in cold_charts_ms().items():
         print(f"- {label}: {ms:.1f} ms")

@@ -5,6 +5,21 @@ class CheckingConfig(AppConfig):
     name = "checking"
     verbose_name = "Drug-checking results"
 
+    def ready(self):
+        """/results/ keeps its counts, rows and charts until results change (checking.selectors.results_changed): the
+        services say so when they publish; a result changed or deleted any other way (the shell, a cascade) says so
+        here, as peers/apps.py does for permissions."""
+        from django.db.models.signals import post_delete, post_save
+
+        from checking.models import Result
+        from checking.selectors import results_changed
+
+        def changed(sender, **kwargs):
+            results_changed()
+
+        post_save.connect(changed, sender=Result, dispatch_uid="checking-result-saved")
+        post_delete.connect(changed, sender=Result, dispatch_uid="checking-result-deleted")
+
     def export_peer_data(self, peer) -> dict:
         """Download my data: the samples this person reported (results themselves store no person)."""
         return {"sample_reports": [
