@@ -39,6 +39,7 @@ FOUND = {
 
 
 def load():
+    from checking import tallies
     from checking.models import Found, Method, Result
     from checking.vocabulary import CONCERN_KEYS, regions, substance_group
     from peers import roles
@@ -73,6 +74,7 @@ def load():
         stored = Result.objects.bulk_create(batch)
         Found.objects.bulk_create([Found(result=result, substance=key, group=substance_group(key), trace=rng.random() < 0.2)
                                    for result, found in zip(stored, found_lists) for key in found], batch_size=5000)
+    tallies.tallies_rebuild()  # bulk_create bypasses the services, which keep the month tallies
     newest = list(Result.objects.order_by("-id")[:50])
     for n in range(50):
         alert = DrugAlert.objects.create(substance="Fentanyl", summary="Bench alert", region=names[n % len(names)], severity="danger",

@@ -7,13 +7,12 @@ from datetime import date, timedelta
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from checking.models import Found, Result, SampleReport
+from checking.models import Found, MonthTally, Result, SampleReport
 from checking.vocabulary import CONCERN_KEYS, SOLD_AS, SUBSTANCES, region_named
 from peers import roles
 from peers.models import Peer
@@ -230,13 +229,12 @@ def _chart_numbers(filters: ResultFilters) -> dict:
     base = Result.objects.all()
     if filters.sold_as:
         base = base.filter(sold_as=filters.sold_as)
-    by_month_query = base.filter(checked_on__gte=months[0], checked_on__lte=today)
+    tallies = MonthTally.objects.filter(month__gte=months[0], month__lte=today)
+    if filters.sold_as:
+        tallies = tallies.filter(sold_as=filters.sold_as)
     if filters.region:
-        by_month_query = by_month_query.filter(region=filters.region)
-    counted = {
-        (row["month"].date() if hasattr(row["month"], "date") else row["month"]): row
-        for row in by_month_query.annotate(month=TruncMonth("checked_on")).values("month").annotate(**_concern_counts()).order_by()
-    }
+        tallies = tallies.filter(region=filters.region)
+    counted = {row["month"]: row for row in tallies.values("month").annotate(**{name: Sum(name) for name in ("total", *CONCERN_KEYS)}).order_by()}
     empty = {"total": 0, **dict.fromkeys(CONCERN_KEYS, 0)}
     by_month = _rows(
         [{**counted.get(month, empty), "key": month.isoformat()[:7]} for month in months],
