@@ -72,7 +72,8 @@ def load():
                                 **{f"has_{key}": key in groups for key in CONCERN_KEYS}))
             found_lists.append(found)
         stored = Result.objects.bulk_create(batch)
-        Found.objects.bulk_create([Found(result=result, substance=key, group=substance_group(key), trace=rng.random() < 0.2)
+        Found.objects.bulk_create([Found(result=result, substance=key, group=substance_group(key), trace=rng.random() < 0.2,
+                                         checked_on=result.checked_on)
                                    for result, found in zip(stored, found_lists) for key in found], batch_size=5000)
     tallies.tallies_rebuild()  # bulk_create bypasses the services, which keep the month tallies
     newest = list(Result.objects.order_by("-id")[:50])
@@ -129,6 +130,7 @@ def main() -> None:
 
     some = Result.objects.order_by("id").values_list("id", flat=True)[RESULTS // 2]
     since = (timezone.localdate() - timedelta(days=60)).isoformat()
+    until = (timezone.localdate() - timedelta(days=30)).isoformat()
     visitor = True
     listed = [
         ("trivial view", "/bench/trivial/", None, visitor),
@@ -137,11 +139,15 @@ def main() -> None:
         ("/results/?sold_as=down", "/results/?sold_as=down", 5, visitor),
         ("/results/?found=xylazine", "/results/?found=xylazine", 5, visitor),
         ("/results/?region=Eastside&since=…", f"/results/?region=Eastside&since={since}", 5, visitor),
+        ("/results/?found=caffeine (a common substance)", "/results/?found=caffeine", 5, visitor),
+        ("/results/?since=…&until=… (a month)", f"/results/?since={since}&until={until}", 5, visitor),
         ("/results/, page 500", "/results/?page=500", 5, visitor),
         ("a result's page", f"/results/{some}/", 5, visitor),
         ("/feeds/results.atom", "/feeds/results.atom", 5, visitor),
         ("/feeds/results.json", "/feeds/results.json", 5, visitor),
         ("/feeds/alerts.atom", "/feeds/alerts.atom", 5, visitor),
+        ("/feeds/alerts.json", "/feeds/alerts.json", 5, visitor),
+        ("/feeds/alerts/downtown.atom", "/feeds/alerts/downtown.atom", 5, visitor),
         ("/feeds/alerts/downtown.json", "/feeds/alerts/downtown.json", 5, visitor),
         ("member: /results/", "/results/", 5, False),
     ]

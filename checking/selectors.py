@@ -84,31 +84,44 @@ def filters_from(query) -> ResultFilters:
 
 def results_matching(filters: ResultFilters) -> QuerySet[Result]:
     """Published results (all results are), newest first, with their substances in one more query."""
-    return result_ids_matching(filters).prefetch_related("found")
+    return Result.objects.filter(pk__in=result_ids_matching(filters)).prefetch_related("found").order_by("-checked_on", "-id")
 
 
-def result_ids_matching(filters: ResultFilters) -> QuerySet[Result]:
-    """The filtered results, newest first, without their substances (the list reads those only for rows it has not
-    kept: results_rows)."""
+def result_ids_matching(filters: ResultFilters) -> QuerySet:
+    """The ids of the filtered results, newest first (a flat values_list: count it, or slice a page of it)."""
+    if filters.found and filters.found not in CONCERN_KEYS:
+        return _ids_by_substance(filters)
     results = Result.objects.all()
     if filters.region:
         results = results.filter(region=filters.region)
     if filters.sold_as:
         results = results.filter(sold_as=filters.sold_as)
-    if filters.found in CONCERN_KEYS:
+    if filters.found:
         # A chart's group ("fentanyl", "nitazenes": analogues included) is the result's own has_<group> column, with a
-        # partial index each (checking.models;
-        # docs/performance.md, "Results and feeds": /results/?found=xylazine).
+        # partial index each (checking.models; docs/performance.md, "Results and feeds": /results/?found=xylazine).
         results = results.filter(**{f"has_{filters.found}": True})
-    elif filters.found:
-        # Any other group or substance: one indexed column, read once as a set (`id IN (...)`), not a probe per row.
-        column = "group" if filters.found in GROUPS else "substance"
-        results = results.filter(pk__in=Found.objects.filter(**{column: filters.found}).values("result_id"))
     if filters.since:
         results = results.filter(checked_on__gte=filters.since)
     if filters.until:
         results = results.filter(checked_on__lte=filters.until)
-    return results.order_by("-checked_on", "-id")
+    return results.order_by("-checked_on", "-id").values_list("id", flat=True)
+
+
+def _ids_by_substance(filters: ResultFilters) -> QuerySet:
+    """Any other substance or group: the page comes from checking_found's (substance or group, date, result) index,
+    newest first, joined to the result only for a region or "sold as" filter. A result holds a substance once (the
+    import refuses it twice) and each group outside the charts' five is a single substance, so no result comes twice."""
+    column = "group" if filters.found in GROUPS else "substance"
+    found = Found.objects.filter(**{column: filters.found})
+    if filters.region:
+        found = found.filter(result__region=filters.region)
+    if filters.sold_as:
+        found = found.filter(result__sold_as=filters.sold_as)
+    if filters.since:
+        found = found.filter(checked_on__gte=filters.since)
+    if filters.until:
+        found = found.filter(checked_on__lte=filters.until)
+    return found.order_by("-checked_on", "-result_id").values_list("result_id", flat=True)
 
 
 def results_count(filters: ResultFilters) -> int:

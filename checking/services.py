@@ -36,7 +36,8 @@ def results_publish(*, by: Peer | None, rows: list[ResultRow]) -> list[Result]:
         limit_use("results_publish", by.pk)
     results = Result.objects.bulk_create([_result_from(row) for row in rows], batch_size=500)
     Found.objects.bulk_create(
-        [Found(result=result, substance=found.substance, group=substance_group(found.substance), amount=found.amount, trace=found.trace)
+        [Found(result=result, substance=found.substance, group=substance_group(found.substance), amount=found.amount, trace=found.trace,
+               checked_on=result.checked_on)
          for result, row in zip(results, rows, strict=True) for found in row.found],
         batch_size=1000,
     )

@@ -62,7 +62,7 @@ def _filter_choices(language: str) -> dict:
 
 def result_list(request):
     filters = selectors.filters_from(request.GET)
-    ids = selectors.result_ids_matching(filters).values_list("id", flat=True)
+    ids = selectors.result_ids_matching(filters)
     page = _CountedPaginator(ids, RESULTS_PER_PAGE, selectors.results_count(filters)).get_page(request.GET.get("page"))
     context = {
         "page": page, "rows": selectors.results_rows(list(page.object_list), _result_row), "filters": filters, "query": filters.as_query(),

@@ -177,3 +177,33 @@ def test_a_results_method_reads_in_the_readers_words(db, results):
     assert results[2].get_method_display() == "lab analysis"
     unknown = Result(method="carrier pigeon")
     assert unknown.get_method_display() == "carrier pigeon"
+
+
+# --- a substance's filter, read from checking_found newest first ---
+
+@pytest.mark.parametrize("query", [
+    {"found": "heroin"}, {"found": "caffeine"}, {"found": "protonitazene"}, {"found": "levamisole"},
+    {"found": "heroin", "region": "Eastside"}, {"found": "heroin", "sold_as": "down"}, {"found": "heroin", "sold_as": "cocaine"},
+    {"found": "heroin", "since": day(3), "until": day(3)}, {"found": "caffeine", "since": day(10)},
+])
+def test_a_substances_filter_lists_what_the_results_say_newest_first(client, db, query):
+    services.results_import(by=None, data=csv_of(
+        f"{day(1)},Downtown,down,heroin;caffeine,ftir,Downtown checking,",
+        f"{day(3)},Eastside,down,heroin,lab,Eastside lab,",
+        f"{day(3)},Eastside,down,heroin;fentanyl,lab,Eastside lab,",
+        f"{day(5)},Downtown,cocaine,cocaine;levamisole:trace,ftir,Downtown checking,",
+        f"{day(20)},Eastside,oxycodone,protonitazene;caffeine,mass_spectrometry,North lab,",
+    ))
+    truth = Result.objects.filter(found__substance=query["found"])
+    for name, lookup in (("region", "region"), ("sold_as", "sold_as"), ("since", "checked_on__gte"), ("until", "checked_on__lte")):
+        if name in query:
+            truth = truth.filter(**{lookup: query[name]})
+    response = client.get("/results/", query)
+    assert listed(response) == [r.pk for r in truth.order_by("-checked_on", "-id")]
+    assert count_shown(response) == truth.count()
+
+
+def test_each_substance_found_carries_its_results_date(db, results):
+    from checking.models import Found
+
+    assert all(found.checked_on == found.result.checked_on for found in Found.objects.select_related("result"))
