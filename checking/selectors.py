@@ -1,5 +1,6 @@
 """Reads for drug-checking results: the filtered list, one result, and the numbers behind the charts."""
 
+import hashlib
 import time
 from urllib.parse import urlencode
 from dataclasses import dataclass, field
@@ -137,18 +138,19 @@ def results_count(filters: ResultFilters) -> int:
 
 
 def results_rows(ids: list[int], render) -> list[str]:
-    """The list's rows as HTML, in the order of `ids`: a result is never edited, so its row (in the reader's language)
-    is kept until results change; only the rows not kept are read with their substances and drawn by `render`. The
-    30 rows took over a third of /results/'s time, in Spanish most of it translating labels (docs/performance.md)."""
-    prefix = f"checking:row:{charts_version()}:{get_language()}:"
-    kept = cache.get_many([f"{prefix}{pk}" for pk in ids])
-    missing = [pk for pk in ids if f"{prefix}{pk}" not in kept]
-    if missing:
-        drawn = {result.pk: render(result) for result in Result.objects.filter(pk__in=missing).prefetch_related("found")}
-        new = {f"{prefix}{pk}": html for pk, html in drawn.items()}
-        cache.set_many(new, CHARTS_CACHE_SECONDS)
-        kept.update(new)
-    return [kept[f"{prefix}{pk}"] for pk in ids if f"{prefix}{pk}" in kept]
+    """The list's rows as HTML, in the order of `ids`, kept per page of ids and language until results change: a
+    result is never edited, so rows drawn once serve every reader of that page. The 30 rows took over a third of
+    /results/'s time, in Spanish most of it translating labels (docs/performance.md, "Results and feeds"). One entry
+    per page, not per result: 30 entries a page filled Django's in-memory cache (300 entries) in a few pages, and
+    every page then drew its rows and charts again (bench/supply.py: 90-130 ms a page)."""
+    digest = hashlib.sha1(",".join(map(str, ids)).encode()).hexdigest()
+    key = f"checking:rows:{charts_version()}:{get_language()}:{digest}"
+    rows = cache.get(key)
+    if rows is None:
+        results = Result.objects.filter(pk__in=ids).prefetch_related("found").in_bulk()
+        rows = [render(results[pk]) for pk in ids if pk in results]
+        cache.set(key, rows, CHARTS_CACHE_SECONDS)
+    return rows
 
 
 def result_detail(result_id: int) -> Result | None:
