@@ -83,11 +83,6 @@ def filters_from(query) -> ResultFilters:
     return filters
 
 
-def results_matching(filters: ResultFilters) -> QuerySet[Result]:
-    """Published results (all results are), newest first, with their substances in one more query."""
-    return Result.objects.filter(pk__in=result_ids_matching(filters)).prefetch_related("found").order_by("-checked_on", "-id")
-
-
 def result_ids_matching(filters: ResultFilters) -> QuerySet:
     """The ids of the filtered results, newest first (a flat values_list: count it, or slice a page of it)."""
     if filters.found and filters.found not in CONCERN_KEYS:
