@@ -7,7 +7,8 @@
 Same method as bench/pages.py (whose helpers it uses): each page over HTTP from uvicorn with the production
 settings, then in process; REPEAT rounds, round-robin, medians. The charts' numbers are cached per filter until
 results change (checking.selectors.chart_numbers), so the pages are measured warm; the cold cost of the charts'
-two grouped queries is timed on its own at the end. Results are bulk-loaded, bypassing the services for speed.
+two grouped queries is timed on its own at the end, and so is each page with nothing kept (what the first reader
+after a publication waits for). Results are bulk-loaded, bypassing the services for speed.
 """
 
 import os
@@ -38,6 +39,7 @@ FOUND = {
 
 
 def load():
+    from checking import tallies
     from checking.models import Found, Method, Result
     from checking.vocabulary import CONCERN_KEYS, regions, substance_group
     from peers import roles
@@ -70,8 +72,10 @@ def load():
                                 **{f"has_{key}": key in groups for key in CONCERN_KEYS}))
             found_lists.append(found)
         stored = Result.objects.bulk_create(batch)
-        Found.objects.bulk_create([Found(result=result, substance=key, group=substance_group(key), trace=rng.random() < 0.2)
+        Found.objects.bulk_create([Found(result=result, substance=key, group=substance_group(key), trace=rng.random() < 0.2,
+                                         checked_on=result.checked_on)
                                    for result, found in zip(stored, found_lists) for key in found], batch_size=5000)
+    tallies.tallies_rebuild()  # bulk_create bypasses the services, which keep the month tallies
     newest = list(Result.objects.order_by("-id")[:50])
     for n in range(50):
         alert = DrugAlert.objects.create(substance="Fentanyl", summary="Bench alert", region=names[n % len(names)], severity="danger",
@@ -99,6 +103,26 @@ def cold_charts_ms() -> dict:
     return timings
 
 
+def cold_pages_ms(listed: list) -> dict:
+    """Each page of /results/ and each feed with nothing kept (the cache emptied before every request), in process:
+    what the first reader after a publication waits for. Median of 7, in the first language of the run."""
+    from django.core.cache import cache
+    from django.test import Client
+
+    visitor, timings = Client(headers={"accept-language": pages.LANGUAGES[0]}), {}
+    for label, url, goal, _ in listed:
+        if goal is None or label.startswith("member"):
+            continue
+        samples = []
+        for _ in range(7):
+            cache.clear()
+            started = time.perf_counter()
+            assert visitor.get(url).status_code == 200
+            samples.append(time.perf_counter() - started)
+        timings[label] = statistics.median(samples) * 1000
+    return timings
+
+
 def main() -> None:
     pages._urlconf()
     reader = load()
@@ -106,6 +130,7 @@ def main() -> None:
 
     some = Result.objects.order_by("id").values_list("id", flat=True)[RESULTS // 2]
     since = (timezone.localdate() - timedelta(days=60)).isoformat()
+    until = (timezone.localdate() - timedelta(days=30)).isoformat()
     visitor = True
     listed = [
         ("trivial view", "/bench/trivial/", None, visitor),
@@ -114,16 +139,23 @@ def main() -> None:
         ("/results/?sold_as=down", "/results/?sold_as=down", 5, visitor),
         ("/results/?found=xylazine", "/results/?found=xylazine", 5, visitor),
         ("/results/?region=Eastside&since=…", f"/results/?region=Eastside&since={since}", 5, visitor),
+        ("/results/?found=caffeine (a common substance)", "/results/?found=caffeine", 5, visitor),
+        ("/results/?since=…&until=… (a month)", f"/results/?since={since}&until={until}", 5, visitor),
         ("/results/, page 500", "/results/?page=500", 5, visitor),
         ("a result's page", f"/results/{some}/", 5, visitor),
         ("/feeds/results.atom", "/feeds/results.atom", 5, visitor),
         ("/feeds/results.json", "/feeds/results.json", 5, visitor),
         ("/feeds/alerts.atom", "/feeds/alerts.atom", 5, visitor),
+        ("/feeds/alerts.json", "/feeds/alerts.json", 5, visitor),
+        ("/feeds/alerts/downtown.atom", "/feeds/alerts/downtown.atom", 5, visitor),
         ("/feeds/alerts/downtown.json", "/feeds/alerts/downtown.json", 5, visitor),
         ("member: /results/", "/results/", 5, False),
     ]
     pages.print_table("Over HTTP (uvicorn, production settings)", listed, pages.over_http_medians(reader, listed))
     pages.print_table("In process (Django's test client, development settings)", listed, pages.in_process_medians(reader, listed))
+    print("\nNothing kept (cache emptied before each request), in process, median of 7:\n")
+    for label, ms in cold_pages_ms(listed).items():
+        print(f"- {label}: {ms:.1f} ms")
     print("\nThe charts' numbers, cold (nothing cached), median of 7:\n")
     for label, ms in cold_charts_ms().items():
         print(f"- {label}: {ms:.1f} ms")

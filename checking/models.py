@@ -17,8 +17,11 @@ class Method(models.TextChoices):
     LAB = "lab", _("lab analysis")
 
 
+METHODS = frozenset(Method.values)
+
+
 class Result(models.Model):
-    checked_on = models.DateField(db_index=True)
+    checked_on = models.DateField()
     region = models.CharField(max_length=100, db_index=True)
     sold_as = models.CharField(max_length=40, db_index=True)
     method = models.CharField(max_length=20, choices=Method.choices)
@@ -35,7 +38,18 @@ class Result(models.Model):
 
     class Meta:
         ordering = ["-checked_on", "-id"]
-        indexes = [models.Index(fields=["sold_as", "checked_on"]), models.Index(fields=["region", "checked_on"])]
+        indexes = [
+            models.Index(fields=["sold_as", "checked_on"]), models.Index(fields=["region", "checked_on"]),
+            # The list's order, newest first, straight from an index on PostgreSQL too (which, unlike SQLite, keeps no
+            # row id in an index on the date alone and sorted each page's ties).
+            models.Index(fields=["checked_on", "id"], name="result_recent"),
+            # `found=<a chart's group>` reads the result's own has_<group> column through one of these: 30 results of a
+            # page and the count straight from a small index, instead of collecting ~25,000 ids from checking_found and
+            # sorting them (/results/?found=xylazine, 100,000 results: 40.4 ms over HTTP, 11.6x the trivial view;
+            # docs/performance.md, "Results and feeds").
+            *[models.Index(fields=["checked_on", "id"], condition=models.Q(**{f"has_{key}": True}), name=f"result_has_{key}")
+              for key in CONCERN_KEYS],
+        ]
 
     def __str__(self) -> str:
         return f"{self.checked_on} {self.region}: {self.sold_as}"
@@ -46,6 +60,11 @@ class Result(models.Model):
     @property
     def sold_as_label(self) -> str:
         return sold_as_label(self.sold_as)
+
+    def get_method_display(self) -> str:
+        """The method's label. Django's own get_FOO_display hashes every choice's translated label on each call (six
+        translations a result): a fifth of the time of /results/'s 30 rows in Spanish (docs/performance.md)."""
+        return Method(self.method).label if self.method in METHODS else self.method
 
     def concerns_found(self) -> list[str]:
         return [key for key in CONCERN_KEYS if getattr(self, f"has_{key}")]
@@ -59,10 +78,15 @@ class Found(models.Model):
     group = models.CharField(max_length=40)
     amount = models.CharField(max_length=40, blank=True, default="")
     trace = models.BooleanField(default=False)
+    # The result's date, copied (a result is never edited), so that `found=<substance>` reads a page of results
+    # newest first straight from an index: collecting every match and sorting it took 29 ms a page for caffeine
+    # (in a third of the samples) at 100,000 results (docs/performance.md, "Results and feeds").
+    checked_on = models.DateField()
 
     class Meta:
         ordering = ["id"]
-        indexes = [models.Index(fields=["substance", "result"]), models.Index(fields=["group", "result"])]
+        indexes = [models.Index(fields=["substance", "checked_on", "result"], name="found_substance_recent"),
+                   models.Index(fields=["group", "checked_on", "result"], name="found_group_recent")]
 
     @property
     def label(self) -> str:
@@ -98,3 +122,25 @@ class SampleReport(models.Model):
 
     class Meta:
         ordering = ["created", "id"]
+
+
+class MonthTally(models.Model):
+    """How many results of one month, region and "sold as" there were, and in how many each chart's group was found.
+
+    Kept on every write (checking.tallies) so that the month chart sums at most a few hundred of these rows instead
+    of reading a year of results: with 100,000 results the charts took 223 ms on SQLite and 42 ms on PostgreSQL
+    with nothing cached, paid by the first reader of each filter after every publication (docs/performance.md,
+    "Results and feeds")."""
+
+    month = models.DateField()  # the first day of the month
+    region = models.CharField(max_length=100)
+    sold_as = models.CharField(max_length=40)
+    total = models.IntegerField(default=0)
+    fentanyl = models.IntegerField(default=0)
+    xylazine = models.IntegerField(default=0)
+    nitazenes = models.IntegerField(default=0)
+    benzodiazepines = models.IntegerField(default=0)
+    medetomidine = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["month", "region", "sold_as"], name="month_tally_unique")]

@@ -1,18 +1,20 @@
 """Reads for drug-checking results: the filtered list, one result, and the numbers behind the charts."""
 
+import hashlib
 import time
+from urllib.parse import urlencode
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.core.cache import cache
 from django.utils.dateformat import format as date_format
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from checking.models import Found, Result, SampleReport
+from checking.models import Found, MonthTally, Result, SampleReport
 from checking.vocabulary import CONCERN_KEYS, SOLD_AS, SUBSTANCES, region_named
 from peers import roles
 from peers.models import Peer
@@ -82,23 +84,69 @@ def filters_from(query) -> ResultFilters:
     return filters
 
 
-def results_matching(filters: ResultFilters) -> QuerySet[Result]:
-    """Published results (all results are), newest first, with their substances in one more query."""
+def result_ids_matching(filters: ResultFilters) -> QuerySet:
+    """The ids of the filtered results, newest first (a flat values_list: count it, or slice a page of it)."""
+    if filters.found and filters.found not in CONCERN_KEYS:
+        return _ids_by_substance(filters)
     results = Result.objects.all()
     if filters.region:
         results = results.filter(region=filters.region)
     if filters.sold_as:
         results = results.filter(sold_as=filters.sold_as)
     if filters.found:
-        # A group's name ("fentanyl", "nitazenes") finds the whole group, analogues included; any other key finds
-        # that substance. One indexed column either way, read once as a set (`id IN (...)`), not a probe per row.
-        column = "group" if filters.found in GROUPS else "substance"
-        results = results.filter(pk__in=Found.objects.filter(**{column: filters.found}).values("result_id"))
+        # A chart's group ("fentanyl", "nitazenes": analogues included) is the result's own has_<group> column, with a
+        # partial index each (checking.models; docs/performance.md, "Results and feeds": /results/?found=xylazine).
+        results = results.filter(**{f"has_{filters.found}": True})
     if filters.since:
         results = results.filter(checked_on__gte=filters.since)
     if filters.until:
         results = results.filter(checked_on__lte=filters.until)
-    return results.prefetch_related("found").order_by("-checked_on", "-id")
+    return results.order_by("-checked_on", "-id").values_list("id", flat=True)
+
+
+def _ids_by_substance(filters: ResultFilters) -> QuerySet:
+    """Any other substance or group: the page comes from checking_found's (substance or group, date, result) index,
+    newest first, joined to the result only for a region or "sold as" filter. A result holds a substance once (the
+    import refuses it twice) and each group outside the charts' five is a single substance, so no result comes twice."""
+    column = "group" if filters.found in GROUPS else "substance"
+    found = Found.objects.filter(**{column: filters.found})
+    if filters.region:
+        found = found.filter(result__region=filters.region)
+    if filters.sold_as:
+        found = found.filter(result__sold_as=filters.sold_as)
+    if filters.since:
+        found = found.filter(checked_on__gte=filters.since)
+    if filters.until:
+        found = found.filter(checked_on__lte=filters.until)
+    return found.order_by("-checked_on", "-result_id").values_list("result_id", flat=True)
+
+
+def results_count(filters: ResultFilters) -> int:
+    """How many results match, kept until results change (the charts' version) or for CHARTS_CACHE_SECONDS: a COUNT
+    over 100,000 rows on every page of /results/ cost 1-20 ms by filter (docs/performance.md). A number per filter,
+    so even many date ranges keep little."""
+    key = f"checking:count:{charts_version()}:{urlencode(filters.as_query())}"
+    count = cache.get(key)
+    if count is None:
+        count = result_ids_matching(filters).count()
+        cache.set(key, count, CHARTS_CACHE_SECONDS)
+    return count
+
+
+def results_rows(ids: list[int], render) -> list[str]:
+    """The list's rows as HTML, in the order of `ids`, kept per page of ids and language until results change: a
+    result is never edited, so rows drawn once serve every reader of that page. The 30 rows took over a third of
+    /results/'s time, in Spanish most of it translating labels (docs/performance.md, "Results and feeds"). One entry
+    per page, not per result: 30 entries a page filled Django's in-memory cache (300 entries) in a few pages, and
+    every page then drew its rows and charts again (bench/supply.py: 90-130 ms a page)."""
+    digest = hashlib.sha1(",".join(map(str, ids)).encode()).hexdigest()
+    key = f"checking:rows:{charts_version()}:{get_language()}:{digest}"
+    rows = cache.get(key)
+    if rows is None:
+        results = Result.objects.filter(pk__in=ids).prefetch_related("found").in_bulk()
+        rows = [render(results[pk]) for pk in ids if pk in results]
+        cache.set(key, rows, CHARTS_CACHE_SECONDS)
+    return rows
 
 
 def result_detail(result_id: int) -> Result | None:
@@ -167,12 +215,16 @@ def _months_back(today: date, count: int) -> list[date]:
     return months[::-1]
 
 
+def charts_version() -> int:
+    return cache.get(CHARTS_VERSION_KEY, 0)
+
+
 def charts_cache_key(filters: ResultFilters) -> str:
     """What the charts depend on: the results (a version bumped by every change), the filters and the day.
     /results/ keeps its rendered charts under this key (a template fragment cache, CHARTS_CACHE_SECONDS): drawing
     them took most of the page's time, and their two grouped queries over 100,000 results the rest
     (docs/supply.md, figures)."""
-    version = cache.get(CHARTS_VERSION_KEY, 0)
+    version = charts_version()
     return f"{version}:{filters.sold_as}:{filters.region}:{timezone.localdate().isoformat()}"
 
 
@@ -188,13 +240,12 @@ def _chart_numbers(filters: ResultFilters) -> dict:
     base = Result.objects.all()
     if filters.sold_as:
         base = base.filter(sold_as=filters.sold_as)
-    by_month_query = base.filter(checked_on__gte=months[0], checked_on__lte=today)
+    tallies = MonthTally.objects.filter(month__gte=months[0], month__lte=today)
+    if filters.sold_as:
+        tallies = tallies.filter(sold_as=filters.sold_as)
     if filters.region:
-        by_month_query = by_month_query.filter(region=filters.region)
-    counted = {
-        (row["month"].date() if hasattr(row["month"], "date") else row["month"]): row
-        for row in by_month_query.annotate(month=TruncMonth("checked_on")).values("month").annotate(**_concern_counts()).order_by()
-    }
+        tallies = tallies.filter(region=filters.region)
+    counted = {row["month"]: row for row in tallies.values("month").annotate(**{name: Sum(name) for name in ("total", *CONCERN_KEYS)}).order_by()}
     empty = {"total": 0, **dict.fromkeys(CONCERN_KEYS, 0)}
     by_month = _rows(
         [{**counted.get(month, empty), "key": month.isoformat()[:7]} for month in months],

@@ -9,6 +9,7 @@ from checking.importing import ImportRefused, ResultRow, parse_date, parse_found
 from checking.models import Found, Result, SampleReport
 from checking.permissions import check_can_give_checker_role, check_can_publish_results, check_can_report_sample
 from checking.selectors import results_changed
+from checking.tallies import tally_add
 from checking.vocabulary import CONCERN_KEYS, substance_group
 from commons.limits import limit_use
 from moderation.screening import held_message, hold_codes
@@ -35,10 +36,12 @@ def results_publish(*, by: Peer | None, rows: list[ResultRow]) -> list[Result]:
         limit_use("results_publish", by.pk)
     results = Result.objects.bulk_create([_result_from(row) for row in rows], batch_size=500)
     Found.objects.bulk_create(
-        [Found(result=result, substance=found.substance, group=substance_group(found.substance), amount=found.amount, trace=found.trace)
+        [Found(result=result, substance=found.substance, group=substance_group(found.substance), amount=found.amount, trace=found.trace,
+               checked_on=result.checked_on)
          for result, row in zip(results, rows, strict=True) for found in row.found],
         batch_size=1000,
     )
+    tally_add(results)
     results_changed()
     return results
 

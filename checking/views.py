@@ -1,12 +1,16 @@
 """Thin views for drug-checking results: parse, check, call one service, answer."""
 
+import functools
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
@@ -35,12 +39,35 @@ def _refused(request, message: str, status: int):
     return render(request, "checking/refused.html", {"message": message}, status=status)
 
 
+class _CountedPaginator(Paginator):
+    """A paginator told its count (selectors.results_count keeps it) instead of asking the database each page."""
+
+    def __init__(self, object_list, per_page, count: int):
+        super().__init__(object_list, per_page)
+        self.__dict__["count"] = count  # Paginator.count is a cached_property: this is its value
+
+
+def _result_row(result) -> str:
+    return render_to_string("checking/_result_row.html", {"result": result})
+
+
+@functools.cache
+def _filter_choices(language: str) -> dict:
+    """The filter form's choices with their labels in `language` (the active one), worked out once per language: as
+    lazy labels they were translated again on every page, about 50 each time, a fifth of /results/'s own time
+    (docs/performance.md, "Results and feeds")."""
+    return {"sold_as_choices": [(key, str(label)) for key, label in SOLD_AS.items()],
+            "substances": [(key, (str(label), group)) for key, (label, group) in SUBSTANCES.items()],
+            "concerns": tuple((key, str(label)) for key, label in CONCERNS)}
+
+
 def result_list(request):
     filters = selectors.filters_from(request.GET)
-    page = Paginator(selectors.results_matching(filters), RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+    ids = selectors.result_ids_matching(filters)
+    page = _CountedPaginator(ids, RESULTS_PER_PAGE, selectors.results_count(filters)).get_page(request.GET.get("page"))
     context = {
-        "page": page, "filters": filters, "query": filters.as_query(),
-        "regions": regions(), "sold_as_choices": SOLD_AS.items(), "substances": SUBSTANCES.items(), "concerns": CONCERNS,
+        "page": page, "rows": selectors.results_rows(list(page.object_list), _result_row), "filters": filters, "query": filters.as_query(),
+        "regions": regions(), **_filter_choices(get_language()),
         # Read only when the template's fragment cache (keyed by charts_key) misses.
         "charts": SimpleLazyObject(lambda: _charts(filters)), "charts_key": selectors.charts_cache_key(filters),
         "charts_seconds": selectors.CHARTS_CACHE_SECONDS,
