@@ -20,17 +20,21 @@ def _limit_words(limit: int) -> str:
     return f"{limit // 1024:,} KB" if limit < 1024 * 1024 else f"{limit / (1024 * 1024):g} MB"
 
 
-def scope_language(scope) -> str:
+def handshake_language(scope) -> str:
     """The language of a request Django has not seen yet: the `lang` cookie, else Accept-Language, else the default
     (what LocaleMiddleware would pick; a member's own choice needs the session, which is not read here)."""
     headers = dict(scope.get("headers") or [])
-    for part in headers.get(b"cookie", b"").decode("latin-1").split(";"):
-        name, _, value = part.strip().partition("=")
-        if name == settings.LANGUAGE_COOKIE_NAME:
-            try:
-                return translation.get_supported_language_variant(value.strip())
-            except LookupError:
-                break
+    cookies = scope.get("cookies")  # a socket's scope has them parsed (Channels' CookieMiddleware); a request's not yet
+    if cookies is None:
+        cookies = {}
+        for part in headers.get(b"cookie", b"").decode("latin-1").split(";"):
+            name, _, value = part.strip().partition("=")
+            cookies.setdefault(name, value.strip())
+    if cookies.get(settings.LANGUAGE_COOKIE_NAME):
+        try:
+            return translation.get_supported_language_variant(cookies[settings.LANGUAGE_COOKIE_NAME])
+        except LookupError:
+            pass
     for code, _quality in parse_accept_lang_header(headers.get(b"accept-language", b"").decode("latin-1")):
         try:
             return translation.get_supported_language_variant(code)
@@ -76,7 +80,7 @@ class RequestBodyLimit:
 
     @staticmethod
     async def _refuse(send, limit: int, scope) -> None:
-        with translation.override(scope_language(scope)):
+        with translation.override(handshake_language(scope)):
             body = gettext(MSG_TOO_LARGE).format(limit=_limit_words(limit)).encode()
         await send({
             "type": "http.response.start", "status": 413,

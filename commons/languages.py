@@ -6,12 +6,12 @@ authentication) puts a member's own choice above both.
 """
 
 import functools
-from http.cookies import CookieError, SimpleCookie
 
 from django.conf import settings
 from django.utils import formats, translation
-from django.utils.translation import gettext, trans_real
+from django.utils.translation import gettext
 
+from commons.asgi import handshake_language
 from commons.http import signed_in_member
 
 CODES = frozenset(code for code, _ in settings.LANGUAGES)
@@ -124,26 +124,7 @@ def scope_language(scope) -> str:
         chosen = valid_language(getattr(user, "language", ""))
         if chosen:
             return chosen
-    headers = dict(scope.get("headers") or ())
-    cookies = scope.get("cookies")
-    if cookies is None:
-        jar = SimpleCookie()
-        try:
-            jar.load(headers.get(b"cookie", b"").decode("latin-1"))
-        except CookieError:
-            pass
-        cookies = {name: morsel.value for name, morsel in jar.items()}
-    chosen = valid_language(cookies.get(settings.LANGUAGE_COOKIE_NAME))
-    if chosen:
-        return chosen
-    for code, _quality in trans_real.parse_accept_lang_header(headers.get(b"accept-language", b"").decode("latin-1")):
-        if code == "*":
-            break
-        try:
-            return trans_real.get_supported_language_variant(code)
-        except LookupError:
-            continue
-    return settings.LANGUAGE_CODE
+    return handshake_language(scope)
 
 
 def language_for_scope(scope, peer=None) -> str:

@@ -214,7 +214,7 @@ def test_times_are_said_in_the_readers_language(lang, ago, month):
 
 
 def test_the_body_limit_refusal_follows_the_cookie_and_the_header():
-    from commons.asgi import scope_language
+    from commons.asgi import handshake_language as scope_language
 
     assert scope_language({"headers": [(b"cookie", b"sessionid=x; lang=fr")]}) == "fr"
     assert scope_language({"headers": [(b"accept-language", b"es-MX,es;q=0.9")]}) == "es"
