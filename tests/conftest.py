@@ -8,6 +8,7 @@ import time
 import pytest
 from channels.layers import channel_layers
 from django.core.cache import cache
+from django.test import Client
 
 from forum import services as forum_services
 from forum.models import Board
@@ -51,6 +52,18 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+def client_for(peer=None) -> Client:
+    """A test client, signed in as `peer` when one is given (a visitor's otherwise)."""
+    client = Client()
+    if peer is not None:
+        client.force_login(peer)
+    return client
+
+
+def page_text(response) -> str:
+    return response.content.decode()
 
 
 def make_peer(role: str = roles.MEMBER, username: str | None = None) -> Peer:

@@ -3,7 +3,6 @@ titles, topics and rules, the answers of a help request, service suggestions. He
 author and moderators, and enters the queue the way posts do."""
 
 import pytest
-from django.test import Client
 from django.utils.html import escape
 
 from helpnow import services as help_services
@@ -15,25 +14,18 @@ from rooms import services as room_services
 from rooms.models import Room
 from safety import services as safety_services
 from safety.models import ServiceKind, ServiceSuggestion
-from tests.conftest import make_peer
+from tests.conftest import client_for, make_peer
 
 PHONE_BIO = "Ring me on 07700 900123 for anything."
 CASHTAG_BIO = "Tips welcome: $riverbuys"
 LINK_BIO = "Find me at t.me/riverstuff"
 
 
-def _client(peer=None) -> Client:
-    client = Client()
-    if peer is not None:
-        client.force_login(peer)
-    return client
-
-
 def _decide(moderator, kind: str, target_id: int, action: str):
     item = QueueItem.objects.get(target_kind=kind, target_id=target_id, status=QueueItem.Status.OPEN)
-    page = _client(moderator).get(f"/mod/item/{item.pk}/")
+    page = client_for(moderator).get(f"/mod/item/{item.pk}/")
     assert page.status_code == 200
-    response = _client(moderator).post(f"/mod/item/{item.pk}/", {"content_action": action, "reason": "checked"})
+    response = client_for(moderator).post(f"/mod/item/{item.pk}/", {"content_action": action, "reason": "checked"})
     assert response.status_code == 302, response.content.decode()[:2000]
     return item
 
@@ -51,20 +43,20 @@ def test_a_held_bio_is_seen_only_by_its_author_and_moderators_until_approved(aut
     assert peer.bio == "Peer worker, ask me about test strips."  # the approved bio stays public
     shown = escape(bio.split()[-1])
     for viewer in (None, other_peer):
-        page = _client(viewer).get(f"/u/{peer.username}/").content.decode()
+        page = client_for(viewer).get(f"/u/{peer.username}/").content.decode()
         assert "ask me about test strips" in page and shown not in page
     assert shown in auth_client.get(f"/u/{peer.username}/").content.decode()
-    assert shown in _client(moderator).get(f"/u/{peer.username}/").content.decode()
+    assert shown in client_for(moderator).get(f"/u/{peer.username}/").content.decode()
     assert QueueItem.objects.filter(target_kind=Target.BIO, target_id=peer.pk, held=True, status="open").exists()
     assert "waiting for a moderator" in peer.notifications.first().text
     _decide(moderator, Target.BIO, peer.pk, "approve")
-    assert shown in _client().get(f"/u/{peer.username}/").content.decode()
+    assert shown in client_for().get(f"/u/{peer.username}/").content.decode()
 
 
 @pytest.mark.django_db
 def test_a_first_bio_held_shows_nothing_until_approved_and_a_rejected_one_never(auth_client, peer, moderator):
     auth_client.post("/settings/", {"bio": PHONE_BIO})
-    page = _client().get(f"/u/{peer.username}/").content.decode()
+    page = client_for().get(f"/u/{peer.username}/").content.decode()
     assert "07700" not in page and "No bio yet" in page
     _decide(moderator, Target.BIO, peer.pk, "hide")
     peer.refresh_from_db()
@@ -98,18 +90,18 @@ ROOM_FORM = {"title": "Sunday check-in", "slug": "sunday", "topic": "", "starts_
 
 @pytest.mark.django_db
 def test_a_new_room_with_a_held_title_is_seen_only_by_its_hosts_and_moderators(organiser, peer, moderator):
-    response = _client(organiser).post("/rooms/new/", {**ROOM_FORM, "title": "Text 07700 900123 to join"})
+    response = client_for(organiser).post("/rooms/new/", {**ROOM_FORM, "title": "Text 07700 900123 to join"})
     assert response.status_code == 302
     room = Room.objects.get(slug="sunday")
     assert room.moderation_status == "pending"
     for viewer in (None, peer):
-        assert _client(viewer).get("/rooms/sunday/").status_code in (302, 404)
-        assert "07700" not in _client(viewer).get("/rooms/").content.decode()
-        assert "07700" not in _client(viewer).get("/").content.decode()
-    assert "07700" in _client(organiser).get("/rooms/sunday/").content.decode()
-    assert "07700" in _client(moderator).get("/rooms/").content.decode()
+        assert client_for(viewer).get("/rooms/sunday/").status_code in (302, 404)
+        assert "07700" not in client_for(viewer).get("/rooms/").content.decode()
+        assert "07700" not in client_for(viewer).get("/").content.decode()
+    assert "07700" in client_for(organiser).get("/rooms/sunday/").content.decode()
+    assert "07700" in client_for(moderator).get("/rooms/").content.decode()
     _decide(moderator, Target.ROOM, room.pk, "approve")
-    assert "07700" in _client(peer).get("/rooms/").content.decode()
+    assert "07700" in client_for(peer).get("/rooms/").content.decode()
 
 
 @pytest.mark.django_db
@@ -119,11 +111,11 @@ def test_a_held_edit_of_a_public_room_keeps_the_approved_text(organiser, peer, m
     value = {"title": "Sunday: $cashbuys", "topic": "Sourcing? ask $cashbuys", "rules": "Pay $cashbuys first"}[field]
     form = {**ROOM_FORM, "title": room.title, "topic": room.topic, "rules": room.rules, field: value}
     form.pop("slug")
-    assert _client(organiser).post("/rooms/sunday/edit/", form).status_code == 302
+    assert client_for(organiser).post("/rooms/sunday/edit/", form).status_code == 302
     room.refresh_from_db()
     assert getattr(room, field) != value and room.pending_texts[field] == value
-    assert "cashbuys" not in _client(peer).get("/rooms/sunday/").content.decode()
-    assert "cashbuys" in _client(organiser).get("/rooms/sunday/").content.decode()
+    assert "cashbuys" not in client_for(peer).get("/rooms/sunday/").content.decode()
+    assert "cashbuys" in client_for(organiser).get("/rooms/sunday/").content.decode()
     _decide(moderator, Target.ROOM, room.pk, "approve")
     room.refresh_from_db()
     assert getattr(room, field) == value and room.pending_texts == {}
@@ -142,7 +134,7 @@ def test_a_held_edit_of_a_public_room_keeps_the_approved_text(organiser, peer, m
     ({"starts_at": "9999-12-31T23:59"}, ""),
 ])
 def test_bad_room_settings_are_refused_and_nothing_stored(organiser, change, message):
-    response = _client(organiser).post("/rooms/new/", {**ROOM_FORM, **change})
+    response = client_for(organiser).post("/rooms/new/", {**ROOM_FORM, **change})
     assert response.status_code == 400
     assert message in response.content.decode()
     assert not Room.objects.exists()
@@ -159,14 +151,14 @@ def test_held_help_answers_reach_supporters_as_a_note_only(auth_client, peer, mo
     assert response.status_code == 302
     help_request = HelpRequest.objects.get()
     assert help_request.answers_status == "pending"
-    board = _client(supporter).get("/supporters/").content.decode()
+    board = client_for(supporter).get("/supporters/").content.decode()
     assert "07700" not in board and escape(help_services.ANSWERS_HELD) in board
     help_services.request_claim(help_request=help_request, supporter=supporter)
-    assert "07700" not in _client(supporter).get(help_request.get_absolute_url()).content.decode()
+    assert "07700" not in client_for(supporter).get(help_request.get_absolute_url()).content.decode()
     assert "07700" in auth_client.get(help_request.get_absolute_url()).content.decode()
-    assert "07700" in _client(moderator).get(help_request.get_absolute_url()).content.decode()
+    assert "07700" in client_for(moderator).get(help_request.get_absolute_url()).content.decode()
     _decide(moderator, Target.HELP, help_request.pk, "approve")
-    assert "07700" in _client(supporter).get(help_request.get_absolute_url()).content.decode()
+    assert "07700" in client_for(supporter).get(help_request.get_absolute_url()).content.decode()
 
 
 @pytest.mark.django_db
@@ -191,9 +183,9 @@ def test_a_service_suggestion_is_flagged_for_the_reviewing_moderator(peer, moder
                                     contact="0113 496 0000", notes="ask for Jay, venmo @jaysells")
     suggestion = ServiceSuggestion.objects.get()
     assert "payment" in suggestion.screening_reason or "contact" in suggestion.screening_reason
-    page = _client(moderator).get("/services/review/").content.decode()
+    page = client_for(moderator).get("/services/review/").content.decode()
     assert "Screening:" in page
-    assert "Directory suggestions waiting: 1" in _client(moderator).get("/mod/").content.decode()
+    assert "Directory suggestions waiting: 1" in client_for(moderator).get("/mod/").content.decode()
 
 
 @pytest.mark.django_db

@@ -4,7 +4,6 @@ sentence and nothing stored (docs/voice.md, "Polls in threads")."""
 from datetime import timedelta
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 from django.utils.html import escape
 
@@ -12,7 +11,7 @@ from commons.refusals import Refusal
 from forum import services as forum_services
 from moderation.models import ModerationStatus
 from moderation.screening import Screening
-from tests.conftest import make_peer
+from tests.conftest import client_for, make_peer, page_text
 from voice import polls
 from voice.models import Poll, PollBallot, PollOption
 
@@ -42,17 +41,6 @@ def _poll(thread, author, *, options=("Pharmacy", "Outreach van", "Online"), sev
                              several=several, ends=timezone.now() + timedelta(days=days))
 
 
-def _client(peer=None) -> Client:
-    client = Client()
-    if peer is not None:
-        client.force_login(peer)
-    return client
-
-
-def _page(response) -> str:
-    return response.content.decode()
-
-
 def _due(poll: Poll) -> None:
     Poll.objects.filter(pk=poll.pk).update(closes_at=timezone.now() - timedelta(seconds=1))
 
@@ -65,29 +53,29 @@ def _nothing_stored():
 
 
 def test_the_author_adds_a_poll_and_the_thread_page_shows_it(thread, author):
-    client = _client(author)
-    assert "Add a poll to your thread" in _page(client.get(thread.get_absolute_url()))
+    client = client_for(author)
+    assert "Add a poll to your thread" in page_text(client.get(thread.get_absolute_url()))
     response = client.post(f"/t/{thread.pk}/poll/new/", {"question": "Where do you get test strips?",
                                                           "option": ["Pharmacy", "  Outreach   van ", "", ""], "ends": _ends(days=2)})
     assert response.status_code == 302 and response["Location"].endswith("#poll")
     poll = Poll.objects.get()
     assert [o.label for o in poll.options.all()] == ["Pharmacy", "Outreach van"] and not poll.several
-    page = _page(_client().get(thread.get_absolute_url()))
+    page = page_text(client_for().get(thread.get_absolute_url()))
     assert "Where do you get test strips?" in page and "0 people have voted." in page and "Log in to vote" in page
-    assert "Add a poll" not in _page(client.get(thread.get_absolute_url()))  # one poll a thread
+    assert "Add a poll" not in page_text(client.get(thread.get_absolute_url()))  # one poll a thread
 
 
 def test_someone_else_cannot_add_a_poll_to_the_thread(thread, other_peer):
-    response = _client(other_peer).post(f"/t/{thread.pk}/poll/new/", {"question": "Q?", "option": ["a", "b"], "ends": _ends(days=1)})
-    assert response.status_code == 403 and "Only the person who started this thread can add a poll" in _page(response)
-    assert "Add a poll" not in _page(_client(other_peer).get(thread.get_absolute_url()))
+    response = client_for(other_peer).post(f"/t/{thread.pk}/poll/new/", {"question": "Q?", "option": ["a", "b"], "ends": _ends(days=1)})
+    assert response.status_code == 403 and "Only the person who started this thread can add a poll" in page_text(response)
+    assert "Add a poll" not in page_text(client_for(other_peer).get(thread.get_absolute_url()))
     _nothing_stored()
 
 
 def test_a_visitor_is_sent_to_log_in_and_their_post_refused(thread):
-    assert _client().get(f"/t/{thread.pk}/poll/new/").status_code == 302
-    response = _client().post(f"/t/{thread.pk}/poll/new/", {"question": "Q?", "option": ["a", "b"], "ends": _ends(days=1)})
-    assert response.status_code == 403 and "Please log in to add a poll." in _page(response)
+    assert client_for().get(f"/t/{thread.pk}/poll/new/").status_code == 302
+    response = client_for().post(f"/t/{thread.pk}/poll/new/", {"question": "Q?", "option": ["a", "b"], "ends": _ends(days=1)})
+    assert response.status_code == 403 and "Please log in to add a poll." in page_text(response)
     _nothing_stored()
 
 
@@ -127,9 +115,9 @@ ZWSP = "\u200b\u200b"
 ])
 def test_bad_polls_are_refused_with_a_sentence_and_nothing_stored(thread, author, question, options, ends, said):
     data = {"question": question, "option": options, "ends": _ends(**ends) if ends else "soon"}
-    response = _client(author).post(f"/t/{thread.pk}/poll/new/", data)
-    assert response.status_code == 400, _page(response)
-    assert escape(said) in _page(response) or said in _page(response)
+    response = client_for(author).post(f"/t/{thread.pk}/poll/new/", data)
+    assert response.status_code == 400, page_text(response)
+    assert escape(said) in page_text(response) or said in page_text(response)
     _nothing_stored()
 
 
@@ -144,15 +132,15 @@ def test_fifty_options_are_allowed(thread, author):
 def test_a_member_votes_changes_it_and_the_page_shows_the_count_not_the_split(thread, author, other_peer):
     poll = _poll(thread, author)
     pharmacy, van, _online = poll.options.all()
-    voter = _client(other_peer)
+    voter = client_for(other_peer)
     assert voter.post(f"/t/{thread.pk}/poll/vote/", {"option": pharmacy.pk}).status_code == 302
     assert voter.post(f"/t/{thread.pk}/poll/vote/", {"option": van.pk}).status_code == 302
     assert list(PollBallot.objects.values_list("option_id", flat=True)) == [van.pk]  # changed, no second row
     poll.refresh_from_db()
     assert poll.voted_count == 1
-    page = _page(_client(author).get(thread.get_absolute_url()))
+    page = page_text(client_for(author).get(thread.get_absolute_url()))
     assert "1 person has voted." in page and "%</td>" not in page
-    mine = _page(voter.get(thread.get_absolute_url()))
+    mine = page_text(voter.get(thread.get_absolute_url()))
     assert "You have voted." in mine and f'value="{van.pk}" id="poll-option-{van.pk}" checked' in mine
 
 
@@ -169,7 +157,7 @@ def test_bad_votes_are_refused_and_nothing_stored(thread, author, other_peer):
     other_thread = forum_services.thread_create(board=thread.board, author=author, title="Another", body="Body.")
     elsewhere = _poll(other_thread, author)
     mine = list(poll.options.values_list("pk", flat=True))
-    voter = _client(other_peer)
+    voter = client_for(other_peer)
     cases = [
         ({"option": elsewhere.options.first().pk}, 400, "That option isn't in this poll"),
         ({"option": "x"}, 400, "That option isn't in this poll"),
@@ -178,9 +166,9 @@ def test_bad_votes_are_refused_and_nothing_stored(thread, author, other_peer):
     ]
     for data, status, said in cases:
         response = voter.post(f"/t/{thread.pk}/poll/vote/", data)
-        assert response.status_code == status and escape(said) in _page(response), (data, _page(response))
-    visitor = _client().post(f"/t/{thread.pk}/poll/vote/", {"option": mine[0]})
-    assert visitor.status_code == 403 and "Please log in to vote in this poll." in _page(visitor)
+        assert response.status_code == status and escape(said) in page_text(response), (data, page_text(response))
+    visitor = client_for().post(f"/t/{thread.pk}/poll/vote/", {"option": mine[0]})
+    assert visitor.status_code == 403 and "Please log in to vote in this poll." in page_text(visitor)
     assert not PollBallot.objects.exists() and Poll.objects.get(pk=poll.pk).voted_count == 0
 
 
@@ -191,8 +179,8 @@ def test_voting_after_the_end_is_refused_and_nothing_stored(thread, author, othe
     with pytest.raises(Refusal) as late:
         polls.poll_vote(poll_id=poll.pk, voter=other_peer, option_ids=[option.pk])
     assert late.value.http_status == 409 and "This poll has closed, so nothing was stored." in late.value.detail
-    response = _client(other_peer).post(f"/t/{thread.pk}/poll/vote/", {"option": option.pk})  # the read closed it first
-    assert response.status_code == 409 and "This poll has closed, so nothing was stored." in _page(response)
+    response = client_for(other_peer).post(f"/t/{thread.pk}/poll/vote/", {"option": option.pk})  # the read closed it first
+    assert response.status_code == 409 and "This poll has closed, so nothing was stored." in page_text(response)
     assert not PollBallot.objects.exists()
     assert Poll.objects.get(pk=poll.pk).status == Poll.Status.CLOSED
 
@@ -203,17 +191,17 @@ def test_a_poll_in_a_held_thread_is_seen_and_voted_only_by_whom_the_thread_is_vi
     forum_services.post_moderate(post=thread.posts.get(), status=ModerationStatus.PENDING, by=None, reason="held")
     option = poll.options.first()
     for reader in (None, other_peer):
-        assert _client(reader).get(f"/t/{thread.pk}/poll/").status_code == 404
-    response = _client(other_peer).post(f"/t/{thread.pk}/poll/vote/", {"option": option.pk})
+        assert client_for(reader).get(f"/t/{thread.pk}/poll/").status_code == 404
+    response = client_for(other_peer).post(f"/t/{thread.pk}/poll/vote/", {"option": option.pk})
     assert response.status_code == 404
     assert not PollBallot.objects.exists()
-    assert poll.question in _page(_client(author).get(f"/t/{thread.pk}/poll/"))
-    assert _client(moderator).post(f"/t/{thread.pk}/poll/vote/", {"option": option.pk}).status_code == 302
+    assert poll.question in page_text(client_for(author).get(f"/t/{thread.pk}/poll/"))
+    assert client_for(moderator).post(f"/t/{thread.pk}/poll/vote/", {"option": option.pk}).status_code == 302
 
 
 def test_a_thread_without_a_poll_has_no_poll_page(thread):
-    assert _client().get(f"/t/{thread.pk}/poll/").status_code == 404
-    assert _client().get("/t/999999/poll/").status_code == 404
+    assert client_for().get(f"/t/{thread.pk}/poll/").status_code == 404
+    assert client_for().get("/t/999999/poll/").status_code == 404
 
 
 # --- closing ----------------------------------------------------------------------------------------------
@@ -227,7 +215,7 @@ def test_the_first_read_of_a_due_poll_closes_it_and_shows_the_totals(thread, aut
     polls.poll_vote(poll_id=poll.pk, voter=third, option_ids=[van.pk])
     polls.poll_vote(poll_id=poll.pk, voter=author, option_ids=[pharmacy.pk])
     _due(poll)
-    page = _page(_client().get(thread.get_absolute_url()))
+    page = page_text(client_for().get(thread.get_absolute_url()))
     assert "3 people voted; the poll ended" in page and "<th scope=\"row\">Outreach van</th><td>2</td><td>67%</td>" in page
     assert [o.votes for o in PollOption.objects.filter(poll=poll)] == [1, 2, 0]
     assert not PollBallot.objects.exists()
@@ -249,8 +237,8 @@ def test_voice_close_closes_due_polls(thread, author):
 def test_a_thread_titled_poll_keeps_its_address(board, author):
     thread = forum_services.thread_create(board=board, author=author, title="Poll", body="A thread about polls.")
     assert thread.slug == "poll"
-    response = _client().get(f"/t/{thread.pk}/poll/")
-    assert response.status_code == 200 and "A thread about polls." in _page(response)
+    response = client_for().get(f"/t/{thread.pk}/poll/")
+    assert response.status_code == 200 and "A thread about polls." in page_text(response)
 
 
 def test_the_data_export_holds_open_poll_votes_only(thread, author, other_peer):
@@ -267,8 +255,8 @@ def test_the_data_export_holds_open_poll_votes_only(thread, author, other_peer):
 
 def test_the_poll_and_its_refusals_speak_spanish_and_french(thread, author, other_peer):
     poll = _poll(thread, author)
-    page = _page(_client(other_peer).get(thread.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="es"))
+    page = page_text(client_for(other_peer).get(thread.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="es"))
     assert "Encuesta" in page and "0 personas han votado." in page
-    response = _client(other_peer).post(f"/t/{thread.pk}/poll/vote/", {}, HTTP_ACCEPT_LANGUAGE="fr")
-    assert response.status_code == 400 and "Choisis une option." in _page(response)
+    response = client_for(other_peer).post(f"/t/{thread.pk}/poll/vote/", {}, HTTP_ACCEPT_LANGUAGE="fr")
+    assert response.status_code == 400 and "Choisis une option." in page_text(response)
     assert not PollBallot.objects.filter(poll=poll).exists()

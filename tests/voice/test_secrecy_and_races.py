@@ -59,6 +59,42 @@ def _due_proposal(voters: int = 3) -> Proposal:
     return proposal
 
 
+def _close_in_two_threads(close) -> list:
+    """Run `close` in two threads released together; what each returned (or the error's name: SQLite may refuse
+    the second writer outright, also "not the winner")."""
+    barrier, outcomes = threading.Barrier(2), []
+
+    def run():
+        try:
+            barrier.wait(timeout=5)
+            outcomes.append(close())
+        except Exception as error:
+            outcomes.append(type(error).__name__)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(20)
+    return outcomes
+
+
+def _voice_close_in_two_processes() -> list[tuple[str, str]]:
+    """`manage.py voice_close` in two processes started together on this test's PostgreSQL database; each runs the
+    command's query and the conditional UPDATE lets one win. Their (stdout, stderr), both having exited 0."""
+    settings_dict = connection.settings_dict
+    url = (f"postgres://{settings_dict['USER']}:{settings_dict['PASSWORD'] or ''}@{settings_dict['HOST'] or '127.0.0.1'}:"
+           f"{settings_dict['PORT'] or 5432}/{settings_dict['NAME']}")
+    env = {**os.environ, "DATABASE_URL": url}
+    processes = [subprocess.Popen([sys.executable, "manage.py", "voice_close"], cwd=ROOT, env=env,
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    outputs = [process.communicate(timeout=60) for process in processes]
+    assert all(process.returncode == 0 for process in processes), outputs
+    return outputs
+
+
 def _one_outcome(proposal: Proposal) -> None:
     assert LogEntry.objects.filter(action=Action.VOTE_OUTCOME, target_id=proposal.pk).count() == 1
     assert RulesVersion.objects.count() == 2
@@ -68,22 +104,7 @@ def _one_outcome(proposal: Proposal) -> None:
 @pytest.mark.django_db(transaction=True)
 def test_two_threads_closing_the_same_vote_make_one_outcome():
     proposal = _due_proposal()
-    barrier, outcomes = threading.Barrier(2), []
-
-    def close():
-        try:
-            barrier.wait(timeout=5)
-            outcomes.append(services.proposal_close(proposal_id=proposal.pk))
-        except Exception as error:  # SQLite may refuse the second writer outright: also "not the winner"
-            outcomes.append(type(error).__name__)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=close) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(20)
+    outcomes = _close_in_two_threads(lambda: services.proposal_close(proposal_id=proposal.pk))
     assert outcomes.count(True) == 1, outcomes
     _one_outcome(proposal)
 
@@ -92,15 +113,7 @@ def test_two_threads_closing_the_same_vote_make_one_outcome():
 @pytest.mark.django_db(transaction=True)
 def test_two_voice_close_processes_make_one_outcome():
     proposal = _due_proposal()
-    settings_dict = connection.settings_dict
-    url = (f"postgres://{settings_dict['USER']}:{settings_dict['PASSWORD'] or ''}@{settings_dict['HOST'] or '127.0.0.1'}:"
-           f"{settings_dict['PORT'] or 5432}/{settings_dict['NAME']}")
-    env = {**os.environ, "DATABASE_URL": url}
-    # Both processes start together and each runs the command's query; the conditional UPDATE lets one win.
-    processes = [subprocess.Popen([sys.executable, "manage.py", "voice_close"], cwd=ROOT, env=env,
-                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
-    outputs = [process.communicate(timeout=60) for process in processes]
-    assert all(process.returncode == 0 for process in processes), outputs
+    outputs = _voice_close_in_two_processes()
     assert sorted(out.strip() for out, _ in outputs) == ["Closed 0 votes.", "Closed 1 vote."], outputs
     _one_outcome(proposal)
 
@@ -247,22 +260,7 @@ def test_two_threads_closing_the_same_poll_make_one_count():
     from voice import polls
 
     poll = _due_poll()
-    barrier, outcomes = threading.Barrier(2), []
-
-    def close():
-        try:
-            barrier.wait(timeout=5)
-            outcomes.append(polls.poll_close(poll_id=poll.pk))
-        except Exception as error:  # SQLite may refuse the second writer outright: also "not the winner"
-            outcomes.append(type(error).__name__)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=close) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(20)
+    outcomes = _close_in_two_threads(lambda: polls.poll_close(poll_id=poll.pk))
     assert outcomes.count(True) == 1, outcomes
     _one_poll_count(poll)
 
@@ -271,13 +269,6 @@ def test_two_threads_closing_the_same_poll_make_one_count():
 @pytest.mark.django_db(transaction=True)
 def test_two_voice_close_processes_close_a_poll_once():
     poll = _due_poll()
-    settings_dict = connection.settings_dict
-    url = (f"postgres://{settings_dict['USER']}:{settings_dict['PASSWORD'] or ''}@{settings_dict['HOST'] or '127.0.0.1'}:"
-           f"{settings_dict['PORT'] or 5432}/{settings_dict['NAME']}")
-    env = {**os.environ, "DATABASE_URL": url}
-    processes = [subprocess.Popen([sys.executable, "manage.py", "voice_close"], cwd=ROOT, env=env,
-                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
-    outputs = [process.communicate(timeout=60) for process in processes]
-    assert all(process.returncode == 0 for process in processes), outputs
+    outputs = _voice_close_in_two_processes()
     assert sorted(out.strip() for out, _ in outputs) == ["Closed 0 votes.", "Closed 1 vote."], outputs
     _one_poll_count(poll)
