@@ -1,8 +1,11 @@
+import functools
+import re
+
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
+from django.urls import get_resolver, reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -14,8 +17,28 @@ CONTENT_WARNING_MAX_LENGTH = 100
 
 
 def thread_slug(title: str) -> str:
-    """The words of a thread's URL, from its title."""
-    return slugify(title)[:60] or "thread"
+    """The words of a thread's URL, from its title; never a word that names a page of its own after /t/<id>/
+    (a thread titled "Reply" or "Poll" is at /t/<id>/reply-thread/, so its address never opens the reply form)."""
+    slug = slugify(title)[:60] or "thread"
+    return f"{slug}-thread" if slug in _thread_subpages() else slug
+
+
+@functools.cache
+def _thread_subpages() -> frozenset[str]:
+    """The words that follow /t/<id>/ in the URL conf for a page other than the thread (forum's reply, read,
+    subscribe...; voice's poll), read once from the URL conf so forum needs to know none of them."""
+    words: set[str] = set()
+
+    def walk(patterns, prefix: str) -> None:
+        for pattern in patterns:
+            route = prefix + str(pattern.pattern)
+            if hasattr(pattern, "url_patterns"):
+                walk(pattern.url_patterns, route)
+            elif match := re.fullmatch(r"t/<id:thread_id>/([a-z0-9-]+)/", route):
+                words.add(match.group(1))
+
+    walk(get_resolver().url_patterns, "")
+    return frozenset(words)
 
 
 class Board(models.Model):

@@ -15,7 +15,6 @@ from django.views.decorators.http import require_POST
 from commons.http import sign_in_first, sign_in_required
 from commons.refusals import Refusal
 from forum import selectors as forum_selectors
-from forum import views as forum_views
 from forum.models import Thread
 from forum.permissions import check_can_read_board
 from safety.models import ServiceEntry
@@ -210,8 +209,6 @@ def poll_new(request, thread_id: int):
 
 def poll(request, thread_id: int):
     thread = _thread_or_404(request, thread_id)
-    if thread.slug == "poll":  # /t/<id>/poll/ is also the address of a thread titled "Poll": show the thread
-        return forum_views.thread(request, thread_id, slug="poll")
     poll = _poll_or_404(thread)
     return render(request, "voice/poll.html", {**extras.poll_context(request, poll), "thread": thread})
 

@@ -129,6 +129,16 @@ def test_thread_url_redirects_to_slug_and_keeps_page(client, thread):
     assert response["Location"] == f"{thread.get_absolute_url()}?page=2"
 
 
+@pytest.mark.parametrize("title", ["Reply", "Read", "Unread", "Subscribe", "Moderate", "Poll"])
+def test_a_thread_titled_like_one_of_its_pages_opens_at_its_own_address(client, thread_factory, peer, title):
+    thread = thread_factory(author=peer, title=title, body="The words of this thread.")
+    assert thread.slug == f"{title.lower()}-thread"
+    response = client.get(thread.get_absolute_url())
+    assert response.status_code == 200 and "The words of this thread." in response.content.decode()
+    board_page = client.get(thread.board.get_absolute_url()).content.decode()
+    assert f'href="{thread.get_absolute_url()}"' in board_page  # the board's rows link the same address
+
+
 def test_muted_peer_cannot_post(auth_client, thread, monkeypatch):
     monkeypatch.setattr(permissions, "check_can_write", _refuse)
     before = _counts()

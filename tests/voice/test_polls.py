@@ -234,11 +234,12 @@ def test_voice_close_closes_due_polls(thread, author):
     assert Poll.objects.get(pk=poll.pk).status == Poll.Status.CLOSED
 
 
-def test_a_thread_titled_poll_keeps_its_address(board, author):
+def test_a_thread_titled_poll_keeps_an_address_of_its_own(board, author):
     thread = forum_services.thread_create(board=board, author=author, title="Poll", body="A thread about polls.")
-    assert thread.slug == "poll"
-    response = client_for().get(f"/t/{thread.pk}/poll/")
+    assert thread.slug == "poll-thread"
+    response = client_for().get(thread.get_absolute_url())
     assert response.status_code == 200 and "A thread about polls." in page_text(response)
+    assert client_for().get(f"/t/{thread.pk}/poll/").status_code == 404  # the poll's page: this thread has none
 
 
 def test_the_data_export_holds_open_poll_votes_only(thread, author, other_peer):
